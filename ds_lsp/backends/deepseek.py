@@ -1,0 +1,155 @@
+"""DeepSeek's wire format: FIM (`POST {baseUrl}/completions`), `/models`, `/user/balance`.
+
+The FIM call streams (SSE) so a suggestion can end early: the caller's `should_stop` sees the
+text so far after every event, and returning True closes the stream (fewer output tokens, an
+earlier answer). A JSON (non-streamed) answer is accepted too.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from ds_lsp.backends.http import (
+    UpstreamError,
+    error_from_response,
+    network_error,
+    parse_json_body,
+    sse_events,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FimRequest:
+    """One fill-in-the-middle request, as sent."""
+
+    model: str
+    prompt: str
+    suffix: str
+    max_tokens: int
+    temperature: float
+    stop: tuple[str, ...] = ()
+
+    def body(self, stream: bool = True) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "model": self.model,
+            "prompt": self.prompt,
+            "suffix": self.suffix,
+            "max_tokens": self.max_tokens,
+            "temperature": self.temperature,
+            "stream": stream,
+        }
+        if self.stop:
+            body["stop"] = list(self.stop[:16])
+        if stream:
+            body["stream_options"] = {"include_usage": True}
+        return body
+
+
+@dataclass
+class FimResult:
+    """The model's raw text and what the API said about it."""
+
+    text: str
+    finish_reason: str | None = None
+    usage: dict[str, int] = field(default_factory=dict)
+    stopped_early: bool = False
+
+
+StopCheck = Callable[[str], bool]
+
+
+class DeepSeekClient:
+    """Calls one DeepSeek-compatible endpoint with a shared httpx client."""
+
+    def __init__(self, client: httpx.AsyncClient, base_url: str, api_root: str,
+                 api_key: str | None) -> None:
+        self.client = client
+        self.base_url = base_url.rstrip("/")
+        self.api_root = api_root.rstrip("/")
+        self._api_key = api_key
+
+    def _headers(self) -> dict[str, str]:
+        if not self._api_key:
+            return {}
+        return {"Authorization": f"Bearer {self._api_key}"}
+
+    async def fim(self, req: FimRequest, should_stop: StopCheck | None = None) -> FimResult:
+        """POST /completions; raises UpstreamError."""
+        try:
+            return await self._fim(req, should_stop)
+        except httpx.HTTPError as exc:
+            raise network_error(exc) from None
+
+    async def _fim(self, req: FimRequest, should_stop: StopCheck | None) -> FimResult:
+        url = f"{self.base_url}/completions"
+        async with self.client.stream("POST", url, json=req.body(), headers=self._headers()) as r:
+            if r.status_code != 200:
+                raise error_from_response(r.status_code, await r.aread(), r.headers, req.model)
+            if "text/event-stream" in r.headers.get("content-type", ""):
+                return await self._read_stream(r, should_stop)
+            return fim_result_from_json(parse_json_body(await r.aread()))
+
+    async def _read_stream(self, r: httpx.Response, should_stop: StopCheck | None) -> FimResult:
+        result = FimResult("")
+        parts: list[str] = []
+        async for event in sse_events(r):
+            _raise_event_error(event)
+            if event.get("usage"):
+                result.usage = event["usage"]
+            for choice in event.get("choices") or []:
+                parts.append(str(choice.get("text") or ""))
+                result.finish_reason = choice.get("finish_reason") or result.finish_reason
+            if should_stop and parts and should_stop("".join(parts)):
+                result.stopped_early = True
+                break
+        result.text = "".join(parts)
+        _check_finish(result.finish_reason)
+        return result
+
+    async def get_json(self, path: str) -> dict[str, Any]:
+        """GET {api_root}{path}: /models, /user/balance."""
+        try:
+            r = await self.client.get(f"{self.api_root}{path}", headers=self._headers())
+        except httpx.HTTPError as exc:
+            raise network_error(exc) from None
+        if r.status_code != 200:
+            raise error_from_response(r.status_code, r.content, r.headers)
+        return parse_json_body(r.content)
+
+    async def list_models(self) -> list[str]:
+        data = await self.get_json("/models")
+        items = data.get("data")
+        if not isinstance(items, list):
+            raise UpstreamError("garbage", "/models answer has no data list")
+        return [str(m["id"]) for m in items if isinstance(m, dict) and m.get("id")]
+
+
+def _raise_event_error(event: dict[str, Any]) -> None:
+    if isinstance(event.get("error"), dict):
+        raise UpstreamError("server", str(event["error"].get("message", "stream error")))
+
+
+def _check_finish(reason: str | None) -> None:
+    if reason == "insufficient_system_resource":
+        raise UpstreamError("resource", "insufficient_system_resource")
+
+
+def fim_result_from_json(data: dict[str, Any]) -> FimResult:
+    """Read a non-streamed FIM answer."""
+    choices = data.get("choices")
+    if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
+        raise UpstreamError("garbage", "answer has no choices")
+    choice = choices[0]
+    text = choice.get("text")
+    if not isinstance(text, str):
+        raise UpstreamError("garbage", "choice has no text")
+    usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
+    _check_finish(choice.get("finish_reason"))
+    return FimResult(text, choice.get("finish_reason"), usage)

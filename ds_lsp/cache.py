@@ -1,0 +1,69 @@
+"""Completion cache: an LRU keyed by what was sent, plus typing-through lookups.
+
+An exact hit needs the same model, prompt, suffix and parameters. Typing through serves the
+rest of a recent suggestion while the user types its first characters: the new prompt is an
+older prompt plus a beginning of that older suggestion, with the same suffix.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+from cachetools import LRUCache
+
+RECENT = 16
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A shown suggestion and the request it answered."""
+
+    params: Hashable
+    prompt: str
+    suffix: str
+    text: str
+
+
+class CompletionCache:
+    """LRU of cleaned suggestions with typing-through lookups."""
+
+    def __init__(self, size: int) -> None:
+        self._lru: LRUCache = LRUCache(maxsize=max(size, 1))
+        self._recent: deque[Entry] = deque(maxlen=RECENT)
+        self.enabled = size > 0
+
+    def get(self, params: Hashable, prompt: str, suffix: str) -> str | None:
+        """The cached text for exactly this request, or the rest of a suggestion typed into."""
+        if not self.enabled:
+            return None
+        hit = self._lru.get((params, prompt, suffix))
+        if hit is not None:
+            return hit
+        return self._typed_through(params, prompt, suffix)
+
+    def _typed_through(self, params: Hashable, prompt: str, suffix: str) -> str | None:
+        for entry in reversed(self._recent):
+            if entry.suffix != suffix or entry.params != params:
+                continue
+            if len(prompt) <= len(entry.prompt) or not prompt.startswith(entry.prompt):
+                continue
+            typed = prompt[len(entry.prompt) :]
+            if entry.text.startswith(typed) and len(typed) < len(entry.text):
+                return entry.text[len(typed) :]
+        return None
+
+    def put(self, params: Hashable, prompt: str, suffix: str, text: str) -> None:
+        if not self.enabled:
+            return
+        self._lru[(params, prompt, suffix)] = text
+        if text:
+            self._recent.append(Entry(params, prompt, suffix, text))
+
+    def clear(self) -> None:
+        self._lru.clear()
+        self._recent.clear()
+
+    def __len__(self) -> int:
+        return len(self._lru)

@@ -1,0 +1,273 @@
+"""Typed settings: defaults, environment, LSP options, with a tolerant parser.
+
+Sources, later wins: defaults < environment < initializationOptions <
+workspace/configuration section "ds-lsp" < didChangeConfiguration settings["ds-lsp"].
+Unknown keys are reported (logged by the caller); a bad value is reported (shown to the
+user by the caller) and the previous value is kept.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+DEEPSEEK_HOSTS = ("api.deepseek.com",)
+DEFAULT_BASE_URL = "https://api.deepseek.com/beta"
+FALLBACK_MODEL = "deepseek-v4-flash"
+PREFERRED_MODELS = ("deepseek-flash", "deepseek-v4-flash", "deepseek-chat")
+
+DEFAULT_EXCLUDE = (
+    ".env",
+    ".env.*",
+    "*.env",
+    ".envrc",
+    "*.pem",
+    "*.key",
+    "*.crt",
+    "*.cer",
+    "*.p12",
+    "*.pfx",
+    "*.jks",
+    "*.keystore",
+    "*.gpg",
+    "*.asc",
+    "id_rsa*",
+    "id_dsa*",
+    "id_ecdsa*",
+    "id_ed25519*",
+    ".netrc",
+    ".pgpass",
+    ".npmrc",
+    ".pypirc",
+    ".git-credentials",
+    "credentials",
+    "credentials.json",
+    "secrets.*",
+    "*.secret",
+)
+
+
+def _meta(key: str, doc: str, env: str | None = None, choices: tuple[str, ...] = ()) -> dict:
+    return {"key": key, "doc": doc, "env": env, "choices": choices}
+
+
+@dataclass
+class Settings:
+    """Every user-facing setting of ds-lsp; field metadata holds the camelCase key and docs."""
+
+    api_key: str | None = field(
+        default=None,
+        repr=False,
+        metadata=_meta("apiKey", "DeepSeek API key (Bearer token).", env="DEEPSEEK_API_KEY"),
+    )
+    base_url: str = field(
+        default=DEFAULT_BASE_URL,
+        metadata=_meta(
+            "baseUrl",
+            "API base; FIM is POST {baseUrl}/completions. A DeepSeek host gets /beta appended.",
+            env="DEEPSEEK_BASE_URL",
+        ),
+    )
+    model: str | None = field(
+        default=None,
+        metadata=_meta(
+            "model", "Model name; unset = resolved from GET /models.", env="DEEPSEEK_MODEL"
+        ),
+    )
+    debounce_ms: int = field(
+        default=150, metadata=_meta("debounceMs", "Wait after the last keystroke (automatic).")
+    )
+    max_tokens: int = field(
+        default=256, metadata=_meta("maxTokens", "max_tokens of a FIM request (1-4096).")
+    )
+    temperature: float = field(default=0.0, metadata=_meta("temperature", "Sampling (0-2)."))
+    timeout_ms: int = field(
+        default=5000, metadata=_meta("timeoutMs", "Give-up time of one completion, retries in.")
+    )
+    cache_size: int = field(default=512, metadata=_meta("cacheSize", "LRU cache entries."))
+    enable: bool = field(default=True, metadata=_meta("enable", "Master switch."))
+    disabled_languages: list[str] = field(
+        default_factory=list,
+        metadata=_meta("disabledLanguages", "languageIds that get no completions."),
+    )
+    exclude: list[str] = field(
+        default_factory=lambda: list(DEFAULT_EXCLUDE),
+        metadata=_meta("exclude", "Globs of files whose text is never sent upstream."),
+    )
+    completion_items: str = field(
+        default="auto",
+        metadata=_meta(
+            "completionItems",
+            "Completion-item fallback: auto (clients without inline completion), always, never.",
+            choices=("auto", "always", "never"),
+        ),
+    )
+    max_prefix_chars: int = field(
+        default=6000, metadata=_meta("maxPrefixChars", "Budget of text before the cursor.")
+    )
+    max_suffix_chars: int = field(
+        default=2000, metadata=_meta("maxSuffixChars", "Budget of text after the cursor.")
+    )
+    window_block_lines: int = field(
+        default=64,
+        metadata=_meta(
+            "windowBlockLines", "The prompt's first line moves in blocks of this many lines."
+        ),
+    )
+    multiline: str = field(
+        default="auto",
+        metadata=_meta(
+            "multiline",
+            "auto (multi-line unless code follows the cursor), always, never.",
+            choices=("auto", "always", "never"),
+        ),
+    )
+    max_lines: int = field(
+        default=12, metadata=_meta("maxLines", "Most lines in one multi-line suggestion.")
+    )
+    generate_max_tokens: int = field(
+        default=4096,
+        metadata=_meta("generateMaxTokens", "max_tokens of ds-lsp.generateCodeBlock (≤ 8192)."),
+    )
+
+    @property
+    def api_root(self) -> str:
+        """baseUrl without a trailing /beta: where /models and /user/balance live."""
+        url = self.base_url.rstrip("/")
+        return url[: -len("/beta")] if url.endswith("/beta") else url
+
+
+_BOUNDS: dict[str, tuple[float, float]] = {
+    "debounce_ms": (0, 5000),
+    "max_tokens": (1, 4096),
+    "temperature": (0, 2),
+    "timeout_ms": (100, 600_000),
+    "cache_size": (0, 1_000_000),
+    "max_prefix_chars": (0, 1_000_000),
+    "max_suffix_chars": (0, 1_000_000),
+    "window_block_lines": (1, 10_000),
+    "max_lines": (1, 1000),
+    "generate_max_tokens": (1, 8192),
+}
+
+FIELDS = {f.metadata["key"]: f for f in dataclasses.fields(Settings)}
+
+
+def defaults_as_json() -> dict[str, Any]:
+    """The default value of every setting by camelCase key (for docs and the extension)."""
+    s = Settings()
+    return {key: getattr(s, f.name) for key, f in FIELDS.items()}
+
+
+def normalize_base_url(url: str) -> str:
+    """Strip trailing slashes; append /beta to a bare DeepSeek host."""
+    url = url.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.hostname in DEEPSEEK_HOSTS and not parts.path.rstrip("/").endswith("/beta"):
+        url = urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/beta"))
+    return url
+
+
+def _coerce(f: dataclasses.Field, value: Any) -> Any:
+    """Convert one raw value to the field's type or raise ValueError."""
+    default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
+    name = f.name
+    if value is None and f.type in ("str | None",):
+        return None
+    if isinstance(default, bool):
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "false", "1", "0"):
+            return value.lower() in ("true", "1")
+        raise ValueError("expected true or false")
+    if isinstance(default, list):
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError("expected a list of strings")
+        return list(value)
+    if isinstance(default, (int, float)):
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise ValueError("expected a number")
+        number = float(value) if isinstance(default, float) else int(float(value))
+        low, high = _BOUNDS.get(name, (float("-inf"), float("inf")))
+        if not low <= number <= high:
+            raise ValueError(f"must be between {low:g} and {high:g}")
+        return number
+    if not isinstance(value, str):
+        raise ValueError("expected a string")
+    choices = f.metadata["choices"]
+    if choices and value not in choices:
+        raise ValueError("expected one of " + ", ".join(choices))
+    if name == "base_url":
+        if urlsplit(value.strip()).scheme not in ("http", "https"):
+            raise ValueError("expected an http(s) URL")
+        return normalize_base_url(value)
+    return value.strip() or None if f.type == "str | None" else value
+
+
+@dataclass
+class ParseReport:
+    """What a merge found wrong: unknown keys (log) and bad values (warn the user)."""
+
+    unknown: list[str] = field(default_factory=list)
+    invalid: list[str] = field(default_factory=list)
+
+
+def merge(settings: Settings, raw: Mapping[str, Any] | None, report: ParseReport) -> Settings:
+    """Return `settings` updated from one source of camelCase keys."""
+    if not raw:
+        return settings
+    if not isinstance(raw, Mapping):
+        report.invalid.append("settings must be an object")
+        return settings
+    changes: dict[str, Any] = {}
+    for key, value in raw.items():
+        f = FIELDS.get(key)
+        if f is None:
+            report.unknown.append(str(key))
+            continue
+        try:
+            changes[f.name] = _coerce(f, value)
+        except ValueError as exc:
+            shown = "***" if f.name == "api_key" else repr(value)[:60]
+            report.invalid.append(f"{key}={shown}: {exc}; using {_default_text(f)}")
+    return dataclasses.replace(settings, **changes)
+
+
+def _default_text(f: dataclasses.Field) -> str:
+    if f.name == "api_key":
+        return "the previous value"
+    default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
+    return "the default " + repr(default)
+
+
+def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The camelCase settings that environment variables give."""
+    env = os.environ if env is None else env
+    raw: dict[str, Any] = {}
+    for key, f in FIELDS.items():
+        var = f.metadata["env"]
+        if var and env.get(var):
+            raw[key] = env[var]
+    return raw
+
+
+def resolve(*sources: Mapping[str, Any] | None) -> tuple[Settings, ParseReport]:
+    """Defaults < environment < each given source, in order."""
+    report = ParseReport()
+    settings = merge(Settings(), from_environment(), report)
+    for source in sources:
+        settings = merge(settings, source, report)
+    return settings, report
+
+
+def section(raw: Any) -> Mapping[str, Any] | None:
+    """Accept either the ds-lsp section itself or an object holding it under "ds-lsp"."""
+    if isinstance(raw, Mapping) and isinstance(raw.get("ds-lsp"), Mapping):
+        return raw["ds-lsp"]
+    return raw if isinstance(raw, Mapping) else None

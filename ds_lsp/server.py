@@ -1,0 +1,280 @@
+"""Every LSP handler of ds-lsp, each a few lines calling the core.
+
+Serves initialize/initialized, document sync (incremental, our own line index instead of
+pygls's TextDocument), workspace/configuration and didChangeConfiguration,
+textDocument/inlineCompletion, textDocument/completion (fallback items),
+textDocument/codeAction and workspace/executeCommand (ds-lsp.generateCodeBlock).
+A failing feature logs and answers empty; it never breaks the connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from typing import Any
+
+from lsprotocol import types
+from pygls.capabilities import ServerCapabilitiesBuilder
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.language_server import lsp_method
+
+from ds_lsp import __version__, config, redact
+from ds_lsp.documents import DocumentStore, index_to_column
+from ds_lsp.engine import UI, Engine, Suggestion, uri_to_path
+
+log = logging.getLogger(__name__)
+
+GENERATE_COMMAND = "ds-lsp.generateCodeBlock"
+STATUS_METHOD = "ds-lsp/status"
+TRIGGER_CHARACTERS = [".", "(", "[", "{", ",", ":", "=", " "]
+WORD_AT_END = re.compile(r"[\w$]*$")
+
+
+class DsProtocol(LanguageServerProtocol):
+    """pygls's protocol with document sync routed to our DocumentStore."""
+
+    _server: DsLanguageServer
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):
+        td = params.text_document
+        self._server.docs.open(td.uri, td.language_id, td.version, td.text)
+        yield from ()
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams):
+        td = params.text_document
+        if self._server.docs.change(td.uri, td.version, params.content_changes) is None:
+            log.info("didChange for a document that is not open: %s", td.uri)
+        yield from ()
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams):
+        self._server.docs.close(params.text_document.uri)
+        yield from ()
+
+
+class LspUI(UI):
+    """Engine messages as window/showMessage and ds-lsp/status notifications."""
+
+    LEVELS = {"error": types.MessageType.Error, "warning": types.MessageType.Warning,
+              "info": types.MessageType.Info}
+
+    def __init__(self, server: DsLanguageServer) -> None:
+        self.server = server
+        self._last_status: tuple[str, str | None] | None = None
+
+    def show_message(self, level: str, text: str) -> None:
+        log.warning("message to user (%s): %s", level, text)
+        self.server.window_show_message(
+            types.ShowMessageParams(type=self.LEVELS.get(level, types.MessageType.Info),
+                                    message=redact.redact(text)))
+
+    def status(self, state: str, message: str | None = None) -> None:
+        if (state, message) == self._last_status:
+            return
+        self._last_status = (state, message)
+        params: dict[str, Any] = {"state": state}
+        if message:
+            params["message"] = message
+        self.server.protocol.notify(STATUS_METHOD, params)
+
+
+class DsLanguageServer(LanguageServer):
+    """The server object handlers receive: documents, engine, settings layers."""
+
+    def __init__(self) -> None:
+        super().__init__("ds-lsp", __version__, protocol_cls=DsProtocol,
+                         text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        self.docs = DocumentStore()
+        self.init_options: dict[str, Any] | None = None
+        self.pulled: dict[str, Any] | None = None
+        self.pushed: dict[str, Any] | None = None
+        settings, report = config.resolve()
+        self.engine = Engine(settings, self.docs, LspUI(self))
+        self._log_report(report)
+        self.inline_declared = False
+        self.snippet_support = False
+        self.progress_support = False
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """Log internal errors; never flood the editor with one message per failure."""
+        log.error("internal error (%s): %s", getattr(source, "__name__", source), error)
+
+    # ---- settings ------------------------------------------------------------------------
+    def apply_settings(self) -> None:
+        settings, report = config.resolve(self.init_options, self.pulled, self.pushed)
+        redact.register(settings.api_key)
+        self.engine.update_settings(settings)
+        self._log_report(report)
+
+    def _log_report(self, report: config.ParseReport) -> None:
+        if report.unknown:
+            log.info("ignoring unknown settings: %s", ", ".join(sorted(set(report.unknown))))
+        if report.invalid:
+            text = "ds-lsp settings: " + "; ".join(report.invalid)
+            log.warning("%s", text)
+            if getattr(self.protocol, "writer", None) is not None:
+                self.window_show_message(types.ShowMessageParams(
+                    type=types.MessageType.Warning, message=redact.redact(text)))
+
+    async def pull_configuration(self) -> None:
+        caps = self.client_capabilities.workspace
+        if not (caps and caps.configuration):
+            return
+        try:
+            result = await asyncio.wait_for(self.workspace_configuration_async(
+                types.ConfigurationParams(items=[types.ConfigurationItem(section="ds-lsp")])), 10)
+        except Exception as exc:  # a client may answer with an error or never
+            log.info("workspace/configuration failed: %s", exc)
+            return
+        if result and isinstance(result[0], dict):
+            self.pulled = config.section(result[0])
+            self.apply_settings()
+
+
+def create_server() -> DsLanguageServer:
+    """A fresh server with every handler registered."""
+    server = DsLanguageServer()
+    _register_lifecycle(server)
+    _register_completion(server)
+    _register_generate(server)
+    return server
+
+
+def _register_lifecycle(server: DsLanguageServer) -> None:
+    @server.feature(types.INITIALIZE)
+    def on_initialize(ls: DsLanguageServer, params: types.InitializeParams) -> None:
+        caps = params.capabilities
+        ls.docs.encoding = str(ServerCapabilitiesBuilder.choose_position_encoding(caps))
+        td = caps.text_document
+        ls.inline_declared = bool(td and td.inline_completion)
+        item = td and td.completion and td.completion.completion_item
+        ls.snippet_support = bool(item and item.snippet_support)
+        ls.progress_support = bool(caps.window and caps.window.work_done_progress)
+        ls.init_options = config.section(params.initialization_options)
+        ls.engine.root_path = _root_path(params)
+        ls.apply_settings()
+        log.info("initialize: encoding %s, inline declared %s, client %s", ls.docs.encoding,
+                 ls.inline_declared, params.client_info and params.client_info.name)
+
+    @server.feature(types.INITIALIZED)
+    async def on_initialized(ls: DsLanguageServer, params: types.InitializedParams) -> None:
+        ls.engine.warm_up()
+        await ls.pull_configuration()
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def on_configuration(ls: DsLanguageServer,
+                               params: types.DidChangeConfigurationParams) -> None:
+        settings = params.settings
+        if isinstance(settings, dict) and isinstance(settings.get("ds-lsp"), dict):
+            ls.pushed = settings["ds-lsp"]
+            ls.apply_settings()
+        await ls.pull_configuration()
+
+    @server.feature(types.SHUTDOWN)
+    async def on_shutdown(ls: DsLanguageServer, params: Any) -> None:
+        await ls.engine.close()
+
+
+def _root_path(params: types.InitializeParams) -> str | None:
+    if params.workspace_folders:
+        return uri_to_path(params.workspace_folders[0].uri)
+    if params.root_uri:
+        return uri_to_path(params.root_uri)
+    return params.root_path
+
+
+def _register_completion(server: DsLanguageServer) -> None:
+    @server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION,
+                    types.InlineCompletionOptions(work_done_progress=False))
+    async def on_inline(ls: DsLanguageServer,
+                        params: types.InlineCompletionParams) -> types.InlineCompletionList:
+        invoked = params.context.trigger_kind == types.InlineCompletionTriggerKind.Invoked
+        pos = params.position
+        sugg = await _safe_complete(ls, params.text_document.uri, pos, invoked)
+        if sugg is None:
+            return types.InlineCompletionList(items=[])
+        return types.InlineCompletionList(items=[inline_item(sugg)])
+
+    @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(
+        trigger_characters=TRIGGER_CHARACTERS, resolve_provider=False))
+    async def on_completion(ls: DsLanguageServer,
+                            params: types.CompletionParams) -> types.CompletionList:
+        mode = ls.engine.settings.completion_items
+        if mode == "never" or (mode == "auto" and ls.inline_declared):
+            return types.CompletionList(is_incomplete=False, items=[])
+        invoked = bool(params.context and params.context.trigger_kind
+                       == types.CompletionTriggerKind.Invoked)
+        sugg = await _safe_complete(ls, params.text_document.uri, params.position, invoked)
+        if sugg is None:
+            return types.CompletionList(is_incomplete=True, items=[])
+        return types.CompletionList(is_incomplete=True,
+                                    items=[completion_item(ls, sugg)])
+
+
+async def _safe_complete(ls: DsLanguageServer, uri: str, pos: types.Position,
+                         invoked: bool) -> Suggestion | None:
+    try:
+        return await ls.engine.complete(uri, pos.line, pos.character, invoked)
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        log.exception("completion failed")
+        return None
+
+
+def inline_item(sugg: Suggestion) -> types.InlineCompletionItem:
+    at = types.Position(line=sugg.line, character=sugg.character)
+    return types.InlineCompletionItem(insert_text=sugg.text, range=types.Range(start=at, end=at))
+
+
+def completion_item(ls: DsLanguageServer, sugg: Suggestion) -> types.CompletionItem:
+    """The suggestion as an item that survives the client's word-prefix filter."""
+    word = WORD_AT_END.search(sugg.window.line_prefix).group(0)
+    head = sugg.window.line_prefix
+    column = index_to_column(head, len(head) - len(word), ls.docs.encoding)
+    start = types.Position(line=sugg.line, character=column)
+    end = types.Position(line=sugg.line, character=sugg.character)
+    full = word + sugg.text
+    first = full.split("\n", 1)[0]
+    label = first if "\n" not in full else first + " …"
+    snippet = ls.snippet_support and "\n" in full
+    new_text = _escape_snippet(full) if snippet else full
+    return types.CompletionItem(
+        label=label,
+        filter_text=first,
+        sort_text="0",
+        preselect=True,
+        kind=types.CompletionItemKind.Snippet,
+        detail="DeepSeek",
+        documentation=types.MarkupContent(kind=types.MarkupKind.Markdown,
+                                          value=f"```\n{full}\n```"),
+        insert_text_format=types.InsertTextFormat.Snippet if snippet
+        else types.InsertTextFormat.PlainText,
+        text_edit=types.TextEdit(range=types.Range(start=start, end=end), new_text=new_text),
+    )
+
+
+def _escape_snippet(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("$", "\\$").replace("}", "\\}") + "$0"
+
+
+def _register_generate(server: DsLanguageServer) -> None:
+    from ds_lsp import generate
+
+    @server.command(GENERATE_COMMAND)
+    async def on_generate(ls: DsLanguageServer, *args: Any) -> dict[str, Any]:
+        return await generate.execute(ls, list(args))
+
+    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
+        code_action_kinds=[types.CodeActionKind.RefactorRewrite], resolve_provider=False))
+    def on_code_action(ls: DsLanguageServer,
+                       params: types.CodeActionParams) -> list[types.CodeAction]:
+        try:
+            return generate.code_actions(ls, params)
+        except Exception:
+            log.exception("codeAction failed")
+            return []

@@ -1,0 +1,122 @@
+"""Fixtures: a mock DeepSeek server on 127.0.0.1 and real ds-lsp processes over stdio."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+from tests.mock_deepseek import MockDeepSeek
+
+API_KEY = "sk-test-secret-5f1e2d3c"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def mock() -> MockDeepSeek:
+    server = MockDeepSeek(fim_text="return a + b").start()
+    yield server
+    server.stop()
+
+
+def capabilities(inline: bool = True, encodings: list[str] | None = None,
+                 snippets: bool = False, progress: bool = False,
+                 configuration: bool = True) -> types.ClientCapabilities:
+    text = types.TextDocumentClientCapabilities(
+        completion=types.CompletionClientCapabilities(
+            completion_item=types.ClientCompletionItemOptions(snippet_support=snippets)),
+        inline_completion=types.InlineCompletionClientCapabilities() if inline else None,
+    )
+    return types.ClientCapabilities(
+        text_document=text,
+        workspace=types.WorkspaceClientCapabilities(configuration=configuration),
+        window=types.WindowClientCapabilities(work_done_progress=progress),
+        general=types.GeneralClientCapabilities(position_encodings=encodings)
+        if encodings else None,
+    )
+
+
+def server_env(mock: MockDeepSeek, **extra: str | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DEEPSEEK_")}
+    env.update({"DEEPSEEK_API_KEY": API_KEY, "DEEPSEEK_BASE_URL": mock.url + "/beta"})
+    for key, value in extra.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+Starter = Callable[..., Any]
+
+
+@pytest.fixture
+async def start(mock: MockDeepSeek, tmp_path: Path) -> AsyncIterator[Starter]:
+    """start(**options) -> an initialized LanguageClient talking to a fresh ds-lsp."""
+    clients: list[LanguageClient] = []
+
+    async def starter(init: dict[str, Any] | None = None, env: dict[str, str | None] | None = None,
+                      configuration: dict[str, Any] | None = None,
+                      caps: types.ClientCapabilities | None = None,
+                      log_file: Path | None = None) -> LanguageClient:
+        log = log_file or tmp_path / f"server{len(clients)}.log"
+        cfg = ClientServerConfig(
+            server_command=[sys.executable, "-m", "ds_lsp", "--log-file", str(log),
+                            "--log-level", "DEBUG"],
+            server_env=server_env(mock, **(env or {})),
+        )
+        client = await cfg.start()
+        client.status = []  # type: ignore[attr-defined]
+        client.feature("ds-lsp/status")(lambda params: client.status.append(params))
+        if configuration is not None:
+            client.set_configuration({"ds-lsp": configuration})
+        options = {"debounceMs": 0, **(init or {})}
+        client.init_result = await client.initialize_session(types.InitializeParams(
+            capabilities=caps or capabilities(), initialization_options=options,
+            root_uri=tmp_path.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(uri=tmp_path.as_uri(), name="ws")]))
+        clients.append(client)
+        return client
+
+    yield starter
+    for client in clients:
+        try:
+            await client.shutdown_session()
+        finally:
+            await client.stop()
+
+
+def open_doc(client: LanguageClient, uri: str, text: str, language: str = "python") -> None:
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        text_document=types.TextDocumentItem(uri=uri, language_id=language, version=1,
+                                             text=text)))
+
+
+def change(client: LanguageClient, uri: str, version: int, line: int, char: int,
+           text: str, end: tuple[int, int] | None = None) -> None:
+    start = types.Position(line=line, character=char)
+    stop = types.Position(line=end[0], character=end[1]) if end else start
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+        content_changes=[types.TextDocumentContentChangePartial(
+            range=types.Range(start=start, end=stop), text=text)]))
+
+
+async def inline(client: LanguageClient, uri: str, line: int, char: int,
+                 invoked: bool = True) -> list[types.InlineCompletionItem]:
+    kind = (types.InlineCompletionTriggerKind.Invoked if invoked
+            else types.InlineCompletionTriggerKind.Automatic)
+    result = await client.text_document_inline_completion_async(types.InlineCompletionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri),
+        position=types.Position(line=line, character=char),
+        context=types.InlineCompletionContext(trigger_kind=kind)))
+    if result is None:
+        return []
+    return list(result.items) if hasattr(result, "items") else list(result)

@@ -1,0 +1,364 @@
+"""A local HTTP server that speaks DeepSeek's wire format, for tests and benchmarks.
+
+It listens on 127.0.0.1 and answers:
+
+- ``POST /beta/completions`` (FIM, JSON or SSE when the body says ``stream``),
+- ``POST /beta/chat/completions`` (chat prefix completion, JSON or SSE),
+- ``GET /models`` and ``GET /user/balance``,
+- the same paths under ``/v1`` and ``/infill`` for other backends' tests.
+
+Behaviour comes from a queue of scripted replies (``server.script(...)``) and, when the queue
+is empty, from defaults (``fim_text``, ``chat_text``, or ``predict_text``: a "model" that
+continues the prompt with the next lines of a known file). Every request is recorded with its
+method, path, headers and JSON body, so tests assert on what crossed the socket.
+
+Run it on its own (editor tests, VS Code test, bench)::
+
+    python -m tests.mock_deepseek --port 0 --port-file /tmp/port --fim-text 'x = 1' \
+        --log-file /tmp/requests.jsonl
+
+A reply (a dict) may hold: ``text`` (the completion), ``status`` + ``error`` (an error body),
+``delay`` (seconds before the headers), ``keepalive`` (blank lines / ``: keep-alive``
+comments before the body), ``drop`` (close without answering), ``garbage`` (a 200 with
+this raw body), ``finish_reason``, ``retry_after``, ``chunk_delay`` (seconds between SSE
+chunks), ``usage`` (dict).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import sys
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+DEFAULT_MODELS = ["deepseek-flash", "deepseek-v4-pro"]
+
+
+@dataclass
+class Recorded:
+    """One request as it crossed the socket."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: Any
+
+    def to_json(self) -> dict[str, Any]:
+        return {"method": self.method, "path": self.path, "headers": self.headers,
+                "body": self.body}
+
+
+@dataclass
+class MockDeepSeek:
+    """The mock server: start() in a background thread, stop() when done."""
+
+    fim_text: str = "fim_text()"
+    chat_text: str = "print('hello')\n```"
+    predict_text: str | None = None
+    predict_lines: int = 1
+    models: list[str] = field(default_factory=lambda: list(DEFAULT_MODELS))
+    latency: float = 0.0
+    log_file: str | None = None
+    requests: list[Recorded] = field(default_factory=list)
+    port: int = 0
+    _queue: deque = field(default_factory=deque)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    # ---- control -------------------------------------------------------------------------
+    def script(self, *replies: dict[str, Any], path: str = "completions") -> None:
+        """Queue replies for requests whose path ends with `path` (first in, first out)."""
+        with self._lock:
+            for reply in replies:
+                self._queue.append((path, reply))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._queue.clear()
+            self.requests.clear()
+
+    def requests_to(self, suffix: str) -> list[Recorded]:
+        return [r for r in list(self.requests) if r.path.endswith(suffix)]
+
+    def fim_requests(self) -> list[Recorded]:
+        return [r for r in self.requests_to("/completions") if "chat" not in r.path]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _next_reply(self, path: str) -> dict[str, Any] | None:
+        with self._lock:
+            for i, (suffix, reply) in enumerate(self._queue):
+                if path.endswith(suffix) and not (suffix == "completions" and "chat" in path):
+                    del self._queue[i]
+                    return reply
+        return None
+
+    # ---- lifecycle -----------------------------------------------------------------------
+    def start(self) -> MockDeepSeek:
+        ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(ready,), daemon=True)
+        self._thread.start()
+        ready.wait(10)
+        return self
+
+    def stop(self) -> None:
+        loop = getattr(self, "_loop", None)
+        if loop and loop.is_running():
+            loop.call_soon_threadsafe(self._stopping.set)
+            self._thread.join(5)
+
+    def _run(self, ready: threading.Event) -> None:
+        asyncio.run(self._main(ready))
+
+    async def _main(self, ready: threading.Event) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stopping = asyncio.Event()
+        server = await asyncio.start_server(self._connection, "127.0.0.1", self.port)
+        self.port = server.sockets[0].getsockname()[1]
+        ready.set()
+        async with server:
+            await self._stopping.wait()
+
+    # ---- HTTP ----------------------------------------------------------------------------
+    async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
+        try:
+            while await self._one_request(reader, writer):
+                pass
+        except (ConnectionError, asyncio.IncompleteReadError):
+            pass
+        finally:
+            with contextlib.suppress(Exception):
+                writer.close()
+
+    async def _one_request(self, reader, writer) -> bool:
+        line = await reader.readline()
+        if not line:
+            return False
+        method, target, _ = line.decode("latin-1").split(" ", 2)
+        headers: dict[str, str] = {}
+        while (h := await reader.readline()) not in (b"\r\n", b"\n", b""):
+            k, _, v = h.decode("latin-1").partition(":")
+            headers[k.strip().lower()] = v.strip()
+        raw = await reader.readexactly(int(headers.get("content-length", "0") or 0))
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            body = raw.decode("utf-8", "replace")
+        rec = Recorded(method, target, headers, body)
+        self.requests.append(rec)
+        if self.log_file:
+            with open(self.log_file, "a", encoding="utf-8") as fh:
+                fh.write(json.dumps(rec.to_json()) + "\n")
+        return await self._respond(rec, writer)
+
+    async def _respond(self, rec: Recorded, writer) -> bool:
+        path = rec.path.split("?")[0]
+        if rec.method == "GET" and path.endswith("/models"):
+            data = [{"id": m, "object": "model", "owned_by": "deepseek"} for m in self.models]
+            return await self._send_json(writer, 200, {"object": "list", "data": data})
+        if rec.method == "GET" and path.endswith("/user/balance"):
+            info = {"currency": "USD", "total_balance": "4.20", "granted_balance": "0.00",
+                    "topped_up_balance": "4.20"}
+            return await self._send_json(writer, 200, {"is_available": True,
+                                                        "balance_infos": [info]})
+        reply = self._next_reply(path) or {}
+        return await self._reply(rec, path, reply, writer)
+
+    async def _reply(self, rec: Recorded, path: str, reply: dict, writer) -> bool:
+        delay = reply.get("delay", self.latency)
+        if delay:
+            await asyncio.sleep(delay)
+        if reply.get("drop"):
+            writer.close()
+            return False
+        status = reply.get("status", 200)
+        if status != 200:
+            err = reply.get("error") or {"message": f"mock error {status}", "type": "error",
+                                         "code": status}
+            extra = {"Retry-After": str(reply["retry_after"])} if "retry_after" in reply else {}
+            return await self._send_json(writer, status, {"error": err}, extra)
+        if "garbage" in reply:
+            return await self._send_raw(writer, 200, "application/json", reply["garbage"])
+        body = rec.body if isinstance(rec.body, dict) else {}
+        text = reply["text"] if "text" in reply else self._default_text(path, body)
+        kind = "chat" if "chat" in path else ("infill" if "infill" in path else "fim")
+        if body.get("stream"):
+            return await self._send_stream(writer, kind, text, reply, body)
+        return await self._send_whole(writer, kind, text, reply, body)
+
+    def _default_text(self, path: str, body: dict) -> str:
+        if "chat" in path:
+            return self.chat_text
+        if self.predict_text is not None:
+            return predict(self.predict_text, body, self.predict_lines)
+        return self.fim_text
+
+    @staticmethod
+    def _usage(reply: dict, body: dict, text: str) -> dict:
+        prompt = str(body.get("prompt", body.get("input_prefix", ""))) + str(
+            body.get("suffix", "")
+        )
+        prompt_tokens = max(1, len(prompt) // 4)
+        usage = {"prompt_tokens": prompt_tokens, "completion_tokens": max(1, len(text) // 4),
+                 "prompt_cache_hit_tokens": 0, "prompt_cache_miss_tokens": prompt_tokens}
+        usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
+        usage.update(reply.get("usage", {}))
+        return usage
+
+    def _choice(self, kind: str, text: str, finish: str | None, delta: bool) -> dict:
+        if kind == "chat":
+            key = "delta" if delta else "message"
+            return {"index": 0, key: {"role": "assistant", "content": text},
+                    "finish_reason": finish}
+        return {"index": 0, "text": text, "finish_reason": finish, "logprobs": None}
+
+    def _cut_at_stop(self, text: str, body: dict) -> tuple[str, str]:
+        stops = body.get("stop") or []
+        stops = [stops] if isinstance(stops, str) else stops
+        cut = min((text.find(s) for s in stops if s and s in text), default=-1)
+        if cut >= 0:
+            return text[:cut], "stop"
+        return text, "stop"
+
+    async def _send_whole(self, writer, kind: str, text: str, reply: dict, body: dict) -> bool:
+        text, finish = self._cut_at_stop(text, body)
+        finish = reply.get("finish_reason", finish)
+        if kind == "infill":
+            payload = {"content": text, "stop": True, "tokens_predicted": len(text) // 4}
+        else:
+            payload = {"id": "mock", "object": "text_completion", "created": int(time.time()),
+                       "model": body.get("model"), "system_fingerprint": "mock",
+                       "choices": [self._choice(kind, text, finish, False)],
+                       "usage": self._usage(reply, body, text)}
+        head = "\n" * int(reply.get("keepalive", 0))
+        return await self._send_raw(writer, 200, "application/json", head + json.dumps(payload),
+                                    keepalive_gap=reply.get("keepalive_gap", 0.02))
+
+    async def _send_stream(self, writer, kind: str, text: str, reply: dict, body: dict) -> bool:
+        text, finish = self._cut_at_stop(text, body)
+        finish = reply.get("finish_reason", finish)
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                     b"Cache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n\r\n")
+        for _ in range(int(reply.get("keepalive", 0))):
+            await self._chunk(writer, b": keep-alive\n\n")
+            await asyncio.sleep(reply.get("keepalive_gap", 0.02))
+        pieces = _pieces(text, int(reply.get("chunk_size", 8)))
+        for i, piece in enumerate(pieces):
+            last = i == len(pieces) - 1
+            if kind == "infill":
+                event = {"content": piece, "stop": last}
+            else:
+                event = {"id": "mock", "object": "text_completion", "model": body.get("model"),
+                         "choices": [self._choice(kind, piece, finish if last else None, True)]}
+            await self._chunk(writer, b"data: " + json.dumps(event).encode() + b"\n\n")
+            if reply.get("chunk_delay"):
+                await asyncio.sleep(reply["chunk_delay"])
+        if kind != "infill":
+            usage = {"id": "mock", "choices": [], "usage": self._usage(reply, body, text)}
+            await self._chunk(writer, b"data: " + json.dumps(usage).encode() + b"\n\n")
+            await self._chunk(writer, b"data: [DONE]\n\n")
+        writer.write(b"0\r\n\r\n")
+        await writer.drain()
+        return True
+
+    @staticmethod
+    async def _chunk(writer, data: bytes) -> None:
+        writer.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+        await writer.drain()
+
+    async def _send_json(self, writer, status: int, payload: Any, extra=None) -> bool:
+        return await self._send_raw(writer, status, "application/json", json.dumps(payload),
+                                    extra)
+
+    async def _send_raw(self, writer, status: int, ctype: str, body: str, extra=None,
+                        keepalive_gap: float = 0.0) -> bool:
+        data = body.encode()
+        head = f"HTTP/1.1 {status} {_REASONS.get(status, 'Status')}\r\nContent-Type: {ctype}\r\n"
+        for k, v in (extra or {}).items():
+            head += f"{k}: {v}\r\n"
+        head += f"Content-Length: {len(data)}\r\n\r\n"
+        writer.write(head.encode())
+        lead = len(body) - len(body.lstrip("\n"))
+        if keepalive_gap and lead:
+            for _ in range(lead):  # keep-alive blank lines trickle in, as DeepSeek sends them
+                writer.write(b"\n")
+                await writer.drain()
+                await asyncio.sleep(keepalive_gap)
+            data = data[lead:]
+        writer.write(data)
+        await writer.drain()
+        return True
+
+
+_REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 402: "Payment Required",
+            404: "Not Found", 422: "Unprocessable Entity", 429: "Too Many Requests",
+            500: "Internal Server Error", 503: "Service Unavailable"}
+
+
+def _pieces(text: str, size: int) -> list[str]:
+    if not text:
+        return [""]
+    return [text[i : i + size] for i in range(0, len(text), size)]
+
+
+def predict(source: str, body: dict, lines: int = 1) -> str:
+    """A model that knows `source`: continue the prompt with the rest of its line and `lines`
+    more lines (0 = just the rest of the line)."""
+    prompt = str(body.get("prompt", body.get("input_prefix", "")))
+    tail = prompt[-300:]
+    at = source.rfind(tail) if tail else 0
+    if at < 0:
+        return ""
+    start = at + len(tail)
+    end = start
+    for _ in range(lines + 1):
+        nl = source.find("\n", end)
+        if nl < 0:
+            end = len(source)
+            break
+        end = nl + 1
+    return source[start:end].rstrip("\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--port-file", help="write the bound port here once listening")
+    parser.add_argument("--fim-text", default="fim_text()")
+    parser.add_argument("--chat-text", default="print('hello')\n```")
+    parser.add_argument("--predict-file", help="continue prompts with this file's next lines")
+    parser.add_argument("--predict-lines", type=int, default=1)
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds before each answer")
+    parser.add_argument("--log-file", help="append each request as a JSON line")
+    args = parser.parse_args(argv)
+    predict_text = None
+    if args.predict_file:
+        with open(args.predict_file, encoding="utf-8") as fh:
+            predict_text = fh.read()
+    mock = MockDeepSeek(fim_text=args.fim_text, chat_text=args.chat_text,
+                        predict_text=predict_text, predict_lines=args.predict_lines,
+                        latency=args.latency, log_file=args.log_file, port=args.port).start()
+    if args.port_file:
+        with open(args.port_file + ".tmp", "w") as fh:
+            fh.write(str(mock.port))
+        import os
+
+        os.replace(args.port_file + ".tmp", args.port_file)
+    print(f"mock DeepSeek on {mock.url}", file=sys.stderr, flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        mock.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
