@@ -57,21 +57,20 @@ def prefix_window(doc: Document, line: int, index: int, budget: int, block: int)
 
 def suffix_window(doc: Document, line: int, index: int, budget: int) -> str:
     """Text after the cursor: the rest of its line and the following whole lines in budget."""
-    tail = doc.line_text(line)[index:]
+    tail = doc.text.lines(line, line + 1)[index:]
     if len(tail) >= budget:
         return tail[:budget]
     out = [tail]
     used = len(tail)
     nxt = line + 1
-    while used < budget and nxt < doc.text.line_count:
-        piece = doc.text.lines(nxt, nxt + _STEP_LINES)
-        for text in piece.splitlines(keepends=True):
-            if used + len(text) + 1 > budget:
-                return "\n".join(out) if len(out) > 1 else tail
-            out.append(text.rstrip("\r\n"))
+    while nxt < doc.text.line_count:
+        for text in doc.text.lines(nxt, nxt + _STEP_LINES).splitlines(keepends=True):
+            if used + len(text) > budget:
+                return "".join(out)
+            out.append(text)
             used += len(text)
         nxt += _STEP_LINES
-    return "\n".join(out)
+    return "".join(out)
 
 
 def build_window(doc: Document, line: int, index: int, prefix_budget: int, suffix_budget: int,

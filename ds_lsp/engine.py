@@ -242,8 +242,8 @@ class Engine:
 
     def _params(self, mode: Mode) -> tuple[Any, ...]:
         s = self.settings
-        return (s.model or self._model, s.base_url, s.max_tokens, s.temperature, mode.value,
-                s.max_lines)
+        # the configured model (None = resolved from /models, fixed per base URL)
+        return (s.model, s.base_url, s.max_tokens, s.temperature, mode.value, s.max_lines)
 
     def _debounce(self, window: Window) -> float:
         """Shorter right after a character that usually starts something, or a new line."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 CLOSERS = set(")]}>\"'`;,: \t")
-OPENERS = ("(", "[", "{", ":", "=>", "->", " do", " then")
+OPENERS = ("(", "[", "{", ":", "=>", " do", " then")
 
 
 class Mode(StrEnum):
@@ -39,12 +39,22 @@ def indent_of(line: str) -> int:
     return len(line) - len(line.lstrip(" \t"))
 
 
+def opens_block(line: str) -> bool:
+    """Whether a line ends by opening a block (`:`, `{`, `(`, `[`, `=>`, `do`, `then`)."""
+    return line.rstrip().endswith(OPENERS)
+
+
 def cut_block(text: str, line_prefix: str, max_lines: int) -> str:
-    """Keep the lines that belong to the cursor's block."""
+    """Keep the lines that belong to the cursor's block.
+
+    Stop at a line indented less than the cursor's line; when the cursor's line opens a
+    block, stop once the text comes back to the cursor line's level (keeping a closer
+    such as `}` or `end`). Two blank lines in a row end the suggestion too.
+    """
     lines = text.split("\n")
     base = indent_of(line_prefix) if line_prefix.strip() else len(line_prefix)
+    opened = opens_block(line_prefix + lines[0])
     kept = [lines[0]]
-    went_deeper = False
     blank_run = 0
     for line in lines[1:]:
         if not line.strip():
@@ -57,11 +67,10 @@ def cut_block(text: str, line_prefix: str, max_lines: int) -> str:
         level = indent_of(line)
         if level < base:
             break
-        if level == base and went_deeper:
+        if level == base and opened:
             if only_closers(line.strip()) or line.strip() in ("end", "fi", "done", "esac"):
                 kept.append(line)
             break
-        went_deeper = went_deeper or level > base
         kept.append(line)
         if len(kept) >= max_lines:
             break
@@ -143,6 +152,10 @@ def clean(raw: str, prefix: str, suffix: str, line_prefix: str, mode: Mode,
         text = text.split("\n", 1)[0]
     elif not line_prefix.strip() and text.startswith("\n"):
         text = text.lstrip("\n")  # already on a fresh line
+    if mode is Mode.MULTI and "\n" in text and line_suffix.strip():
+        first = text.split("\n", 1)[0]
+        if trim_suffix_overlap(first.rstrip(), line_suffix) != first.rstrip():
+            text = first  # the first line already closes what follows the cursor
     if mode is Mode.MULTI:
         text = cut_block(text, line_prefix, max_lines)
         text = cut_at_suffix_lines(text, suffix)

@@ -10,10 +10,12 @@ A failing feature logs and answers empty; it never breaks the connection.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 from typing import Any
 
+import attrs
 from lsprotocol import types
 from pygls.capabilities import ServerCapabilitiesBuilder
 from pygls.lsp.server import LanguageServer
@@ -36,6 +38,16 @@ class DsProtocol(LanguageServerProtocol):
     """pygls's protocol with document sync routed to our DocumentStore."""
 
     _server: DsLanguageServer
+
+    @lsp_method(types.INITIALIZE)
+    def lsp_initialize(self, params: types.InitializeParams):
+        result = yield from super().lsp_initialize(params)
+        workspace = result.capabilities.workspace
+        ops = workspace.file_operations if workspace is not None else None
+        # pygls sends "fileOperations": {}; eglot and others read {} as absent
+        if ops is not None and not any(attrs.astuple(ops, recurse=False)):
+            workspace.file_operations = None
+        return result
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):
@@ -98,6 +110,9 @@ class DsLanguageServer(LanguageServer):
         self.inline_declared = False
         self.snippet_support = False
         self.progress_support = False
+        self.markdown_docs = False
+        self.closing: asyncio.Future | None = None
+        self.configured = asyncio.Event()  # set once workspace/configuration was pulled
 
     def report_server_error(self, error: Exception, source: Any) -> None:
         """Log internal errors; never flood the editor with one message per failure."""
@@ -121,6 +136,12 @@ class DsLanguageServer(LanguageServer):
                     type=types.MessageType.Warning, message=redact.redact(text)))
 
     async def pull_configuration(self) -> None:
+        try:
+            await self._pull_configuration()
+        finally:
+            self.configured.set()
+
+    async def _pull_configuration(self) -> None:
         caps = self.client_capabilities.workspace
         if not (caps and caps.configuration):
             return
@@ -148,11 +169,14 @@ def _register_lifecycle(server: DsLanguageServer) -> None:
     @server.feature(types.INITIALIZE)
     def on_initialize(ls: DsLanguageServer, params: types.InitializeParams) -> None:
         caps = params.capabilities
-        ls.docs.encoding = str(ServerCapabilitiesBuilder.choose_position_encoding(caps))
+        chosen = ServerCapabilitiesBuilder.choose_position_encoding(caps)
+        ls.docs.encoding = getattr(chosen, "value", chosen)
         td = caps.text_document
         ls.inline_declared = bool(td and td.inline_completion)
         item = td and td.completion and td.completion.completion_item
         ls.snippet_support = bool(item and item.snippet_support)
+        ls.markdown_docs = bool(item and types.MarkupKind.Markdown in
+                                (item.documentation_format or ()))
         ls.progress_support = bool(caps.window and caps.window.work_done_progress)
         ls.init_options = config.section(params.initialization_options)
         ls.engine.root_path = _root_path(params)
@@ -175,8 +199,10 @@ def _register_lifecycle(server: DsLanguageServer) -> None:
         await ls.pull_configuration()
 
     @server.feature(types.SHUTDOWN)
-    async def on_shutdown(ls: DsLanguageServer, params: Any) -> None:
-        await ls.engine.close()
+    def on_shutdown(ls: DsLanguageServer, params: Any) -> None:
+        # synchronous on purpose: pygls cancels every request but the current one, and
+        # only a synchronous handler keeps the shutdown request's own id current
+        ls.closing = asyncio.ensure_future(ls.engine.close())
 
 
 def _root_path(params: types.InitializeParams) -> str | None:
@@ -217,6 +243,9 @@ def _register_completion(server: DsLanguageServer) -> None:
 
 async def _safe_complete(ls: DsLanguageServer, uri: str, pos: types.Position,
                          invoked: bool) -> Suggestion | None:
+    if not ls.configured.is_set():  # the first request may come before the settings pull
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(ls.configured.wait(), 2)
     try:
         return await ls.engine.complete(uri, pos.line, pos.character, invoked)
     except asyncio.CancelledError:
@@ -251,7 +280,8 @@ def completion_item(ls: DsLanguageServer, sugg: Suggestion) -> types.CompletionI
         kind=types.CompletionItemKind.Snippet,
         detail="DeepSeek",
         documentation=types.MarkupContent(kind=types.MarkupKind.Markdown,
-                                          value=f"```\n{full}\n```"),
+                                          value=f"```\n{full}\n```")
+        if ls.markdown_docs else full,
         insert_text_format=types.InsertTextFormat.Snippet if snippet
         else types.InsertTextFormat.PlainText,
         text_edit=types.TextEdit(range=types.Range(start=start, end=end), new_text=new_text),

@@ -22,6 +22,11 @@ from pygls.protocol import JsonRPCProtocol
 log = logging.getLogger(__name__)
 
 PARSE_ERROR, INVALID_REQUEST, INVALID_PARAMS = -32700, -32600, -32602
+# completion requests never get a JSON-RPC error: bad params get an empty answer
+EMPTY_ANSWERS: dict[str, Any] = {
+    "textDocument/inlineCompletion": {"items": []},
+    "textDocument/completion": {"isIncomplete": False, "items": []},
+}
 
 
 async def read_frame(reader: asyncio.StreamReader) -> bytes | None:
@@ -81,15 +86,20 @@ def handle_body(protocol: JsonRPCProtocol, body: bytes) -> None:
     msg_id = data.get("id") if isinstance(data, dict) else None
     if reason:
         log.warning("malformed message (%s): %r", reason, body[:120])
-        if isinstance(data, dict) and "method" in data and isinstance(msg_id, (int, str)):
-            _reply_error(protocol, msg_id, INVALID_REQUEST, f"Invalid request: {reason}")
+        if isinstance(data, list) or (isinstance(data, dict) and "method" in data):
+            reply_id = msg_id if isinstance(msg_id, (int, str)) else None
+            _reply_error(protocol, reply_id, INVALID_REQUEST, f"Invalid request: {reason}")
         return
     try:
         message = json.loads(body, object_hook=protocol.structure_message)
     except Exception as exc:
         log.warning("cannot read %s: %s", data.get("method", "response"), exc)
         if "method" in data and msg_id is not None:
-            _reply_error(protocol, msg_id, INVALID_PARAMS, f"Invalid params: {exc}")
+            empty = EMPTY_ANSWERS.get(data["method"])
+            if empty is not None:
+                protocol._send_data({"jsonrpc": "2.0", "id": msg_id, "result": empty})
+            else:
+                _reply_error(protocol, msg_id, INVALID_PARAMS, f"Invalid params: {exc}")
         return
     try:
         protocol.handle_message(message)

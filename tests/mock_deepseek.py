@@ -21,7 +21,7 @@ A reply (a dict) may hold: ``text`` (the completion), ``status`` + ``error`` (an
 ``delay`` (seconds before the headers), ``keepalive`` (blank lines / ``: keep-alive``
 comments before the body), ``drop`` (close without answering), ``garbage`` (a 200 with
 this raw body), ``finish_reason``, ``retry_after``, ``chunk_delay`` (seconds between SSE
-chunks), ``usage`` (dict).
+chunks), ``usage`` (dict), ``json`` (answer JSON even when the request asked for a stream).
 """
 
 from __future__ import annotations
@@ -189,7 +189,7 @@ class MockDeepSeek:
         body = rec.body if isinstance(rec.body, dict) else {}
         text = reply["text"] if "text" in reply else self._default_text(path, body)
         kind = "chat" if "chat" in path else ("infill" if "infill" in path else "fim")
-        if body.get("stream"):
+        if body.get("stream") and not reply.get("json"):
             return await self._send_stream(writer, kind, text, reply, body)
         return await self._send_whole(writer, kind, text, reply, body)
 

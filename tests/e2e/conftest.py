@@ -57,6 +57,13 @@ def server_env(mock: MockDeepSeek, **extra: str | None) -> dict[str, str]:
 Starter = Callable[..., Any]
 
 
+def _as_dict(params: Any) -> dict[str, Any]:
+    """pygls hands unknown notifications' params over as a namedtuple-like Object."""
+    if isinstance(params, dict):
+        return params
+    return {k: v for k, v in params._asdict().items() if v is not None}
+
+
 @pytest.fixture
 async def start(mock: MockDeepSeek, tmp_path: Path) -> AsyncIterator[Starter]:
     """start(**options) -> an initialized LanguageClient talking to a fresh ds-lsp."""
@@ -74,7 +81,7 @@ async def start(mock: MockDeepSeek, tmp_path: Path) -> AsyncIterator[Starter]:
         )
         client = await cfg.start()
         client.status = []  # type: ignore[attr-defined]
-        client.feature("ds-lsp/status")(lambda params: client.status.append(params))
+        client.feature("ds-lsp/status")(lambda params: client.status.append(_as_dict(params)))
         if configuration is not None:
             client.set_configuration({"ds-lsp": configuration})
         options = {"debounceMs": 0, **(init or {})}

@@ -1,0 +1,113 @@
+"""Settings from every source in order, exclusions, switches, and the completion fallback."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from tests.e2e.conftest import capabilities, inline, open_doc
+
+
+async def _model_sent(client, mock, tmp_path, name):
+    uri = (tmp_path / name).as_uri()
+    open_doc(client, uri, f"{name} = \n")
+    await inline(client, uri, 0, len(name) + 3)
+    return mock.fim_requests()[-1].body["model"]
+
+
+async def test_precedence_env_init_pulled_pushed(start, mock, tmp_path):
+    client = await start(env={"DEEPSEEK_MODEL": "env-model"}, init={})
+    assert await _model_sent(client, mock, tmp_path, "a") == "env-model"
+    client = await start(env={"DEEPSEEK_MODEL": "env-model"}, init={"model": "init-model"})
+    assert await _model_sent(client, mock, tmp_path, "b") == "init-model"
+    client = await start(init={"model": "init-model"}, configuration={"model": "pulled-model"})
+    assert await _model_sent(client, mock, tmp_path, "c") == "pulled-model"
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+        settings={"ds-lsp": {"model": "pushed-model"}}))
+    assert await _model_sent(client, mock, tmp_path, "d") == "pushed-model"
+
+
+async def test_pulled_configuration_follows_did_change_configuration(start, mock, tmp_path):
+    client = await start(configuration={"model": "first"})
+    assert await _model_sent(client, mock, tmp_path, "a") == "first"
+    client.set_configuration({"ds-lsp": {"model": "second"}})
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    for _ in range(50):  # the pull is asynchronous: wait for the new model to show up
+        if await _model_sent(client, mock, tmp_path, "b") == "second":
+            break
+    assert mock.fim_requests()[-1].body["model"] == "second"
+
+
+async def test_bad_value_warns_and_keeps_the_default(start, mock, tmp_path):
+    client = await start(init={"maxTokens": "lots", "surprise": 1})
+    (message,) = client.messages
+    assert message.type == types.MessageType.Warning and "maxTokens" in message.message
+    await _model_sent(client, mock, tmp_path, "a")
+    assert mock.fim_requests()[-1].body["max_tokens"] == 256
+
+
+async def test_secret_files_are_never_sent(start, mock, tmp_path):
+    client = await start()
+    for name in (".env", ".env.local", "server.pem", "id_rsa", "deploy.key"):
+        uri = (tmp_path / name).as_uri()
+        open_doc(client, uri, "TOKEN=", language="plaintext")
+        assert await inline(client, uri, 0, 6) == []
+    assert mock.fim_requests() == []
+
+
+async def test_custom_exclude_disabled_languages_and_master_switch(start, mock, tmp_path):
+    client = await start(init={"exclude": ["*.secret.py"], "disabledLanguages": ["markdown"]})
+    for name, lang in (("a.secret.py", "python"), ("notes.md", "markdown")):
+        uri = (tmp_path / name).as_uri()
+        open_doc(client, uri, "x = ", language=lang)
+        assert await inline(client, uri, 0, 4) == []
+    off = await start(init={"enable": False})
+    uri = (tmp_path / "b.py").as_uri()
+    open_doc(off, uri, "x = ")
+    assert await inline(off, uri, 0, 4) == []
+    assert mock.fim_requests() == []
+    assert {"state": "disabled"} in [dict(s) for s in off.status]
+
+
+async def _complete(client, uri, line, char):
+    return await client.text_document_completion_async(types.CompletionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri),
+        position=types.Position(line=line, character=char)))
+
+
+async def test_completion_items_for_clients_without_inline_completion(start, mock, tmp_path):
+    mock.fim_text = "rn a + b"
+    client = await start(caps=capabilities(inline=False))
+    uri = (tmp_path / "f.py").as_uri()
+    open_doc(client, uri, "def f(a, b):\n    retu\n")
+    result = await _complete(client, uri, 1, 8)
+    assert result.is_incomplete is True
+    (item,) = result.items
+    assert item.label.startswith("retu") and item.filter_text.startswith("retu")
+    assert item.text_edit.range.start == types.Position(line=1, character=4)
+    assert item.text_edit.range.end == types.Position(line=1, character=8)
+    assert item.text_edit.new_text == "return a + b"
+    assert item.insert_text_format == types.InsertTextFormat.PlainText
+
+
+async def test_multiline_item_is_an_escaped_snippet_when_supported(start, mock, tmp_path):
+    mock.fim_text = "if x:\n        return {'$': 1}"
+    client = await start(caps=capabilities(inline=False, snippets=True))
+    uri = (tmp_path / "g.py").as_uri()
+    open_doc(client, uri, "def f(x):\n    \n")
+    (item,) = (await _complete(client, uri, 1, 4)).items
+    assert item.insert_text_format == types.InsertTextFormat.Snippet
+    assert item.text_edit.new_text == "if x:\n        return {'\\$': 1\\}$0"
+
+
+async def test_inline_clients_get_no_duplicate_items_unless_always(start, mock, tmp_path):
+    client = await start()
+    uri = (tmp_path / "h.py").as_uri()
+    open_doc(client, uri, "x = \n")
+    assert list((await _complete(client, uri, 0, 4)).items) == []
+    always = await start(init={"completionItems": "always"})
+    open_doc(always, uri, "x = \n")
+    assert len((await _complete(always, uri, 0, 4)).items) == 1
+    never = await start(caps=capabilities(inline=False), init={"completionItems": "never"})
+    open_doc(never, uri, "x = \n")
+    assert list((await _complete(never, uri, 0, 4)).items) == []
+    assert len(await inline(never, uri, 0, 4)) == 1  # inline is answered for every client
