@@ -1,0 +1,39 @@
+"""The completion cache: exact hits, typing through, LRU bounds."""
+
+from ds_lsp.cache import CompletionCache
+
+P = ("model", 1)
+
+
+def test_exact_hit_and_miss():
+    cache = CompletionCache(8)
+    cache.put(P, "def f():\n    ", "\n", "return 1")
+    assert cache.get(P, "def f():\n    ", "\n") == "return 1"
+    assert cache.get(("other",), "def f():\n    ", "\n") is None
+    assert cache.get(P, "def f():\n    ", "\nx") is None
+
+
+def test_typing_through_serves_the_rest():
+    cache = CompletionCache(8)
+    cache.put(P, "x = ", "\n", "compute(1)\nprint(x)")
+    assert cache.get(P, "x = c", "\n") == "ompute(1)\nprint(x)"
+    assert cache.get(P, "x = compute(1)\n", "\n") == "print(x)"
+    assert cache.get(P, "x = compute(1)\nprint(x)", "\n") is None  # fully typed
+    assert cache.get(P, "x = d", "\n") is None  # diverged
+
+
+def test_empty_results_are_cached_but_never_typed_through():
+    cache = CompletionCache(8)
+    cache.put(P, "a", "", "")
+    assert cache.get(P, "a", "") == ""
+    assert cache.get(P, "ab", "") is None
+
+
+def test_lru_is_bounded_and_zero_disables():
+    cache = CompletionCache(2)
+    for i in range(5):
+        cache.put(P, f"p{i}", "", f"t{i}")
+    assert len(cache) == 2
+    off = CompletionCache(0)
+    off.put(P, "a", "", "b")
+    assert off.get(P, "a", "") is None
