@@ -57,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING, ERROR")
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("check", help="check key, endpoint, model and balance")
+    sub.add_parser("usage", help="requests, suggestions, tokens and estimated cost per day")
     complete = sub.add_parser("complete", help="print one completion at FILE:LINE:COL")
     complete.add_argument("target", help="FILE:LINE:COL, 1-based")
     return parser
@@ -72,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(run_check())
     if args.command == "complete":
         return asyncio.run(complete_at(args.target))
+    if args.command == "usage":
+        return print_usage()
     return serve(args)
 
 
@@ -107,6 +110,23 @@ def serve(args: argparse.Namespace) -> int:
     except BrokenPipeError:
         logging.getLogger(__name__).info("client went away")
         return 0
+    return 0
+
+
+def print_usage() -> int:
+    """What the servers recorded per day in the state folder, with the estimated cost."""
+    from ds_lsp import config, usage
+
+    settings, _ = config.resolve()
+    days = usage.load_days()
+    prices = {"cache_hit": settings.price_cache_hit, "cache_miss": settings.price_cache_miss,
+              "output": settings.price_output}
+    print(f"Usage recorded in {usage.state_file()}")
+    if not days:
+        print("No completions recorded yet.")
+        return 0
+    for line in usage.report_lines(None, days, prices):
+        print(line)
     return 0
 
 

@@ -19,6 +19,7 @@ DEEPSEEK_HOSTS = ("api.deepseek.com",)
 DEFAULT_BASE_URL = "https://api.deepseek.com/beta"
 FALLBACK_MODEL = "deepseek-v4-flash"
 PREFERRED_MODELS = ("deepseek-flash", "deepseek-v4-flash", "deepseek-chat")
+BACKENDS = ("deepseek", "openai-fim", "llama-cpp", "codestral")
 
 DEFAULT_EXCLUDE = (
     ".env",
@@ -134,6 +135,107 @@ class Settings:
         metadata=_meta("generateMaxTokens", "max_tokens of ds-lsp.generateCodeBlock (≤ 8192)."),
     )
 
+    backend: str = field(
+        default="deepseek",
+        metadata=_meta(
+            "backend",
+            "Which FIM server: deepseek, openai-fim (POST /v1/completions with suffix, e.g. "
+            "Ollama), llama-cpp (POST /infill), codestral (POST /v1/fim/completions).",
+            env="DS_LSP_BACKEND",
+            choices=BACKENDS,
+        ),
+    )
+    openai_fim_base_url: str = field(
+        default="http://127.0.0.1:11434",
+        metadata=_meta(
+            "openaiFimBaseUrl",
+            "openai-fim server root; FIM is POST {openaiFimBaseUrl}/v1/completions.",
+            env="OPENAI_FIM_BASE_URL",
+        ),
+    )
+    openai_fim_api_key: str | None = field(
+        default=None,
+        repr=False,
+        metadata=_meta(
+            "openaiFimApiKey",
+            "Bearer token for openaiFimBaseUrl only; unset = no Authorization header.",
+            env="OPENAI_FIM_API_KEY",
+        ),
+    )
+    openai_fim_model: str | None = field(
+        default=None,
+        metadata=_meta(
+            "openaiFimModel",
+            "Model for openai-fim; unset = the first model GET /v1/models lists.",
+            env="OPENAI_FIM_MODEL",
+        ),
+    )
+    llama_cpp_base_url: str = field(
+        default="http://127.0.0.1:8080",
+        metadata=_meta(
+            "llamaCppBaseUrl",
+            "llama.cpp server root; FIM is POST {llamaCppBaseUrl}/infill.",
+            env="LLAMA_CPP_BASE_URL",
+        ),
+    )
+    llama_cpp_api_key: str | None = field(
+        default=None,
+        repr=False,
+        metadata=_meta(
+            "llamaCppApiKey",
+            "The llama-server --api-key, sent to llamaCppBaseUrl only; unset = none sent.",
+            env="LLAMA_API_KEY",
+        ),
+    )
+    codestral_base_url: str = field(
+        default="https://codestral.mistral.ai",
+        metadata=_meta(
+            "codestralBaseUrl",
+            "Codestral root; FIM is POST {codestralBaseUrl}/v1/fim/completions "
+            "(https://api.mistral.ai with a general Mistral key).",
+            env="CODESTRAL_BASE_URL",
+        ),
+    )
+    codestral_api_key: str | None = field(
+        default=None,
+        repr=False,
+        metadata=_meta(
+            "codestralApiKey", "Mistral/Codestral key, sent to codestralBaseUrl only.",
+            env="CODESTRAL_API_KEY",
+        ),
+    )
+    codestral_model: str = field(
+        default="codestral-latest",
+        metadata=_meta("codestralModel", "Model for codestral.", env="CODESTRAL_MODEL"),
+    )
+
+    prompt_header: bool = field(
+        default=True,
+        metadata=_meta("promptHeader", "Open the prompt with a comment naming file and language."),
+    )
+    context_files: bool = field(
+        default=True,
+        metadata=_meta(
+            "contextFiles",
+            "Add definitions and recently edited lines from other open files of the language.",
+        ),
+    )
+    context_files_budget: int = field(
+        default=1500,
+        metadata=_meta("contextFilesBudget", "Characters of other-file context (~4 per token)."),
+    )
+    price_cache_hit: float = field(
+        default=0.0028,
+        metadata=_meta("priceCacheHit", "USD per 1M prompt tokens that hit DeepSeek's cache."),
+    )
+    price_cache_miss: float = field(
+        default=0.14,
+        metadata=_meta("priceCacheMiss", "USD per 1M prompt tokens that miss the cache."),
+    )
+    price_output: float = field(
+        default=0.28, metadata=_meta("priceOutput", "USD per 1M completion tokens.")
+    )
+
     @property
     def api_root(self) -> str:
         """baseUrl without a trailing /beta: where /models and /user/balance live."""
@@ -152,6 +254,10 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "window_block_lines": (1, 10_000),
     "max_lines": (1, 1000),
     "generate_max_tokens": (1, 8192),
+    "context_files_budget": (0, 100_000),
+    "price_cache_hit": (0, 1000),
+    "price_cache_miss": (0, 1000),
+    "price_output": (0, 1000),
 }
 
 FIELDS = {f.metadata["key"]: f for f in dataclasses.fields(Settings)}

@@ -145,6 +145,7 @@ class Document:
     version: int
     text: Text
     encoding: str = UTF16
+    last_edit: tuple[int, int] | None = None  # first and last line of the latest edit
 
     def line_text(self, line: int) -> str:
         text = self.text.line(line)
@@ -175,6 +176,7 @@ class Document:
         if end < start:
             start, end = end, start
         self.text.replace(start, end, new)
+        self.last_edit = (start[0], start[0] + new.count("\n"))
 
     def column(self, line: int, index: int) -> int:
         return index_to_column(self.line_text(line), index, self.encoding)

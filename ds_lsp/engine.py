@@ -12,6 +12,7 @@ import asyncio
 import fnmatch
 import logging
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -20,14 +21,22 @@ from urllib.parse import unquote, urlsplit
 
 import httpx
 
-from ds_lsp import postprocess
-from ds_lsp.backends.deepseek import DeepSeekClient, FimRequest, FimResult
+from ds_lsp import context_files, postprocess
+from ds_lsp.backends import (
+    FimBackend,
+    backend_base_url,
+    backend_identity,
+    configured_model,
+    create_backend,
+)
+from ds_lsp.backends.deepseek import FimRequest, FimResult
 from ds_lsp.backends.http import UpstreamError, is_loopback, make_client, with_retries
 from ds_lsp.cache import CompletionCache
 from ds_lsp.config import DEEPSEEK_HOSTS, FALLBACK_MODEL, PREFERRED_MODELS, Settings
 from ds_lsp.context import Window, build_window
 from ds_lsp.documents import Document, DocumentStore
 from ds_lsp.postprocess import Mode
+from ds_lsp.usage import UsageBook
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +76,37 @@ MESSAGES = {
 }
 
 
+LATENCY_CAUSES = (
+    " Likely causes: a slow network or proxy, DeepSeek under load (it queues requests and "
+    "sends keep-alive lines meanwhile), or a large prompt (lower maxPrefixChars).")
+
+
+class LatencyHealth:
+    """Recent completion latencies and timeouts; judges them once enough are in."""
+
+    def __init__(self, window: int = 20, slow_s: float = 2.0, timeout_share: float = 0.3):
+        self._recent: deque[float | None] = deque(maxlen=window)
+        self.slow_s, self.timeout_share = slow_s, timeout_share
+
+    def add(self, latency: float | None, timed_out: bool) -> str | None:
+        self._recent.append(None if timed_out else latency)
+        if len(self._recent) < self._recent.maxlen // 2:
+            return None
+        timeouts = sum(1 for x in self._recent if x is None)
+        share = timeouts / len(self._recent)
+        if share >= self.timeout_share:
+            return f"ds-lsp: {share:.0%} of recent completions timed out."
+        times = sorted(x for x in self._recent if x is not None)
+        median = times[len(times) // 2] if times else 0.0
+        if median >= self.slow_s:
+            return (f"ds-lsp: completions are slow (median {median:.1f} s over the last "
+                    f"{len(times)}).")
+        return None
+
+    def healthy(self) -> bool:
+        return all(x is not None and x < self.slow_s for x in list(self._recent)[-5:])
+
+
 class ProblemNotifier:
     """One message per kind of problem until a success shows it was fixed."""
 
@@ -81,7 +121,11 @@ class ProblemNotifier:
         self.ui.show_message(level, text)
 
     def resolved(self) -> None:
-        self._shown.clear()
+        """A success: every problem but slowness may be reported again when it comes back."""
+        self._shown &= {"latency"}
+
+    def forget(self, kind: str) -> None:
+        self._shown.discard(kind)
 
 
 class Engine:
@@ -99,14 +143,20 @@ class Engine:
         self._model_task: asyncio.Task | None = None
         self.settings = settings
         self.cache = CompletionCache(settings.cache_size)
-        self.stats = {"requests": 0, "cache_hits": 0, "upstream": 0, "errors": 0}
+        self.usage = UsageBook()
+        self._blocks: dict[str, tuple[tuple, str]] = {}
+        self._sigs: dict[str, tuple[int, context_files.Signatures]] = {}
+        self.health = LatencyHealth()
 
     # ---- settings and client -------------------------------------------------------------
     def update_settings(self, settings: Settings) -> None:
         old, self.settings = self.settings, settings
-        if (old.base_url, old.api_key) != (settings.base_url, settings.api_key):
+        switched = backend_identity(old) != backend_identity(settings)
+        if switched:  # another server, URL or key: new connection, answers of the old one
             self._reset_client()
-        if old.model != settings.model or old.base_url != settings.base_url:
+            self.cache = CompletionCache(settings.cache_size)
+        if (old.model != settings.model or old.base_url != settings.base_url or switched
+                or configured_model(old) != configured_model(settings)):
             self._model, self._model_task = None, None
         if old.cache_size != settings.cache_size:
             self.cache = CompletionCache(settings.cache_size)
@@ -120,11 +170,16 @@ class Engine:
             asyncio.get_event_loop().create_task(old.aclose())
 
     @property
-    def client(self) -> DeepSeekClient:
+    def client(self) -> FimBackend:
         if self._http is None:
-            self._http = make_client(self.settings.base_url)
+            self._http = make_client(backend_base_url(self.settings))
+        return create_backend(self.settings, self._http)
+
+    @property
+    def prices(self) -> dict[str, float]:
         s = self.settings
-        return DeepSeekClient(self._http, s.base_url, s.api_root, s.api_key)
+        return {"cache_hit": s.price_cache_hit, "cache_miss": s.price_cache_miss,
+                "output": s.price_output}
 
     async def close(self) -> None:
         if self._http is not None:
@@ -137,12 +192,14 @@ class Engine:
             self._model_task = asyncio.ensure_future(self._resolve_model())
 
     def _has_key(self) -> bool:
-        return bool(self.settings.api_key) or not _is_deepseek(self.settings.base_url)
+        s = self.settings  # other backends: local servers need none, the server says 401
+        return s.backend != "deepseek" or bool(s.api_key) or not _is_deepseek(s.base_url)
 
     # ---- model ---------------------------------------------------------------------------
     async def model(self) -> str:
-        if self.settings.model:
-            return self.settings.model
+        configured = configured_model(self.settings)  # None: resolve from GET .../models
+        if configured is not None:
+            return configured
         if self._model:
             return self._model
         if self._model_task is None or self._model_task.cancelled():
@@ -188,7 +245,7 @@ class Engine:
     async def complete(self, uri: str, line: int, character: int, invoked: bool = False,
                        on_window: Callable[[Window], None] | None = None) -> Suggestion | None:
         """A suggestion at the position, or None; never raises except when cancelled."""
-        self.stats["requests"] += 1
+        self.usage.record(requests=1)
         doc = self.docs.get(uri)
         if doc is None:
             log.info("completion for unknown document %s", uri)
@@ -225,20 +282,61 @@ class Engine:
         if mode is Mode.NONE:
             return None
         params = self._params(mode)
-        cached = self.cache.get(params, window.prefix, window.suffix)
+        prompt = self._prompt(doc, window)
+        cached = self.cache.get(params, prompt, window.suffix)
         if cached is not None:
-            self.stats["cache_hits"] += 1
+            self.usage.record(cache_served=1, shown=1 if cached else 0)
             return Suggestion(cached, line, character, window, cached=True) if cached else None
         if not invoked:
             await asyncio.sleep(self._debounce(window) / 1000)
-        text = await self._fetch(window, mode, params)
+        text = await self._fetch(window, prompt, mode)
         if text is None:
             return None
-        self.cache.put(params, window.prefix, window.suffix, text)
+        self.cache.put(params, prompt, window.suffix, text)
         if doc.version != version or self.docs.get(doc.uri) is not doc:
             log.debug("document moved on while completing; dropping the answer")
             return None
-        return Suggestion(text, line, character, window) if text else None
+        if not text:
+            return None
+        self.usage.record(shown=1)
+        return Suggestion(text, line, character, window)
+
+    def _prompt(self, doc: Document, window: Window) -> str:
+        """Other-file context, then the header, then the prefix window."""
+        s = self.settings
+        head = context_files.header(self._relative(doc.uri), doc.language_id) if (
+            s.prompt_header) else ""
+        return self._context_block(doc, window) + head + window.prefix
+
+    def _context_block(self, doc: Document, window: Window) -> str:
+        """Snippets of other open documents; frozen while nothing but this document moves."""
+        s = self.settings
+        if not s.context_files or s.context_files_budget <= 0:
+            return ""
+        others = [d for d in self.docs if d.uri != doc.uri and d.language_id == doc.language_id
+                  and not is_excluded(d.uri, s.exclude, self.root_path)]
+        key = (window.start_line, tuple((d.uri, d.version) for d in others))
+        frozen = self._blocks.get(doc.uri)
+        if frozen is not None and frozen[0] == key:
+            return frozen[1]
+        indexed = [(self._relative(d.uri), d, self._signatures(d)) for d in others]
+        block = context_files.build_block(doc, indexed, window.prefix, window.suffix,
+                                          s.context_files_budget)
+        self._blocks[doc.uri] = (key, block)
+        return block
+
+    def _signatures(self, doc: Document) -> context_files.Signatures:
+        known = self._sigs.get(doc.uri)
+        if known is None or known[0] != doc.version:
+            known = (doc.version, context_files.index_signatures(doc))
+            self._sigs[doc.uri] = known
+        return known[1]
+
+    def _relative(self, uri: str) -> str:
+        path = uri_to_path(uri)
+        root = (self.root_path or "").rstrip("/")
+        return path[len(root) + 1 :] if root and path.startswith(root + "/") else (
+            PurePosixPath(path).name)
 
     def _params(self, mode: Mode) -> tuple[Any, ...]:
         s = self.settings
@@ -253,20 +351,21 @@ class Engine:
             return ms / 3
         return ms
 
-    async def _fetch(self, window: Window, mode: Mode, params: tuple) -> str | None:
+    async def _fetch(self, window: Window, prompt: str, mode: Mode) -> str | None:
         """Call upstream within the deadline; None on failure (after telling the user)."""
         if not self._has_key():
             self.notifier.report("no_key", "error", MESSAGES["no_key"])
             self.ui.status("error", "no API key")
             return None
         s = self.settings
-        deadline = time.monotonic() + s.timeout_ms / 1000
+        started = time.monotonic()
+        deadline = started + s.timeout_ms / 1000
         self.ui.status("fetching")
         model = "?"
         try:
             async with asyncio.timeout(s.timeout_ms / 1000):
                 model = await self.model()
-                req = FimRequest(model, window.prefix, window.suffix, s.max_tokens,
+                req = FimRequest(model, prompt, window.suffix, s.max_tokens,
                                  s.temperature, self._stops(mode))
                 stop_check = _early_stop(window, mode, s.max_lines)
                 result = await with_retries(lambda: self.client.fim(req, stop_check), deadline)
@@ -274,14 +373,29 @@ class Engine:
             await self._on_error(exc, model)
             return None
         except TimeoutError:
-            self.stats["errors"] += 1
             log.warning("completion timed out after %d ms", s.timeout_ms)
             self.ui.status("error", "timeout")
+            self._check_health(timed_out=True)
             return None
-        self.stats["upstream"] += 1
+        except asyncio.CancelledError:
+            self.ui.status("idle")
+            raise
+        self.usage.record(upstream=1)
+        self.usage.record_usage(result.usage)
+        if self.usage.session.upstream % 25 == 0:
+            self.usage.flush()
         self.notifier.resolved()
         self.ui.status("idle")
+        self._check_health(latency=time.monotonic() - started)
         return self._clean(result, window, mode)
+
+    def _check_health(self, latency: float | None = None, timed_out: bool = False) -> None:
+        """Say once when completions got slow or keep timing out, with likely causes."""
+        problem = self.health.add(latency, timed_out)
+        if problem:
+            self.notifier.report("latency", "warning", problem + LATENCY_CAUSES)
+        elif self.health.healthy():
+            self.notifier.forget("latency")
 
     @staticmethod
     def _stops(mode: Mode) -> tuple[str, ...]:
@@ -292,7 +406,6 @@ class Engine:
                                  mode, self.settings.max_lines)
 
     async def _on_error(self, exc: UpstreamError, model: str) -> None:
-        self.stats["errors"] += 1
         log.warning("upstream error %s (%s): %s", exc.kind, exc.status, exc)
         self.ui.status("error", exc.kind)
         if exc.kind == "model":

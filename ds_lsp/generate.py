@@ -250,7 +250,7 @@ async def _land(ls: Any, plan: genplan.Plan, code: str) -> Outcome:
     text, block = genplan.insertion(code, where, plan.replacing)
     applied = await _apply_edit(ls, doc, where, text)
     lines = block.count("\n") + 1
-    return Outcome(applied, block, f"inserted {lines} lines" if applied else "edit not applied")
+    return Outcome(applied, block, f"inserted {_lines(lines)}" if applied else "edit not applied")
 
 
 async def _apply_edit(ls: Any, doc: Any, where: genplan.Target, text: str) -> bool:
@@ -277,6 +277,10 @@ async def _apply_edit(ls: Any, doc: Any, where: genplan.Target, text: str) -> bo
     if not answer.applied:
         log.info("client did not apply the edit: %s", answer.failure_reason)
     return bool(answer.applied)
+
+
+def _lines(count: int) -> str:
+    return f"{count} line" if count == 1 else f"{count} lines"
 
 
 def _supports_document_changes(ls: Any) -> bool:
@@ -329,7 +333,7 @@ class Progress:
             self.ls.work_done_progress.report(
                 self.token,
                 types.WorkDoneProgressReport(
-                    message=f"{self.lines} lines written", cancellable=True
+                    message=_lines(self.lines) + " written", cancellable=True
                 ),
             )
 
@@ -344,11 +348,10 @@ class Progress:
 
 # ---- textDocument/codeAction -----------------------------------------------------------------
 def code_actions(ls: Any, params: types.CodeActionParams) -> list[types.CodeAction]:
-    """ "Generate code with DeepSeek" on a selection or a comment block."""
+    """Offer "Generate code with DeepSeek" on a selection or a comment block."""
     only = params.context.only if params.context else None
-    if only and not any(
-        types.CodeActionKind.RefactorRewrite.value.startswith(str(k)) for k in only
-    ):
+    kind = types.CodeActionKind.RefactorRewrite.value
+    if only and not any(kind.startswith(str(getattr(k, "value", k))) for k in only):
         return []
     doc = ls.docs.get(params.text_document.uri)
     if doc is None or not _offered(ls, doc):

@@ -1,9 +1,11 @@
 """Cleaning the model's text before it is shown: pure functions, table-tested.
 
 `should_complete` decides single-line or multi-line from what follows the cursor; `clean`
-runs the whole pipeline: line endings, single-line cut, block cut (dedent past the cursor's
-block, blank-line pairs), repeated lines, text repeating the suffix or the next lines, closing
-brackets and quotes already present after the cursor, trailing whitespace.
+runs the whole pipeline: line endings, single-line cut, indentation or a space the model
+wrote again in front of the cursor, block cut (dedent past the cursor's block, blank-line
+pairs), repeated lines, text repeating the suffix or the next lines, closing brackets and
+quotes already present after the cursor, trailing whitespace. tests/unit/
+test_postprocess_corpus.py holds the real-world cases these rules answer.
 """
 
 from __future__ import annotations
@@ -47,55 +49,90 @@ def opens_block(line: str) -> bool:
 def cut_block(text: str, line_prefix: str, max_lines: int) -> str:
     """Keep the lines that belong to the cursor's block.
 
-    Stop at a line indented less than the cursor's line; when the cursor's line opens a
-    block, stop once the text comes back to the cursor line's level (keeping a closer
-    such as `}` or `end`). Two blank lines in a row end the suggestion too.
+    Stop at a line indented less than the cursor's line, at two blank lines in a row, and
+    after `max_lines`. When the suggestion's first line opens a block, what comes back to
+    the cursor line's level is judged by `_at_block_level`.
     """
     lines = text.split("\n")
     base = indent_of(line_prefix) if line_prefix.strip() else len(line_prefix)
     opened = opens_block(line_prefix + lines[0])
+    own_line = bool(line_prefix.strip())  # the block opened on the cursor's own line
     kept = [lines[0]]
     blank_run = 0
     for line in lines[1:]:
-        if not line.strip():
-            blank_run += 1
-            if blank_run >= 2:
-                break
+        blank_run = 0 if line.strip() else blank_run + 1
+        if len(kept) >= max_lines or blank_run >= 2:
+            break
+        if line.strip() and indent_of(line) < base:
+            break
+        keep, go_on = True, True
+        if opened and line.strip() and indent_of(line) == base:
+            keep, go_on = _at_block_level(line, own_line)
+        if keep:
             kept.append(line)
-            continue
-        blank_run = 0
-        level = indent_of(line)
-        if level < base:
-            break
-        if level == base and opened:
-            if only_closers(line.strip()) or line.strip() in ("end", "fi", "done", "esac"):
-                kept.append(line)
-            break
-        kept.append(line)
-        if len(kept) >= max_lines:
+        if not go_on:
             break
     return "\n".join(kept).rstrip("\n ") if len(kept) > 1 else kept[0]
 
 
-def drop_repeated_lines(text: str) -> str:
-    """Stop at a line that repeats the line before it (models loop)."""
+def _at_block_level(line: str, own_line: bool) -> tuple[bool, bool]:
+    """(keep the line, go on) for a line back at the level of a block the suggestion opened.
+
+    A closer (`}`, `end`) is kept. A block opened on the cursor's own line (`def f():|`)
+    ends there. On a blank cursor line the suggestion is a statement in a body: a plain
+    statement after it belongs to the same body (`if err != nil {...}` then `return nil`),
+    a sibling that opens a new block (the next function) does not.
+    """
+    if _closes_block(line):
+        return True, not own_line
+    if own_line or opens_block(line):
+        return False, False
+    return True, True
+
+
+def _closes_block(line: str) -> bool:
+    """`}`, `});`, `end`, `fi`: a line that only closes a block."""
+    return only_closers(line.strip()) or line.strip() in ("end", "fi", "done", "esac")
+
+
+def drop_repeated_lines(text: str, line_prefix: str = "") -> str:
+    """Stop at a line that repeats the line before it (models loop).
+
+    The first line is compared as it will stand in the file, after `line_prefix`.
+    """
     lines = text.split("\n")
+    whole = [line_prefix + lines[0], *lines[1:]]
     for i in range(1, len(lines)):
-        if lines[i].strip() and lines[i] == lines[i - 1] and len(lines[i].strip()) > 1:
+        if lines[i].strip() and whole[i] == whole[i - 1] and len(lines[i].strip()) > 1:
             return "\n".join(lines[:i])
     return text
 
 
+def drop_doubled_indent(text: str, prefix: str, line_prefix: str) -> str:
+    """Drop indentation the model wrote again in front of a cursor that is already indented.
+
+    Kept when the line above opens a block that the cursor is not yet inside (the model is
+    right to indent further).
+    """
+    if not line_prefix or line_prefix.strip() or text[:1] not in (" ", "\t"):
+        return text
+    above = [s for s in prefix.split("\n")[:-1] if s.strip()]
+    if above and opens_block(above[-1]) and indent_of(above[-1]) >= len(line_prefix):
+        return text
+    return text.lstrip(" \t")
+
+
 def cut_at_suffix_lines(text: str, suffix: str) -> str:
     """Stop where the suggestion starts repeating the code that follows the cursor."""
-    following = [s.strip() for s in suffix.split("\n")[1:] if s.strip()]
+    following = [s.rstrip() for s in suffix.split("\n")[1:] if s.strip()]
     if not following:
         return text
-    lines = text.split("\n")
+    lines = [s.rstrip() for s in text.split("\n")]
     first = following[0]
     for i in range(1, len(lines)):
-        if lines[i].strip() == first and (len(first) > 2 or _next_match(lines, i, following)):
-            return "\n".join(lines[:i])
+        # indentation counts: an inner `  }` does not repeat the outer `}` below the cursor
+        if lines[i] == first and (len(first.strip()) > 2 or _next_match(lines, i, following)):
+            return "\n".join(text.split("\n")[:i])
     return text
 
 
@@ -103,7 +140,7 @@ def _next_match(lines: list[str], i: int, following: list[str]) -> bool:
     """A short line (like `}`) counts as a repeat only if the line after it repeats too."""
     if len(following) < 2 or i + 1 >= len(lines):
         return len(following) < 2 and i == len(lines) - 1
-    return lines[i + 1].strip() == following[1]
+    return lines[i + 1] == following[1]
 
 
 PAIRS = {")": "(", "]": "[", "}": "{"}
@@ -137,6 +174,18 @@ def trim_suffix_overlap(text: str, line_suffix: str) -> str:
     return text
 
 
+def drop_doubled_space(text: str, line_prefix: str) -> str:
+    """`x = ` + ` 1` would read `x =  1`: drop the space the model wrote again.
+
+    Only in code: inside an open string literal two spaces may be meant.
+    """
+    if not (line_prefix.strip() and line_prefix.endswith(" ") and text.startswith(" ")):
+        return text
+    if any(line_prefix.count(q) % 2 for q in "\"'`"):
+        return text
+    return text[1:] if not text.startswith("  ") else text
+
+
 def strip_trailing_space(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.split("\n")).rstrip("\n")
 
@@ -152,6 +201,8 @@ def clean(raw: str, prefix: str, suffix: str, line_prefix: str, mode: Mode,
         text = text.split("\n", 1)[0]
     elif not line_prefix.strip() and text.startswith("\n"):
         text = text.lstrip("\n")  # already on a fresh line
+    text = drop_doubled_indent(text, prefix, line_prefix)
+    text = drop_doubled_space(text, line_prefix)
     if mode is Mode.MULTI and "\n" in text and line_suffix.strip():
         first = text.split("\n", 1)[0]
         if trim_suffix_overlap(first.rstrip(), line_suffix) != first.rstrip():
@@ -159,7 +210,7 @@ def clean(raw: str, prefix: str, suffix: str, line_prefix: str, mode: Mode,
     if mode is Mode.MULTI:
         text = cut_block(text, line_prefix, max_lines)
         text = cut_at_suffix_lines(text, suffix)
-        text = drop_repeated_lines(text)
+        text = drop_repeated_lines(text, line_prefix)
     text = strip_trailing_space(text)
     text = trim_suffix_overlap(text, line_suffix)
     if not text.strip() or _echoes_suffix(text, suffix) or _repeats_line_above(text, prefix):

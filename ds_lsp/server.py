@@ -29,6 +29,9 @@ from ds_lsp.engine import UI, Engine, Suggestion, uri_to_path
 log = logging.getLogger(__name__)
 
 GENERATE_COMMAND = "ds-lsp.generateCodeBlock"
+USAGE_COMMAND = "ds-lsp.showUsage"
+ACCEPTED_COMMAND = "ds-lsp.acceptedSuggestion"
+SLOW_COMPLETION_S = 1.0
 STATUS_METHOD = "ds-lsp/status"
 TRIGGER_CHARACTERS = [".", "(", "[", "{", ",", ":", "=", " "]
 WORD_AT_END = re.compile(r"[\w$]*$")
@@ -162,6 +165,7 @@ def create_server() -> DsLanguageServer:
     _register_lifecycle(server)
     _register_completion(server)
     _register_generate(server)
+    _register_usage(server)
     return server
 
 
@@ -202,6 +206,7 @@ def _register_lifecycle(server: DsLanguageServer) -> None:
     def on_shutdown(ls: DsLanguageServer, params: Any) -> None:
         # synchronous on purpose: pygls cancels every request but the current one, and
         # only a synchronous handler keeps the shutdown request's own id current
+        ls.engine.usage.flush()
         ls.closing = asyncio.ensure_future(ls.engine.close())
 
 
@@ -247,7 +252,8 @@ async def _safe_complete(ls: DsLanguageServer, uri: str, pos: types.Position,
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(ls.configured.wait(), 2)
     try:
-        return await ls.engine.complete(uri, pos.line, pos.character, invoked)
+        work = ls.engine.complete(uri, pos.line, pos.character, invoked)
+        return await (_with_progress(ls, work) if ls.progress_support else work)
     except asyncio.CancelledError:
         raise
     except Exception:
@@ -255,9 +261,37 @@ async def _safe_complete(ls: DsLanguageServer, uri: str, pos: types.Position,
         return None
 
 
+async def _with_progress(ls: DsLanguageServer, work: Any) -> Any:
+    """Await `work`; if it takes longer than a second, show $/progress until it ends."""
+    task = asyncio.ensure_future(work)
+    token = None
+    try:
+        done, _ = await asyncio.wait({task}, timeout=SLOW_COMPLETION_S)
+        if not done:
+            token = f"ds-lsp-complete-{id(task)}"
+            await ls.work_done_progress.create_async(token)
+            ls.work_done_progress.begin(token, types.WorkDoneProgressBegin(
+                title="DeepSeek", message="completing…", cancellable=False))
+        return await task
+    except asyncio.CancelledError:
+        task.cancel()
+        raise
+    finally:
+        if token is not None:
+            ls.work_done_progress.end(token, types.WorkDoneProgressEnd())
+
+
+def accepted_command(sugg: Suggestion) -> types.Command:
+    """Run by the client after the user accepts the item: counts acceptances."""
+    return types.Command(title="DeepSeek suggestion accepted", command=ACCEPTED_COMMAND,
+                         arguments=[{"lines": sugg.text.count("\n") + 1,
+                                     "chars": len(sugg.text)}])
+
+
 def inline_item(sugg: Suggestion) -> types.InlineCompletionItem:
     at = types.Position(line=sugg.line, character=sugg.character)
-    return types.InlineCompletionItem(insert_text=sugg.text, range=types.Range(start=at, end=at))
+    return types.InlineCompletionItem(insert_text=sugg.text, range=types.Range(start=at, end=at),
+                                      command=accepted_command(sugg))
 
 
 def completion_item(ls: DsLanguageServer, sugg: Suggestion) -> types.CompletionItem:
@@ -270,7 +304,8 @@ def completion_item(ls: DsLanguageServer, sugg: Suggestion) -> types.CompletionI
     full = word + sugg.text
     first = full.split("\n", 1)[0]
     label = first if "\n" not in full else first + " …"
-    snippet = ls.snippet_support and "\n" in full
+    # a snippet whenever the client takes one: Neovim 0.11 cuts plain-text items at a space
+    snippet = ls.snippet_support
     new_text = _escape_snippet(full) if snippet else full
     return types.CompletionItem(
         label=label,
@@ -285,6 +320,7 @@ def completion_item(ls: DsLanguageServer, sugg: Suggestion) -> types.CompletionI
         insert_text_format=types.InsertTextFormat.Snippet if snippet
         else types.InsertTextFormat.PlainText,
         text_edit=types.TextEdit(range=types.Range(start=start, end=end), new_text=new_text),
+        command=accepted_command(sugg),
     )
 
 
@@ -308,3 +344,20 @@ def _register_generate(server: DsLanguageServer) -> None:
         except Exception:
             log.exception("codeAction failed")
             return []
+
+
+def _register_usage(server: DsLanguageServer) -> None:
+    @server.command(ACCEPTED_COMMAND)
+    def on_accepted(ls: DsLanguageServer, *args: Any) -> None:
+        ls.engine.usage.record(accepted=1)
+
+    @server.command(USAGE_COMMAND)
+    def on_show_usage(ls: DsLanguageServer, *args: Any) -> dict[str, Any]:
+        from ds_lsp import usage
+
+        ls.engine.usage.flush()
+        prices = ls.engine.prices
+        lines = usage.report_lines(ls.engine.usage.session, usage.load_days(), prices)
+        ls.window_show_message(types.ShowMessageParams(
+            type=types.MessageType.Info, message="\n".join(lines)))
+        return {"session": ls.engine.usage.session.summary(prices), "report": lines}

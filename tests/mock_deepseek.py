@@ -5,7 +5,10 @@ It listens on 127.0.0.1 and answers:
 - ``POST /beta/completions`` (FIM, JSON or SSE when the body says ``stream``),
 - ``POST /beta/chat/completions`` (chat prefix completion, JSON or SSE),
 - ``GET /models`` and ``GET /user/balance``,
-- the same paths under ``/v1`` and ``/infill`` for other backends' tests.
+- the same paths under ``/v1`` and ``/infill`` for other backends' tests: ``/v1/completions``
+  (OpenAI-style FIM, DeepSeek's shape), ``/v1/fim/completions`` (Codestral: chat-shaped
+  ``message.content``, streamed as ``delta.content``), ``/infill`` (llama.cpp: ``content`` and
+  ``stop``, streamed as ``data: {"content", "stop"}`` events without ``[DONE]``).
 
 Behaviour comes from a queue of scripted replies (``server.script(...)``) and, when the queue
 is empty, from defaults (``fim_text``, ``chat_text``, or ``predict_text``: a "model" that
@@ -189,6 +192,8 @@ class MockDeepSeek:
         body = rec.body if isinstance(rec.body, dict) else {}
         text = reply["text"] if "text" in reply else self._default_text(path, body)
         kind = "chat" if "chat" in path else ("infill" if "infill" in path else "fim")
+        if path.endswith("/fim/completions"):
+            kind = "codestral"
         if body.get("stream") and not reply.get("json"):
             return await self._send_stream(writer, kind, text, reply, body)
         return await self._send_whole(writer, kind, text, reply, body)
@@ -213,7 +218,7 @@ class MockDeepSeek:
         return usage
 
     def _choice(self, kind: str, text: str, finish: str | None, delta: bool) -> dict:
-        if kind == "chat":
+        if kind in ("chat", "codestral"):
             key = "delta" if delta else "message"
             return {"index": 0, key: {"role": "assistant", "content": text},
                     "finish_reason": finish}
@@ -231,7 +236,8 @@ class MockDeepSeek:
         text, finish = self._cut_at_stop(text, body)
         finish = reply.get("finish_reason", finish)
         if kind == "infill":
-            payload = {"content": text, "stop": True, "tokens_predicted": len(text) // 4}
+            payload = {"content": text, "stop": True, "tokens_predicted": len(text) // 4,
+                       "stop_type": "word" if finish == "stop" else "limit"}
         else:
             payload = {"id": "mock", "object": "text_completion", "created": int(time.time()),
                        "model": body.get("model"), "system_fingerprint": "mock",
@@ -254,6 +260,8 @@ class MockDeepSeek:
             last = i == len(pieces) - 1
             if kind == "infill":
                 event = {"content": piece, "stop": last}
+                if last:
+                    event["stop_type"] = "word" if finish == "stop" else "limit"
             else:
                 event = {"id": "mock", "object": "text_completion", "model": body.get("model"),
                          "choices": [self._choice(kind, piece, finish if last else None, True)]}

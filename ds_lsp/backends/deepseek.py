@@ -35,6 +35,8 @@ class FimRequest:
     max_tokens: int
     temperature: float
     stop: tuple[str, ...] = ()
+    # other files as (filename, text), for backends that take them (llama.cpp input_extra)
+    extras: tuple[tuple[str, str], ...] = ()
 
     def body(self, stream: bool = True) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -66,7 +68,14 @@ StopCheck = Callable[[str], bool]
 
 
 class DeepSeekClient:
-    """Calls one DeepSeek-compatible endpoint with a shared httpx client."""
+    """Calls one DeepSeek-compatible endpoint with a shared httpx client.
+
+    Subclasses for other OpenAI-like FIM formats override `fim_path`, `fim_body`,
+    `stream_text` and `result_from_json`.
+    """
+
+    name = "deepseek"
+    fim_path = "/completions"
 
     def __init__(self, client: httpx.AsyncClient, base_url: str, api_root: str,
                  api_key: str | None) -> None:
@@ -80,21 +89,36 @@ class DeepSeekClient:
             return {}
         return {"Authorization": f"Bearer {self._api_key}"}
 
+    def fim_body(self, req: FimRequest) -> dict[str, Any]:
+        """The JSON body of a streamed FIM request."""
+        return req.body()
+
+    @staticmethod
+    def stream_text(choice: dict[str, Any]) -> str:
+        """The text one streamed choice adds."""
+        return str(choice.get("text") or "")
+
+    @staticmethod
+    def result_from_json(data: dict[str, Any]) -> FimResult:
+        """Read a non-streamed answer."""
+        return fim_result_from_json(data)
+
     async def fim(self, req: FimRequest, should_stop: StopCheck | None = None) -> FimResult:
-        """POST /completions; raises UpstreamError."""
+        """POST the FIM request; raises UpstreamError."""
         try:
             return await self._fim(req, should_stop)
         except httpx.HTTPError as exc:
             raise network_error(exc) from None
 
     async def _fim(self, req: FimRequest, should_stop: StopCheck | None) -> FimResult:
-        url = f"{self.base_url}/completions"
-        async with self.client.stream("POST", url, json=req.body(), headers=self._headers()) as r:
+        url = f"{self.base_url}{self.fim_path}"
+        body = self.fim_body(req)
+        async with self.client.stream("POST", url, json=body, headers=self._headers()) as r:
             if r.status_code != 200:
                 raise error_from_response(r.status_code, await r.aread(), r.headers, req.model)
             if "text/event-stream" in r.headers.get("content-type", ""):
                 return await self._read_stream(r, should_stop)
-            return fim_result_from_json(parse_json_body(await r.aread()))
+            return self.result_from_json(parse_json_body(await r.aread()))
 
     async def _read_stream(self, r: httpx.Response, should_stop: StopCheck | None) -> FimResult:
         result = FimResult("")
@@ -104,7 +128,7 @@ class DeepSeekClient:
             if event.get("usage"):
                 result.usage = event["usage"]
             for choice in event.get("choices") or []:
-                parts.append(str(choice.get("text") or ""))
+                parts.append(self.stream_text(choice))
                 result.finish_reason = choice.get("finish_reason") or result.finish_reason
             if should_stop and parts and should_stop("".join(parts)):
                 result.stopped_early = True

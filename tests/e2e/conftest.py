@@ -84,7 +84,9 @@ async def start(mock: MockDeepSeek, tmp_path: Path) -> AsyncIterator[Starter]:
         client.feature("ds-lsp/status")(lambda params: client.status.append(_as_dict(params)))
         if configuration is not None:
             client.set_configuration({"ds-lsp": configuration})
-        options = {"debounceMs": 0, **(init or {})}
+        # window tests look at the bare prefix; context and header have their own tests
+        options = {"debounceMs": 0, "promptHeader": False, "contextFiles": False,
+                   **(init or {})}
         client.init_result = await client.initialize_session(types.InitializeParams(
             capabilities=caps or capabilities(), initialization_options=options,
             root_uri=tmp_path.as_uri(),

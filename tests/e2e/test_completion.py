@@ -188,7 +188,8 @@ async def test_multiline_and_single_line_modes(start, mock, tmp_path):
     uri = (tmp_path / "l.py").as_uri()
     open_doc(client, uri, "def s(xs):\n    \n\nvalue = add()\nother = add() + 1\n")
     multi = await inline(client, uri, 1, 4)
-    assert multi[0].insert_text == "total = 0\n    for x in xs:\n        total += x\n    return total"
+    body = "total = 0\n    for x in xs:\n        total += x\n    return total"
+    assert multi[0].insert_text == body
     assert mock.fim_requests()[0].body["stop"] == ["\n\n\n"]
     closers = await inline(client, uri, 3, 12)
     assert closers[0].insert_text == "a, b"  # the ")" already follows the cursor

@@ -147,7 +147,7 @@ def test_complete_prints_the_pipeline_result(mock, tmp_path):
     out = _cli(mock, "complete", f"{source}:2:5")
     assert out.returncode == 0, out.stderr
     assert out.stdout == "return a + b\n"
-    assert mock.fim_requests()[0].body["prompt"] == "def add(a, b):\n    "
+    assert mock.fim_requests()[0].body["prompt"] == "# Path: calc.py (python)\ndef add(a, b):\n    "
 
 
 def test_complete_rejects_a_bad_target(mock):

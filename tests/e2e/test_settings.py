@@ -111,3 +111,13 @@ async def test_inline_clients_get_no_duplicate_items_unless_always(start, mock, 
     open_doc(never, uri, "x = \n")
     assert list((await _complete(never, uri, 0, 4)).items) == []
     assert len(await inline(never, uri, 0, 4)) == 1  # inline is answered for every client
+
+
+async def test_single_line_item_is_a_snippet_when_supported(start, mock, tmp_path):
+    mock.fim_text = "rn a + b"
+    client = await start(caps=capabilities(inline=False, snippets=True))
+    uri = (tmp_path / "n.py").as_uri()
+    open_doc(client, uri, "def f(a, b):\n    retu\n")
+    (item,) = (await _complete(client, uri, 1, 8)).items
+    assert item.insert_text_format == types.InsertTextFormat.Snippet
+    assert item.text_edit.new_text == "return a + b$0"

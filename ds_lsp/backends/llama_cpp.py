@@ -1,0 +1,135 @@
+"""llama.cpp's server (`llama-server`): `POST {base}/infill`.
+
+Body: input_prefix, input_suffix, input_extra ([{filename, text}] for other files), n_predict,
+temperature, stop, stream, cache_prompt. The answer is `{"content", "stop", "stop_type",
+"tokens_predicted", ...}`; streamed, each `data:` event is `{"content": piece, "stop": bool}`
+and the last one has `"stop": true`. The model is the one the server loaded: none is sent
+unless configured. `--api-key` servers take `Authorization: Bearer`; without a key none is
+sent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from ds_lsp.backends.deepseek import FimRequest, FimResult, StopCheck
+from ds_lsp.backends.http import (
+    UpstreamError,
+    error_from_response,
+    network_error,
+    parse_json_body,
+    sse_events,
+)
+
+# llama.cpp's stop_type -> the OpenAI finish_reason the rest of ds-lsp knows
+FINISH = {"eos": "stop", "word": "stop", "limit": "length"}
+
+
+def infill_body(req: FimRequest, stream: bool = True) -> dict[str, Any]:
+    """The /infill body of one request."""
+    body: dict[str, Any] = {
+        "input_prefix": req.prompt,
+        "input_suffix": req.suffix,
+        "input_extra": [{"filename": name, "text": text} for name, text in req.extras],
+        "n_predict": req.max_tokens,
+        "temperature": req.temperature,
+        "stream": stream,
+        "cache_prompt": True,
+    }
+    if req.stop:
+        body["stop"] = list(req.stop)
+    if req.model:
+        body["model"] = req.model
+    return body
+
+
+def _finish(data: dict[str, Any]) -> str | None:
+    if not data.get("stop"):
+        return None
+    return FINISH.get(str(data.get("stop_type")), "stop")
+
+
+def _usage(data: dict[str, Any]) -> dict[str, int]:
+    usage = {}
+    for ours, theirs in (("prompt_tokens", "tokens_evaluated"),
+                         ("completion_tokens", "tokens_predicted")):
+        if isinstance(data.get(theirs), int):
+            usage[ours] = data[theirs]
+    return usage
+
+
+def _raise_error(data: dict[str, Any]) -> None:
+    if isinstance(data.get("error"), dict):
+        raise UpstreamError("server", str(data["error"].get("message", "llama.cpp error")))
+
+
+def result_from_json(data: dict[str, Any]) -> FimResult:
+    """Read a non-streamed /infill answer."""
+    _raise_error(data)
+    text = data.get("content")
+    if not isinstance(text, str):
+        raise UpstreamError("garbage", "answer has no content")
+    return FimResult(text, _finish(data), _usage(data))
+
+
+class LlamaCppClient:
+    """Calls one llama.cpp server's /infill with a shared httpx client."""
+
+    name = "llama-cpp"
+
+    def __init__(self, client: httpx.AsyncClient, base_url: str, api_key: str | None) -> None:
+        self.client = client
+        self.base_url = base_url.strip().rstrip("/")
+        self.api_root = self.base_url + "/v1"
+        self._api_key = api_key
+
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
+
+    async def fim(self, req: FimRequest, should_stop: StopCheck | None = None) -> FimResult:
+        """POST /infill; raises UpstreamError."""
+        try:
+            return await self._infill(req, should_stop)
+        except httpx.HTTPError as exc:
+            raise network_error(exc) from None
+
+    async def _infill(self, req: FimRequest, should_stop: StopCheck | None) -> FimResult:
+        url = f"{self.base_url}/infill"
+        body = infill_body(req)
+        async with self.client.stream("POST", url, json=body, headers=self._headers()) as r:
+            if r.status_code != 200:
+                raise error_from_response(r.status_code, await r.aread(), r.headers, req.model)
+            if "text/event-stream" in r.headers.get("content-type", ""):
+                return await self._read_stream(r, should_stop)
+            return result_from_json(parse_json_body(await r.aread()))
+
+    async def _read_stream(self, r: httpx.Response, should_stop: StopCheck | None) -> FimResult:
+        result = FimResult("")
+        parts: list[str] = []
+        async for event in sse_events(r):
+            _raise_error(event)
+            parts.append(str(event.get("content") or ""))
+            result.finish_reason = _finish(event) or result.finish_reason
+            result.usage = _usage(event) or result.usage
+            if event.get("stop"):
+                break
+            if should_stop and should_stop("".join(parts)):
+                result.stopped_early = True
+                break
+        result.text = "".join(parts)
+        return result
+
+    async def list_models(self) -> list[str]:
+        """GET {base}/v1/models: the model(s) the server has loaded."""
+        try:
+            r = await self.client.get(f"{self.api_root}/models", headers=self._headers())
+        except httpx.HTTPError as exc:
+            raise network_error(exc) from None
+        if r.status_code != 200:
+            raise error_from_response(r.status_code, r.content, r.headers)
+        items = parse_json_body(r.content).get("data")
+        if not isinstance(items, list):
+            raise UpstreamError("garbage", "/models answer has no data list")
+        return [str(m["id"]) for m in items if isinstance(m, dict) and m.get("id")]

@@ -1,0 +1,124 @@
+"""Context beyond the file: a header line and snippets from other open documents.
+
+The prompt opens with (1) snippets from other open documents of the same language — the
+definitions (signatures, imports) of names used near the cursor and the region last edited
+there — each tagged with its relative path as a comment, then (2) a header comment naming
+the current file and language, then the prefix window. Files are visited in path order and
+the block is frozen while the user types in one place (same document, same window start,
+same other documents), so consecutive prompts keep the same opening for DeepSeek's prefix
+cache. Each other document's signatures are indexed once per version, never per keystroke.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ds_lsp.documents import Document
+
+HASH = ("python", "ruby", "shellscript", "perl", "r", "yaml", "toml", "elixir", "dockerfile",
+        "makefile", "powershell", "nim", "julia", "coffeescript")
+DASH = ("lua", "sql", "haskell", "ada", "elm", "purescript")
+SEMI = ("lisp", "emacs-lisp", "clojure", "scheme", "racket", "fennel")
+BLOCK = {"html": ("<!--", "-->"), "xml": ("<!--", "-->"), "markdown": ("<!--", "-->"),
+         "css": ("/*", "*/"), "scss": ("/*", "*/"), "less": ("/*", "*/")}
+
+SIGNATURE = re.compile(
+    r"^\s*(?:export\s+|pub(?:\(\w+\))?\s+|public\s+|private\s+|protected\s+|static\s+|"
+    r"async\s+|default\s+|local\s+|extern\s+|inline\s+)*"
+    r"(?:def|class|function|fn|func|interface|type|struct|enum|trait|impl|const|let|var|"
+    r"module|record|typedef)\s+(?:\([^)]*\)\s*)?([A-Za-z_]\w*)"
+)
+IMPORT = re.compile(r"^\s*(?:import|from|#include|use|require|using|package)\b")
+IDENT = re.compile(r"[A-Za-z_]\w{2,}")
+NEAR_LINES = 12
+EDIT_CONTEXT = 4
+
+
+def comment(language: str, text: str) -> str:
+    """`text` as a one-line comment in the language's syntax."""
+    if language in BLOCK:
+        opener, closer = BLOCK[language]
+        return f"{opener} {text} {closer}"
+    lead = "#" if language in HASH else "--" if language in DASH else (
+        ";;" if language in SEMI else "//")
+    return f"{lead} {text}"
+
+
+def header(rel_path: str, language: str) -> str:
+    return comment(language, f"Path: {rel_path} ({language})") + "\n"
+
+
+@dataclass(frozen=True)
+class Signatures:
+    """A document's import lines and named definitions, by line number."""
+
+    imports: tuple[int, ...]
+    names: dict[str, tuple[int, ...]]
+
+
+def index_signatures(doc: Document) -> Signatures:
+    """One pass over a document: where its imports and definitions are."""
+    imports: list[int] = []
+    names: dict[str, list[int]] = {}
+    for number, line in enumerate(doc.text.full().split("\n")):
+        if len(line) > 400:
+            continue
+        if IMPORT.match(line):
+            imports.append(number)
+            continue
+        match = SIGNATURE.match(line)
+        if match:
+            names.setdefault(match.group(1), []).append(number)
+    return Signatures(tuple(imports[:40]), {k: tuple(v) for k, v in names.items()})
+
+
+def names_near(prefix: str, suffix: str) -> list[str]:
+    """Identifiers used around the cursor, nearest first, without duplicates."""
+    before = prefix.split("\n")[-NEAR_LINES:]
+    after = suffix.split("\n")[:4]
+    seen: dict[str, None] = {}
+    for line in [*reversed(before), *after]:
+        for name in IDENT.findall(line):
+            seen.setdefault(name, None)
+    return list(seen)
+
+
+def snippet_for(doc: Document, sigs: Signatures, wanted: Iterable[str],
+                edited: tuple[int, int] | None) -> list[str]:
+    """The lines of `doc` worth showing: imports, wanted definitions, the last edit."""
+    numbers: list[int] = []
+    hits = [n for name in wanted for n in sigs.names.get(name, ())]
+    if hits:
+        numbers.extend(sigs.imports)
+        numbers.extend(hits)
+    if edited is not None:
+        first, last = edited
+        numbers.extend(range(max(0, first - EDIT_CONTEXT), last + EDIT_CONTEXT + 1))
+    lines: list[str] = []
+    for number in sorted(set(numbers)):
+        if number < doc.text.line_count:
+            lines.append(doc.line_text(number))
+    return lines
+
+
+def build_block(current: Document, others: list[tuple[str, Document, Signatures]],
+                prefix: str, suffix: str, budget: int) -> str:
+    """Snippets of other open documents, in path order, within `budget` characters."""
+    wanted = names_near(prefix, suffix)
+    parts: list[str] = []
+    used = 0
+    seen_lines: set[str] = set()
+    for rel_path, doc, sigs in sorted(others, key=lambda item: item[0]):
+        lines = [ln for ln in snippet_for(doc, sigs, wanted, doc.last_edit)
+                 if ln.strip() and ln not in seen_lines]
+        if not lines:
+            continue
+        text = comment(current.language_id, rel_path) + "\n" + "\n".join(lines) + "\n\n"
+        if used + len(text) > budget:
+            continue
+        seen_lines.update(lines)
+        parts.append(text)
+        used += len(text)
+    return "".join(parts)

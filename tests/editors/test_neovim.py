@@ -1,0 +1,175 @@
+"""Neovim with editors/neovim/ds-lsp.lua as its only config (`nvim -u`), headless.
+
+Neovim listens on a socket; keys go in with `nvim --server S --remote-send` (as typed input)
+and nvim_probe.lua reads back what the window shows: ghost text (0.12) or the completion menu
+(0.11), the buffer lines, the mode.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.mock_deepseek import MockDeepSeek
+
+from . import harness
+
+CONFIG = harness.EDITORS / "neovim" / "ds-lsp.lua"
+PROBE = Path(__file__).with_name("nvim_probe.lua")
+
+
+class Nvim:
+    """One headless Neovim, reached through its --listen socket."""
+
+    def __init__(self, binary: Path, sandbox: harness.Sandbox) -> None:
+        self.binary = binary
+        self.sandbox = sandbox
+        self.socket = sandbox.root / "nvim.sock"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self, file: Path) -> None:
+        self.proc = harness.start(
+            [
+                str(self.binary),
+                "--headless",
+                "--listen",
+                str(self.socket),
+                "-u",
+                str(CONFIG),
+                "-i",
+                "NONE",
+                str(file),
+            ],
+            self.sandbox.env,
+            self.sandbox.workspace,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=open(self.sandbox.root / "nvim.stderr", "w"),  # noqa: SIM115
+        )
+
+    def _remote(self, flag: str, arg: str) -> str:
+        if self.proc is not None and self.proc.poll() is not None:
+            raise AssertionError(f"Neovim exited with {self.proc.returncode}: {self.stderr()}")
+        out = subprocess.run(
+            [str(self.binary), "--server", str(self.socket), flag, arg],
+            env=self.sandbox.env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        if out.returncode != 0:
+            raise RuntimeError(f"{flag} failed: {out.stderr.strip()}")
+        return out.stdout
+
+    def send(self, keys: str) -> None:
+        self._remote("--remote-send", keys)
+
+    def state(self) -> dict:
+        return json.loads(self._remote("--remote-expr", f"luaeval('dofile(_A)', '{PROBE}')"))
+
+    def stderr(self) -> str:
+        path = self.sandbox.root / "nvim.stderr"
+        return path.read_text(errors="replace")[-3000:] if path.exists() else ""
+
+    def explain(self) -> str:
+        try:
+            state = json.dumps(self.state(), indent=1)
+        except Exception as exc:
+            state = f"(no state: {exc})"
+        return (
+            f"--- Neovim state ---\n{state}\n--- Neovim stderr ---\n{self.stderr()}\n"
+            f"--- ds-lsp log (tail) ---\n{self.sandbox.server_log_tail()}"
+        )
+
+    def wait(self, what: str, done, timeout: float = 40.0) -> dict:
+        return harness.wait_for(self.state, done, what, timeout, explain=self.explain)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            try:
+                self.send("<Esc>:qa!<CR>")
+                self.proc.wait(5)
+            except Exception:
+                pass
+        harness.kill(self.proc)
+
+
+@pytest.fixture
+def nvim_012(editors: Path, sandbox: harness.Sandbox):
+    nvim = Nvim(editors / "bin" / "nvim-0.12", sandbox)
+    try:
+        yield nvim
+    finally:
+        nvim.stop()
+
+
+@pytest.fixture
+def nvim_011(editors: Path, sandbox: harness.Sandbox):
+    nvim = Nvim(editors / "bin" / "nvim-0.11", sandbox)
+    try:
+        yield nvim
+    finally:
+        nvim.stop()
+
+
+def open_and_type(nvim: Nvim) -> None:
+    """Open a Python file, wait for ds-lsp to attach, then type "ret" on the indented line."""
+    nvim.start(nvim.sandbox.write("example.py", harness.SOURCE))
+    nvim.wait("ds_lsp attached", lambda s: "ds_lsp" in s["clients"])
+    nvim.send("2GA")
+    nvim.wait("insert mode", lambda s: s["mode"].startswith("i"))
+    nvim.send(harness.TYPED)
+
+
+def test_neovim_012_ghost_text_and_accept(nvim_012: Nvim, mock: MockDeepSeek) -> None:
+    open_and_type(nvim_012)
+    state = nvim_012.wait(
+        "ghost text 'urn a + b' after the cursor",
+        lambda s: (
+            any(harness.FIM_TEXT in g["text"] for g in s["ghost"])
+            and s["lines"][1] == "    " + harness.TYPED
+        ),
+    )
+    ghost = next(g for g in state["ghost"] if harness.FIM_TEXT in g["text"])
+    assert (ghost["row"], ghost["col"]) == (1, len("    " + harness.TYPED))
+    assert mock.fim_requests(), "no FIM request reached the mock DeepSeek"
+
+    nvim_012.send("<Tab>")  # the config's accept key
+    state = nvim_012.wait(
+        "the accepted suggestion in the buffer",
+        lambda s: s["lines"][1] == harness.COMPLETED_LINE,
+    )
+    assert state["mode"].startswith("i")
+    assert state["lines"][0] == "def add(a, b):"
+    assert state["cursor"] == [2, len(harness.COMPLETED_LINE)]
+
+    # The config's :DsLspGenerate, with an instruction, on a new empty line.
+    nvim_012.send("<Esc>o<Esc>")
+    nvim_012.wait("a third, empty line", lambda s: s["lines"][2:] == [""] and s["mode"] == "n")
+    nvim_012.send(":DsLspGenerate a function mul that multiplies two numbers<CR>")
+    state = nvim_012.wait(
+        "the generated code in the buffer",
+        lambda s: harness.generated_block("\n".join(s["lines"])) is not None,
+    )
+    problem = harness.check_generated("\n".join(state["lines"]) + "\n")
+    assert problem is None, problem
+    assert mock.requests_to("/chat/completions"), "no chat request reached the mock DeepSeek"
+
+
+def test_neovim_011_completion_menu(nvim_011: Nvim, mock: MockDeepSeek) -> None:
+    open_and_type(nvim_011)
+    state = nvim_011.wait(
+        "'return a + b' in the completion menu",
+        lambda s: s["pum_visible"] and any("return a + b" in i["abbr"] for i in s["menu"]),
+    )
+    assert state["lines"][1] == "    " + harness.TYPED
+    assert mock.fim_requests(), "no FIM request reached the mock DeepSeek"
+
+    nvim_011.send("<C-n><C-y>")  # select the item, accept it
+    nvim_011.wait(
+        "the accepted item in the buffer",
+        lambda s: s["lines"][1] == harness.COMPLETED_LINE and not s["pum_visible"],
+    )
