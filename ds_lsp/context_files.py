@@ -103,22 +103,26 @@ def snippet_for(doc: Document, sigs: Signatures, wanted: Iterable[str],
     return lines
 
 
-def build_block(current: Document, others: list[tuple[str, Document, Signatures]],
-                prefix: str, suffix: str, budget: int) -> str:
-    """Snippets of other open documents, in path order, within `budget` characters."""
+def build_parts(current: Document, others: list[tuple[str, Document, Signatures]],
+                prefix: str, suffix: str, budget: int) -> list[tuple[str, str]]:
+    """(relative path, snippet) of other open documents, in path order, within `budget`."""
     wanted = names_near(prefix, suffix)
-    parts: list[str] = []
+    parts: list[tuple[str, str]] = []
     used = 0
     seen_lines: set[str] = set()
     for rel_path, doc, sigs in sorted(others, key=lambda item: item[0]):
         lines = [ln for ln in snippet_for(doc, sigs, wanted, doc.last_edit)
                  if ln.strip() and ln not in seen_lines]
-        if not lines:
-            continue
-        text = comment(current.language_id, rel_path) + "\n" + "\n".join(lines) + "\n\n"
-        if used + len(text) > budget:
+        text = "\n".join(lines) + "\n"
+        cost = len(rel_path) + len(text) + 6
+        if not lines or used + cost > budget:
             continue
         seen_lines.update(lines)
-        parts.append(text)
-        used += len(text)
-    return "".join(parts)
+        parts.append((rel_path, text))
+        used += cost
+    return parts
+
+
+def render(parts: list[tuple[str, str]], language: str) -> str:
+    """The snippets as prompt text, each under a comment naming its path."""
+    return "".join(f"{comment(language, path)}\n{text}\n" for path, text in parts)

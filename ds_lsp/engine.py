@@ -144,13 +144,16 @@ class Engine:
         self.settings = settings
         self.cache = CompletionCache(settings.cache_size)
         self.usage = UsageBook()
-        self._blocks: dict[str, tuple[tuple, str]] = {}
+        self._blocks: dict[str, tuple[tuple, tuple[tuple[str, str], ...]]] = {}
+        self._excluded: dict[str, bool] = {}
         self._sigs: dict[str, tuple[int, context_files.Signatures]] = {}
         self.health = LatencyHealth()
 
     # ---- settings and client -------------------------------------------------------------
     def update_settings(self, settings: Settings) -> None:
         old, self.settings = self.settings, settings
+        self._excluded.clear()
+        self._blocks.clear()
         switched = backend_identity(old) != backend_identity(settings)
         if switched:  # another server, URL or key: new connection, answers of the old one
             self._reset_client()
@@ -188,10 +191,11 @@ class Engine:
 
     def warm_up(self) -> None:
         """Open the connection (and resolve the model) before the first completion."""
-        if self.settings.enable and self._has_key():
+        if self.settings.enable and self.has_key():
             self._model_task = asyncio.ensure_future(self._resolve_model())
 
-    def _has_key(self) -> bool:
+    def has_key(self) -> bool:
+        """Whether a request may go out: a key is set, or the server needs none."""
         s = self.settings  # other backends: local servers need none, the server says 401
         return s.backend != "deepseek" or bool(s.api_key) or not _is_deepseek(s.base_url)
 
@@ -233,17 +237,32 @@ class Engine:
             "or unset it to pick one automatically.",
         )
 
+    def forget(self, uri: str) -> None:
+        """A document was closed: drop what was kept for it and stop its request."""
+        for table in (self._excluded, self._blocks, self._sigs):
+            table.pop(uri, None)
+        work = self._inflight.pop(uri, None)
+        if work is not None:
+            work.cancel()
+
     # ---- gating --------------------------------------------------------------------------
     def allowed(self, doc: Document) -> bool:
         """Completions are on, the language is not disabled, the file is not excluded."""
         s = self.settings
         if not s.enable or doc.language_id in s.disabled_languages:
             return False
-        return not is_excluded(doc.uri, s.exclude, self.root_path)
+        return not self.excluded(doc.uri)
+
+    def excluded(self, uri: str) -> bool:
+        """`exclude` globs, matched once per document and settings."""
+        known = self._excluded.get(uri)
+        if known is None:
+            known = self._excluded[uri] = is_excluded(uri, self.settings.exclude, self.root_path)
+        return known
 
     # ---- the pipeline --------------------------------------------------------------------
-    async def complete(self, uri: str, line: int, character: int, invoked: bool = False,
-                       on_window: Callable[[Window], None] | None = None) -> Suggestion | None:
+    async def complete(self, uri: str, line: int, character: int,
+                       invoked: bool = False) -> Suggestion | None:
         """A suggestion at the position, or None; never raises except when cancelled."""
         self.usage.record(requests=1)
         doc = self.docs.get(uri)
@@ -282,17 +301,18 @@ class Engine:
         if mode is Mode.NONE:
             return None
         params = self._params(mode)
-        prompt = self._prompt(doc, window)
-        cached = self.cache.get(params, prompt, window.suffix)
+        prompt, extras = self._prompt(doc, window)
+        key = context_files.render(list(extras), doc.language_id) + prompt if extras else prompt
+        cached = self.cache.get(params, key, window.suffix)
         if cached is not None:
             self.usage.record(cache_served=1, shown=1 if cached else 0)
             return Suggestion(cached, line, character, window, cached=True) if cached else None
         if not invoked:
             await asyncio.sleep(self._debounce(window) / 1000)
-        text = await self._fetch(window, prompt, mode)
+        text = await self._fetch(window, prompt, extras, mode)
         if text is None:
             return None
-        self.cache.put(params, prompt, window.suffix, text)
+        self.cache.put(params, key, window.suffix, text)
         if doc.version != version or self.docs.get(doc.uri) is not doc:
             log.debug("document moved on while completing; dropping the answer")
             return None
@@ -301,29 +321,33 @@ class Engine:
         self.usage.record(shown=1)
         return Suggestion(text, line, character, window)
 
-    def _prompt(self, doc: Document, window: Window) -> str:
-        """Other-file context, then the header, then the prefix window."""
+    def _prompt(self, doc: Document, window: Window) -> tuple[str, tuple[tuple[str, str], ...]]:
+        """Other-file context, then the header, then the prefix window. llama.cpp takes the
+        other files as `input_extra` (returned apart); other backends in the prompt."""
         s = self.settings
         head = context_files.header(self._relative(doc.uri), doc.language_id) if (
             s.prompt_header) else ""
-        return self._context_block(doc, window) + head + window.prefix
+        parts = self._context_parts(doc, window)
+        if s.backend == "llama-cpp":
+            return head + window.prefix, parts
+        return context_files.render(list(parts), doc.language_id) + head + window.prefix, ()
 
-    def _context_block(self, doc: Document, window: Window) -> str:
+    def _context_parts(self, doc: Document, window: Window) -> tuple[tuple[str, str], ...]:
         """Snippets of other open documents; frozen while nothing but this document moves."""
         s = self.settings
         if not s.context_files or s.context_files_budget <= 0:
-            return ""
+            return ()
         others = [d for d in self.docs if d.uri != doc.uri and d.language_id == doc.language_id
-                  and not is_excluded(d.uri, s.exclude, self.root_path)]
+                  and not self.excluded(d.uri)]
         key = (window.start_line, tuple((d.uri, d.version) for d in others))
         frozen = self._blocks.get(doc.uri)
         if frozen is not None and frozen[0] == key:
             return frozen[1]
         indexed = [(self._relative(d.uri), d, self._signatures(d)) for d in others]
-        block = context_files.build_block(doc, indexed, window.prefix, window.suffix,
-                                          s.context_files_budget)
-        self._blocks[doc.uri] = (key, block)
-        return block
+        parts = tuple(context_files.build_parts(doc, indexed, window.prefix, window.suffix,
+                                                s.context_files_budget))
+        self._blocks[doc.uri] = (key, parts)
+        return parts
 
     def _signatures(self, doc: Document) -> context_files.Signatures:
         known = self._sigs.get(doc.uri)
@@ -351,9 +375,10 @@ class Engine:
             return ms / 3
         return ms
 
-    async def _fetch(self, window: Window, prompt: str, mode: Mode) -> str | None:
+    async def _fetch(self, window: Window, prompt: str, extras: tuple[tuple[str, str], ...],
+                     mode: Mode) -> str | None:
         """Call upstream within the deadline; None on failure (after telling the user)."""
-        if not self._has_key():
+        if not self.has_key():
             self.notifier.report("no_key", "error", MESSAGES["no_key"])
             self.ui.status("error", "no API key")
             return None
@@ -366,11 +391,11 @@ class Engine:
             async with asyncio.timeout(s.timeout_ms / 1000):
                 model = await self.model()
                 req = FimRequest(model, prompt, window.suffix, s.max_tokens,
-                                 s.temperature, self._stops(mode))
+                                 s.temperature, self._stops(mode), extras)
                 stop_check = _early_stop(window, mode, s.max_lines)
                 result = await with_retries(lambda: self.client.fim(req, stop_check), deadline)
         except UpstreamError as exc:
-            await self._on_error(exc, model)
+            await self.report_error(exc, model)
             return None
         except TimeoutError:
             log.warning("completion timed out after %d ms", s.timeout_ms)
@@ -405,7 +430,8 @@ class Engine:
         return postprocess.clean(result.text, window.prefix, window.suffix, window.line_prefix,
                                  mode, self.settings.max_lines)
 
-    async def _on_error(self, exc: UpstreamError, model: str) -> None:
+    async def report_error(self, exc: UpstreamError, model: str) -> None:
+        """Log an upstream failure and tell the user once per kind of problem."""
         log.warning("upstream error %s (%s): %s", exc.kind, exc.status, exc)
         self.ui.status("error", exc.kind)
         if exc.kind == "model":

@@ -162,7 +162,7 @@ def _request_future(ls: Any) -> Any:
 # ---- the generation --------------------------------------------------------------------------
 async def _generate(ls: Any, plan: genplan.Plan, progress: Progress) -> Outcome:
     engine = ls.engine
-    if not engine._has_key():
+    if not engine.has_key():
         engine.notifier.report("no_key", "error", MESSAGES["no_key"])
         return Outcome(False, "", "no API key")
     engine.ui.status("fetching")
@@ -226,7 +226,7 @@ async def _report_failure(engine: Any, exc: UpstreamError, model: str) -> None:
     """The completions' messages (key, balance, model, network, request); for the rest
     (rate limit, overload after retries, garbage) one message of its own, since the user
     asked and waits."""
-    await engine._on_error(exc, model)
+    await engine.report_error(exc, model)
     if exc.kind not in MESSAGED_KINDS:
         engine.notifier.report(
             f"generate_{exc.kind}",

@@ -68,6 +68,7 @@ class DsProtocol(LanguageServerProtocol):
     @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
     def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams):
         self._server.docs.close(params.text_document.uri)
+        self._server.engine.forget(params.text_document.uri)
         yield from ()
 
 

@@ -113,3 +113,17 @@ async def test_latency_health_warns_once(start, mock, tmp_path):
     warnings = [m for m in client.messages if "timed out" in m.message]
     assert len(warnings) == 1 and "Likely causes" in warnings[0].message
     await asyncio.sleep(0)
+
+
+async def test_llama_cpp_gets_other_files_as_input_extra(start, mock, tmp_path):
+    client = await start(init={"backend": "llama-cpp", "llamaCppBaseUrl": mock.url,
+                               "promptHeader": True, "contextFiles": True},
+                         env={"DEEPSEEK_API_KEY": None})
+    open_doc(client, (tmp_path / "geometry.py").as_uri(), HELPERS)
+    uri = (tmp_path / "main.py").as_uri()
+    open_doc(client, uri, "print(area(\n")
+    await inline(client, uri, 0, 11)
+    (req,) = mock.requests_to("/infill")
+    assert req.body["input_prefix"] == "# Path: main.py (python)\nprint(area("
+    assert req.body["input_extra"] == [
+        {"filename": "geometry.py", "text": "import math\ndef area(radius: float) -> float:\n"}]
