@@ -51,6 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="ds-lsp", description="DeepSeek fill-in-the-middle completion language server.")
     parser.add_argument("--version", action="version", version=f"ds-lsp {__version__}")
     parser.add_argument("--tcp", action="store_true", help="serve LSP over TCP, not stdio")
+    parser.add_argument("--stdio", action="store_true",
+                        help="serve LSP over stdio (the default; accepted as clients pass it)")
     parser.add_argument("--host", default="127.0.0.1", help="TCP host (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=2087, help="TCP port (default 2087)")
     parser.add_argument("--log-file", help="write the log here instead of stderr")

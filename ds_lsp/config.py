@@ -340,13 +340,13 @@ def merge(settings: Settings, raw: Mapping[str, Any] | None, report: ParseReport
         try:
             changes[f.name] = _coerce(f, value)
         except ValueError as exc:
-            shown = "***" if f.name == "api_key" else repr(value)[:60]
+            shown = "***" if f.name.endswith("api_key") else repr(value)[:60]
             report.invalid.append(f"{key}={shown}: {exc}; using {_default_text(f)}")
     return dataclasses.replace(settings, **changes)
 
 
 def _default_text(f: dataclasses.Field) -> str:
-    if f.name == "api_key":
+    if f.name.endswith("api_key"):
         return "the previous value"
     default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
     return "the default " + repr(default)

@@ -40,6 +40,7 @@ from ds_lsp.usage import UsageBook
 
 log = logging.getLogger(__name__)
 
+MODEL_KEYS = {"deepseek": "model", "openai-fim": "openaiFimModel", "codestral": "codestralModel"}
 FAST_TRIGGERS = (".", "(", "[", "{", ",", ":")
 
 
@@ -65,13 +66,15 @@ class UI:
 
 
 MESSAGES = {
-    "auth": "DeepSeek rejected the API key (401). Set a valid key: export DEEPSEEK_API_KEY=sk-... "
-    "before starting your editor, or the apiKey setting of ds-lsp.",
+    "auth": "The server rejected the API key (401). Set a valid key: your editor's ds-lsp API "
+    "key (VS Code: 'DeepSeek: Set API Key'), the apiKey setting, or DEEPSEEK_API_KEY=sk-... "
+    "in the environment the editor starts from.",
     "no_key": "No DeepSeek API key. Set DEEPSEEK_API_KEY=sk-... in the environment your editor "
     "starts from, or the apiKey setting of ds-lsp. Keys: https://platform.deepseek.com/api_keys",
     "balance": "DeepSeek says the account balance is insufficient (402). Top up at "
     "https://platform.deepseek.com/top_up; completions resume by themselves.",
-    "network": "ds-lsp cannot reach {url}: {detail}. Check baseUrl and your network/proxy.",
+    "network": "ds-lsp cannot reach {url}: {detail}. Check the base URL setting and your "
+    "network or proxy.",
     "bad_request": "DeepSeek rejected the request ({status}): {detail}",
 }
 
@@ -211,14 +214,18 @@ class Engine:
         return await asyncio.shield(self._model_task)
 
     async def _resolve_model(self) -> str:
+        deepseek = self.settings.backend == "deepseek"
+        configured = configured_model(self.settings)
         try:
             listed = await asyncio.wait_for(self.client.list_models(), 10)
         except (TimeoutError, UpstreamError) as exc:
-            log.info("GET /models failed (%s); using %s", exc, FALLBACK_MODEL)
-            return self.settings.model or FALLBACK_MODEL
-        if self.settings.model:
-            return self.settings.model
-        chosen = next((m for m in PREFERRED_MODELS if m in listed), None)
+            fallback = configured or (FALLBACK_MODEL if deepseek else "")
+            log.info("GET /models failed (%s); using %r", exc, fallback)
+            return fallback
+        if configured:
+            return configured
+        preferred = PREFERRED_MODELS if deepseek else ()
+        chosen = next((m for m in preferred if m in listed), None)
         self._model = chosen or (listed[0] if listed else FALLBACK_MODEL)
         log.info("model resolved to %s (listed: %s)", self._model, ", ".join(listed))
         return self._model
@@ -232,9 +239,9 @@ class Engine:
         self._model = None
         self.notifier.report(
             "model", "error",
-            f"DeepSeek rejected the model '{model}' ({detail}). Models available: {names}. "
-            "Set the ds-lsp 'model' setting (or DEEPSEEK_MODEL) to one of them, "
-            "or unset it to pick one automatically.",
+            f"The server rejected the model '{model}' ({detail}). Models available: {names}. "
+            f"Set the ds-lsp '{MODEL_KEYS.get(self.settings.backend, 'model')}' setting to "
+            "one of them, or unset it to pick one automatically.",
         )
 
     def forget(self, uri: str) -> None:
@@ -439,7 +446,7 @@ class Engine:
         elif exc.kind in ("auth", "balance"):
             self.notifier.report(exc.kind, "error", MESSAGES[exc.kind])
         elif exc.kind == "network":
-            url = self.settings.base_url
+            url = backend_base_url(self.settings)
             self.notifier.report("network", "warning",
                                  MESSAGES["network"].format(url=url, detail=exc))
         elif exc.kind == "bad_request":

@@ -32,8 +32,10 @@ def read_messages(data: bytes) -> list[dict]:
     return out
 
 
-def run_frames(mock, frames: list[object], timeout: float = 30) -> tuple[list[dict], int, str]:
-    proc = subprocess.run([sys.executable, "-m", "ds_lsp"], input=b"".join(map(frame, frames)),
+def run_frames(mock, frames: list[object], timeout: float = 30,
+               args: tuple[str, ...] = ()) -> tuple[list[dict], int, str]:
+    proc = subprocess.run([sys.executable, "-m", "ds_lsp", *args],
+                          input=b"".join(map(frame, frames)),
                           capture_output=True, env=server_env(mock), timeout=timeout)
     return read_messages(proc.stdout), proc.returncode, proc.stderr.decode()
 
@@ -77,6 +79,13 @@ def test_malformed_frames_get_errors_and_the_server_keeps_serving(mock):
 def test_exit_without_shutdown_is_code_1(mock):
     _, code, _ = run_frames(mock, [INIT, {"jsonrpc": "2.0", "method": "exit"}])
     assert code == 1
+
+
+def test_stdio_flag_is_accepted(mock):
+    messages, code, _ = run_frames(mock, [INIT, {"jsonrpc": "2.0", "id": 2, "method": "shutdown"},
+                                          {"jsonrpc": "2.0", "method": "exit"}],
+                                   args=("--stdio",))
+    assert by_id(messages)[100]["result"]["serverInfo"]["name"] == "ds-lsp" and code == 0
 
 
 def test_end_of_input_ends_the_server(mock):

@@ -1,0 +1,151 @@
+/** The extension's commands (contributed in package.json under the "DeepSeek" category). */
+
+import * as vscode from 'vscode';
+import { ExecuteCommandRequest } from 'vscode-languageclient/node';
+import { ServerClient } from './client';
+import { COMMANDS, OPEN_DOCS_COMMAND } from './commandIds';
+import {
+    GENERATE_COMMAND,
+    GenerateResult,
+    generateArgument,
+    isGenerateResult,
+    needsInstruction,
+} from './generateArgs';
+import { ApiKeyStore } from './secrets';
+import { INSTALL_COMMAND } from './serverCommand';
+import { toggleEnabled } from './settings';
+import { SECTION, secretKeyForBackend } from './settingsModel';
+
+export function registerCommands(
+    context: vscode.ExtensionContext,
+    server: ServerClient,
+    apiKeys: ApiKeyStore,
+): vscode.Disposable[] {
+    return [
+        vscode.commands.registerCommand(COMMANDS.generate, () => generateCodeBlock(server)),
+        vscode.commands.registerCommand(COMMANDS.toggle, toggleCompletions),
+        vscode.commands.registerCommand(COMMANDS.setApiKey, () => setApiKey(apiKeys)),
+        vscode.commands.registerCommand(COMMANDS.clearApiKey, () => clearApiKey(apiKeys)),
+        vscode.commands.registerCommand(COMMANDS.showOutput, () => server.outputChannel.show()),
+        vscode.commands.registerCommand(COMMANDS.restart, () => server.restart()),
+        vscode.commands.registerCommand(OPEN_DOCS_COMMAND, () => openDocs(context)),
+    ];
+}
+
+async function toggleCompletions(): Promise<void> {
+    const enabled = await toggleEnabled();
+    vscode.window.setStatusBarMessage(`DeepSeek completions ${enabled ? 'on' : 'off'}`, 3000);
+}
+
+function currentBackend(): { backend: string; key: string } {
+    const backend = vscode.workspace.getConfiguration(SECTION).get<string>('backend', 'deepseek') || 'deepseek';
+    return { backend, key: secretKeyForBackend(backend) };
+}
+
+async function setApiKey(apiKeys: ApiKeyStore): Promise<void> {
+    const { backend, key } = currentBackend();
+    const value = await vscode.window.showInputBox({
+        title: backend === 'deepseek' ? 'DeepSeek: Set API Key' : `DeepSeek: Set API Key (${backend} backend)`,
+        prompt:
+            backend === 'deepseek'
+                ? "Your DeepSeek API key (platform.deepseek.com). Stored in VS Code's secret storage."
+                : `The API key of the ${backend} backend. Stored in VS Code's secret storage.`,
+        placeHolder: 'sk-…',
+        password: true,
+        ignoreFocusOut: true,
+        validateInput: (text) => (text.trim() ? undefined : 'The key cannot be empty'),
+    });
+    if (value?.trim()) {
+        await apiKeys.set(key, value); // the server restarts with it (ApiKeyStore.onDidChange)
+        vscode.window.setStatusBarMessage('DeepSeek: API key saved', 3000);
+    }
+}
+
+async function clearApiKey(apiKeys: ApiKeyStore): Promise<void> {
+    await apiKeys.clear(currentBackend().key);
+    vscode.window.setStatusBarMessage('DeepSeek: API key removed', 3000);
+}
+
+async function generateCodeBlock(server: ServerClient): Promise<GenerateResult | undefined> {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor) {
+        void vscode.window.showInformationMessage('DeepSeek: open a file to generate code in.');
+        return undefined;
+    }
+    const client = server.running;
+    if (!client) {
+        void vscode.window.showWarningMessage('DeepSeek: ds-lsp is not running.', 'Show Output').then((c) => {
+            if (c) {
+                server.outputChannel.show();
+            }
+        });
+        return undefined;
+    }
+    const { document, selection } = editor;
+    const line = selection.active.line;
+    let instruction: string | undefined;
+    if (needsInstruction(!selection.isEmpty, document.lineAt(line).text, line > 0 ? document.lineAt(line - 1).text : undefined)) {
+        instruction = await vscode.window.showInputBox({
+            title: 'DeepSeek: Generate Code Block',
+            prompt: 'What should the code do? (Tip: or write it as a comment above the cursor, or select code to rewrite.)',
+            placeHolder: 'e.g. read a CSV file and sum its second column',
+            ignoreFocusOut: true,
+        });
+        if (!instruction?.trim()) {
+            return undefined;
+        }
+    }
+    const c2p = client.code2ProtocolConverter;
+    const where = selection.isEmpty ? { position: c2p.asPosition(selection.active) } : { range: c2p.asRange(selection) };
+    const argument = generateArgument(c2p.asUri(document.uri), where, instruction);
+    const result: unknown = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'DeepSeek: generating code…', cancellable: true },
+        (_progress, token) =>
+            client.sendRequest(ExecuteCommandRequest.type, { command: GENERATE_COMMAND, arguments: [argument] }, token).then(
+                (r) => r as unknown,
+                (error: unknown) => {
+                    if (!token.isCancellationRequested) {
+                        void vscode.window.showErrorMessage(`DeepSeek: generating code failed: ${String(error)}`);
+                    }
+                    return undefined;
+                },
+            ),
+    );
+    if (isGenerateResult(result)) {
+        if (!result.applied) {
+            void vscode.window.showWarningMessage(
+                result.text ? 'DeepSeek: the editor did not accept the generated code.' : 'DeepSeek: no code was generated.',
+            );
+        }
+        return result;
+    }
+    return undefined;
+}
+
+async function openDocs(context: vscode.ExtensionContext): Promise<void> {
+    const readme = vscode.Uri.joinPath(context.extensionUri, 'README.md');
+    await vscode.commands.executeCommand('markdown.showPreview', readme);
+}
+
+/** The one notification shown when no ds-lsp can be found. */
+export async function showServerMissing(): Promise<void> {
+    const choice = await vscode.window.showErrorMessage(
+        `DeepSeek: the ds-lsp language server was not found. Install it with \`${INSTALL_COMMAND}\` ` +
+            '(into the Python of "ds-lsp.pythonPath", or anywhere on PATH), or set "ds-lsp.serverPath".',
+        'Open Docs',
+        'Open Settings',
+    );
+    if (choice === 'Open Docs') {
+        await vscode.commands.executeCommand(OPEN_DOCS_COMMAND);
+    } else if (choice === 'Open Settings') {
+        await vscode.commands.executeCommand('workbench.action.openSettings', 'ds-lsp.serverPath');
+    }
+}
+
+/** Offered on the server's 401 / missing-key message. */
+export async function offerSetApiKey(message: string): Promise<void> {
+    const choice = await vscode.window.showErrorMessage(message, 'Set API Key');
+    if (choice === 'Set API Key') {
+        await vscode.commands.executeCommand(COMMANDS.setApiKey);
+    }
+}

@@ -1,0 +1,42 @@
+import * as assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { SERVER_STATES, isStatusParams, statusView } from '../src/statusModel';
+
+describe('statusView', () => {
+    for (const state of [...SERVER_STATES, 'starting', 'stopped'] as const) {
+        it(`${state} has a distinct icon and mentions DeepSeek`, () => {
+            const view = statusView(state);
+            assert.match(view.text, /^\$\([a-z~-]+\) DeepSeek$/);
+        });
+    }
+
+    it('icons differ between states', () => {
+        const texts = SERVER_STATES.map((s) => statusView(s).text);
+        assert.equal(new Set(texts).size, texts.length);
+    });
+
+    it('error shows the message and an error background', () => {
+        const view = statusView('error', '401: invalid API key');
+        assert.match(view.tooltip, /401: invalid API key/);
+        assert.equal(view.background, 'statusBarItem.errorBackground');
+    });
+
+    it('idle and disabled say what a click does', () => {
+        assert.match(statusView('idle').tooltip, /turn off/);
+        assert.match(statusView('disabled').tooltip, /turn on/);
+    });
+});
+
+describe('isStatusParams', () => {
+    for (const [value, ok] of [
+        [{ state: 'idle' }, true],
+        [{ state: 'fetching', message: 'x' }, true],
+        [{ state: 'error', message: null }, true],
+        [{ state: 'busy' }, false],
+        [{ state: 'idle', message: 3 }, false],
+        [null, false],
+        ['idle', false],
+    ] as const) {
+        it(JSON.stringify(value), () => assert.equal(isStatusParams(value), ok));
+    }
+});
