@@ -70,6 +70,7 @@ class MockDeepSeek:
     log_file: str | None = None
     requests: list[Recorded] = field(default_factory=list)
     port: int = 0
+    connections: int = 0
     _queue: deque = field(default_factory=deque)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -131,6 +132,7 @@ class MockDeepSeek:
 
     # ---- HTTP ----------------------------------------------------------------------------
     async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
+        self.connections += 1
         try:
             while await self._one_request(reader, writer):
                 pass

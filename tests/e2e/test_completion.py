@@ -52,6 +52,20 @@ async def test_request_body_headers_and_model_resolution(start, mock, tmp_path):
     assert [r.path for r in mock.requests_to("/models")] == ["/models"]
 
 
+async def test_connection_opened_at_initialized_serves_the_first_completion(start, mock,
+                                                                           tmp_path):
+    client = await start()
+    for _ in range(200):
+        if mock.requests_to("/models"):
+            break
+        await asyncio.sleep(0.02)
+    assert len(mock.requests_to("/models")) == 1 and mock.fim_requests() == []
+    uri = (tmp_path / "first.py").as_uri()
+    open_doc(client, uri, "x = \n")
+    assert await inline(client, uri, 0, 4)
+    assert mock.connections == 1  # the warm connection was reused: no new handshake
+
+
 async def test_model_resolution_prefers_listed_names(start, mock, tmp_path):
     mock.models = ["other-model", "deepseek-v4-flash", "deepseek-chat"]
     client = await start()
