@@ -89,12 +89,13 @@ def serve(args: argparse.Namespace) -> int:
 
     async def run_stdio() -> None:
         server.protocol.set_writer(transport.StdoutWriter())
-        await transport.serve(await transport.stdin_reader(), server.protocol)
+        await transport.serve(await transport.stdin_reader(), server.protocol,
+                              server.fast_handlers())
 
     async def run_tcp() -> None:
         async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
             server.protocol.set_writer(writer)  # type: ignore[arg-type]
-            await transport.serve(reader, server.protocol)
+            await transport.serve(reader, server.protocol, server.fast_handlers())
             tcp.close()
 
         tcp = await asyncio.start_server(connection, args.host, args.port)

@@ -121,9 +121,12 @@ class Text:
         a = _nth_line_start(local, start[0] - base) + start[1]
         b = _nth_line_start(local, end[0] - base) + end[1]
         local = local[:a] + new + local[b:]
-        self._chunks[c1 : c2 + 1] = _split_chunks(local)
-        if "\n" in new or start[0] != end[0] or len(self._chunks) != len(self._breaks):
-            self._reindex()
+        pieces = _split_chunks(local)
+        self._chunks[c1 : c2 + 1] = pieces
+        if "\n" in new or start[0] != end[0] or len(pieces) != c2 - c1 + 1:
+            # recount only the replaced chunks; the line starts are a cheap running sum
+            self._breaks[c1 : c2 + 1] = [p.count("\n") for p in pieces]
+            self._starts = [0, *accumulate(self._breaks)][:-1]
 
 
 def _nth_line_start(text: str, n: int) -> int:

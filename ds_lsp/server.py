@@ -118,6 +118,23 @@ class DsLanguageServer(LanguageServer):
         self.closing: asyncio.Future | None = None
         self.configured = asyncio.Event()  # set once workspace/configuration was pulled
 
+    def fast_handlers(self) -> dict[str, Any]:
+        """Notifications the transport may hand over as plain JSON (see transport.py)."""
+        return {types.TEXT_DOCUMENT_DID_CHANGE: self.did_change_json}
+
+    def did_change_json(self, params: Any) -> None:
+        """didChange without pygls's typed structuring: it runs on every keystroke."""
+        if self.protocol._shutdown:
+            return
+        td = params["textDocument"]
+        changes = params["contentChanges"]
+        if not (isinstance(td.get("uri"), str) and isinstance(changes, list)
+                and all(_valid_change(c) for c in changes)):
+            log.warning("ignoring malformed didChange: %r", str(params)[:200])
+            return
+        if self.docs.change(td["uri"], td.get("version") or 0, changes) is None:
+            log.info("didChange for a document that is not open: %s", td["uri"])
+
     def report_server_error(self, error: Exception, source: Any) -> None:
         """Log internal errors; never flood the editor with one message per failure."""
         log.error("internal error (%s): %s", getattr(source, "__name__", source), error)
@@ -158,6 +175,19 @@ class DsLanguageServer(LanguageServer):
         if result and isinstance(result[0], dict):
             self.pulled = config.section(result[0])
             self.apply_settings()
+
+
+def _valid_change(change: Any) -> bool:
+    if not isinstance(change, dict) or not isinstance(change.get("text"), str):
+        return False
+    rng = change.get("range")
+    if rng is None:
+        return True
+    try:
+        points = (rng["start"], rng["end"])
+        return all(type(p["line"]) is int and type(p["character"]) is int for p in points)
+    except (TypeError, KeyError):
+        return False
 
 
 def create_server() -> DsLanguageServer:

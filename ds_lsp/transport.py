@@ -15,6 +15,7 @@ import json
 import logging
 import sys
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from pygls.protocol import JsonRPCProtocol
@@ -74,8 +75,15 @@ def _reply_error(protocol: JsonRPCProtocol, msg_id: Any, code: int, message: str
     protocol._send_data(payload)
 
 
-def handle_body(protocol: JsonRPCProtocol, body: bytes) -> None:
-    """Validate one frame and hand it to pygls, answering errors for bad requests."""
+FastHandlers = dict[str, Callable[[Any], None]]
+
+
+def handle_body(protocol: JsonRPCProtocol, body: bytes, fast: FastHandlers | None = None) -> None:
+    """Validate one frame and hand it to pygls, answering errors for bad requests.
+
+    Notifications in `fast` (didChange: every keystroke) skip pygls's typed structuring and
+    go straight to their handler as plain JSON.
+    """
     try:
         data = json.loads(body)
     except ValueError:
@@ -89,6 +97,13 @@ def handle_body(protocol: JsonRPCProtocol, body: bytes) -> None:
         if isinstance(data, list) or (isinstance(data, dict) and "method" in data):
             reply_id = msg_id if isinstance(msg_id, (int, str)) else None
             _reply_error(protocol, reply_id, INVALID_REQUEST, f"Invalid request: {reason}")
+        return
+    handler = fast.get(data.get("method", "")) if fast and "id" not in data else None
+    if handler is not None:
+        try:
+            handler(data.get("params"))
+        except Exception:
+            log.exception("failed to handle %s", data["method"])
         return
     try:
         message = json.loads(body, object_hook=protocol.structure_message)
@@ -109,7 +124,8 @@ def handle_body(protocol: JsonRPCProtocol, body: bytes) -> None:
         log.exception("failed to handle %s", data.get("method", "a response"))
 
 
-async def serve(reader: asyncio.StreamReader, protocol: JsonRPCProtocol) -> None:
+async def serve(reader: asyncio.StreamReader, protocol: JsonRPCProtocol,
+                fast: FastHandlers | None = None) -> None:
     """Serve frames until end of input."""
     while True:
         try:
@@ -124,7 +140,7 @@ async def serve(reader: asyncio.StreamReader, protocol: JsonRPCProtocol) -> None
             log.info("end of input")
             return
         if body:
-            handle_body(protocol, body)
+            handle_body(protocol, body, fast)
 
 
 async def stdin_reader() -> asyncio.StreamReader:

@@ -117,16 +117,20 @@ def parse_json_body(body: bytes) -> dict[str, Any]:
 async def sse_events(response: httpx.Response) -> AsyncIterator[dict[str, Any]]:
     """The JSON events of a server-sent-events stream, until [DONE]."""
     buffer = b""
+    done = False
     async for chunk in response.aiter_bytes():
+        if done:
+            continue  # read to the end so httpx keeps the connection for the next request
         buffer += chunk
-        while b"\n" in buffer:
+        while b"\n" in buffer and not done:
             raw, buffer = buffer.split(b"\n", 1)
             line = raw.strip()
             if not line or line.startswith(b":") or not line.startswith(b"data:"):
                 continue
             data = line[5:].strip()
             if data == b"[DONE]":
-                return
+                done = True
+                continue
             try:
                 event = json.loads(data)
             except ValueError as exc:

@@ -61,9 +61,11 @@ async def test_connection_opened_at_initialized_serves_the_first_completion(star
         await asyncio.sleep(0.02)
     assert len(mock.requests_to("/models")) == 1 and mock.fim_requests() == []
     uri = (tmp_path / "first.py").as_uri()
-    open_doc(client, uri, "x = \n")
-    assert await inline(client, uri, 0, 4)
-    assert mock.connections == 1  # the warm connection was reused: no new handshake
+    open_doc(client, uri, "x = \ny = \nz = \n")
+    for line in range(3):  # streamed answers are read to the end: the connection stays
+        assert await inline(client, uri, line, 4)
+    assert len(mock.fim_requests()) == 3
+    assert mock.connections == 1  # the warm connection served every completion
 
 
 async def test_model_resolution_prefers_listed_names(start, mock, tmp_path):
@@ -105,6 +107,25 @@ async def test_incremental_edits_build_the_prompt(start, mock, tmp_path):
     body = mock.fim_requests()[-1].body
     assert body["prompt"] == "# top\na = 11\nb = 2\nc = "
     assert body["suffix"] == "\n"
+
+
+async def test_malformed_did_change_is_ignored_and_loses_nothing(start, mock, tmp_path):
+    client = await start()
+    uri = (tmp_path / "bad.py").as_uri()
+    open_doc(client, uri, "x = \n")
+    bad_range = {"start": {"line": "0", "character": 0}, "end": {"line": 0, "character": 0}}
+    for params in (
+        {"textDocument": {"uri": uri, "version": 2},
+         "contentChanges": [{"range": bad_range, "text": "BROKEN"}]},
+        {"textDocument": {"uri": uri, "version": 3}, "contentChanges": "nope"},
+        [1, 2],
+    ):
+        # raw frames: the typed client refuses to send malformed params
+        client.protocol._send_data({"jsonrpc": "2.0", "method": "textDocument/didChange",
+                                    "params": params})
+    change(client, uri, 4, 0, 4, "4")
+    assert await inline(client, uri, 0, 5)
+    assert mock.fim_requests()[0].body["prompt"] == "x = 4"
 
 
 async def test_utf16_and_utf32_positions(start, mock, tmp_path):
