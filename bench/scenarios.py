@@ -25,7 +25,7 @@ from harness import (
     summary,
 )
 from lsp_client import LspClient, client_cost_us, inline_text
-from mock_server import predict  # the mock's "model"
+from mock_server import mock_deepseek  # the mock and its "model"
 from workload import TYPED_FILE, keystrokes, python_source
 
 INLINE = "textDocument/inlineCompletion"
@@ -349,7 +349,7 @@ def _tokens(requests: list[dict[str, Any]], source: str, lines: int = 1) -> dict
         shared = max((common_prefix_len(text, old) for old in seen), default=0)
         hit_tokens += min(tokens, shared // unit * CACHE_UNIT_TOKENS)
         prompt_tokens += tokens
-        answer = predict(source, body, lines)
+        answer = mock_deepseek.predict(source, body, lines)
         for stop in body.get("stop") or []:
             if stop in answer:
                 answer = answer[: answer.find(stop)]

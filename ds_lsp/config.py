@@ -209,6 +209,13 @@ class Settings:
         metadata=_meta("codestralModel", "Model for codestral.", env="CODESTRAL_MODEL"),
     )
 
+    prefetch: bool = field(
+        default=True,
+        metadata=_meta(
+            "prefetch",
+            "When a suggestion ends the line, ask ahead for the next line (served after Enter).",
+        ),
+    )
     prompt_header: bool = field(
         default=True,
         metadata=_meta("promptHeader", "Open the prompt with a comment naming file and language."),

@@ -41,7 +41,21 @@ from ds_lsp.usage import UsageBook
 log = logging.getLogger(__name__)
 
 MODEL_KEYS = {"deepseek": "model", "openai-fim": "openaiFimModel", "codestral": "codestralModel"}
+FIRST_ASK_CHARS = 3
+MAX_SPECULATIVE = 3
 FAST_TRIGGERS = (".", "(", "[", "{", ",", ":")
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One question for upstream: what is sent, and the cache key it is kept under."""
+
+    window: Window
+    prompt: str
+    extras: tuple[tuple[str, str], ...]
+    key: str
+    mode: Mode
+    params: tuple[Any, ...]
 
 
 @dataclass
@@ -149,6 +163,8 @@ class Engine:
         self.usage = UsageBook()
         self._blocks: dict[str, tuple[tuple, tuple[tuple[str, str], ...]]] = {}
         self._excluded: dict[str, bool] = {}
+        self._prefetching: dict[str, asyncio.Future] = {}
+        self._asked: dict[str, int] = {}  # per document: the line of the latest upstream ask
         self._sigs: dict[str, tuple[int, context_files.Signatures]] = {}
         self.health = LatencyHealth()
 
@@ -246,7 +262,7 @@ class Engine:
 
     def forget(self, uri: str) -> None:
         """A document was closed: drop what was kept for it and stop its request."""
-        for table in (self._excluded, self._blocks, self._sigs):
+        for table in (self._excluded, self._blocks, self._sigs, self._asked):
             table.pop(uri, None)
         work = self._inflight.pop(uri, None)
         if work is not None:
@@ -307,26 +323,79 @@ class Engine:
         mode = postprocess.should_complete(window.line_prefix, window.line_suffix, s.multiline)
         if mode is Mode.NONE:
             return None
-        params = self._params(mode)
-        prompt, extras = self._prompt(doc, window)
-        key = context_files.render(list(extras), doc.language_id) + prompt if extras else prompt
-        cached = self.cache.get(params, key, window.suffix)
+        ask = self._ask(doc, window, mode)
+        cached = self.cache.get(ask.params, ask.key, window.suffix)
         if cached is not None:
+            self._asked[doc.uri] = row  # this line is covered: no speculative ask for it
             self.usage.record(cache_served=1, shown=1 if cached else 0)
+            self._prefetch_next_line(ask, cached)
             return Suggestion(cached, line, character, window, cached=True) if cached else None
-        if not invoked:
-            await asyncio.sleep(self._debounce(window) / 1000)
-        text = await self._fetch(window, prompt, extras, mode)
+        first_of_line = self._asked.get(doc.uri) != row
+        if (self.settings.prefetch and not invoked and first_of_line
+                and len(window.line_prefix.strip()) >= FIRST_ASK_CHARS):
+            # a steady typist never lets the debounce run out: ask once per line at once,
+            # in the background, so the next key's $/cancelRequest cannot waste the answer
+            self._asked[doc.uri] = row
+            text = await asyncio.shield(self._speculate(ask))
+        else:
+            if not invoked:
+                await asyncio.sleep(self._debounce(window) / 1000)
+            self._asked[doc.uri] = row
+            text = await self._fetch(ask)
+            if text is not None:
+                self.cache.put(ask.params, ask.key, window.suffix, text)
         if text is None:
             return None
-        self.cache.put(params, key, window.suffix, text)
         if doc.version != version or self.docs.get(doc.uri) is not doc:
             log.debug("document moved on while completing; dropping the answer")
             return None
         if not text:
             return None
         self.usage.record(shown=1)
+        self._prefetch_next_line(ask, text)
         return Suggestion(text, line, character, window)
+
+    def _ask(self, doc: Document, window: Window, mode: Mode) -> Ask:
+        prompt, extras = self._prompt(doc, window)
+        key = context_files.render(list(extras), doc.language_id) + prompt if extras else prompt
+        return Ask(window, prompt, extras, key, mode, self._params(mode))
+
+    def _prefetch_next_line(self, ask: Ask, text: str) -> None:
+        """The suggestion ends the line: ask now for the line after it, so that the moment
+        the user accepts and presses Enter, the next suggestion is served from the cache."""
+        w = ask.window
+        if (not self.settings.prefetch or not text or "\n" in text or w.line_suffix.strip()
+                or len(self._prefetching) >= MAX_SPECULATIVE):
+            return
+        self._speculate_line_after(ask, text)
+
+    def _speculate_line_after(self, ask: Ask, text: str) -> None:
+        w = ask.window
+        window = Window(w.prefix + text + "\n", w.suffix, w.start_line, "", w.line_suffix)
+        mode = postprocess.should_complete("", w.line_suffix, self.settings.multiline)
+        nxt = Ask(window, ask.prompt + text + "\n", ask.extras, ask.key + text + "\n", mode,
+                  self._params(mode))
+        known = self.cache.get(nxt.params, nxt.key, w.suffix)
+        if nxt.key not in self._prefetching and known is None:
+            self._speculate(nxt)
+
+    def _speculate(self, ask: Ask) -> asyncio.Future:
+        """Fetch in the background into the cache; no editor request owns (or cancels) it."""
+        task = self._prefetching.get(ask.key)
+        if task is None:
+            task = asyncio.ensure_future(self._fetch_into_cache(ask))
+            self._prefetching[ask.key] = task
+            task.add_done_callback(lambda _: self._prefetching.pop(ask.key, None))
+        return task
+
+    async def _fetch_into_cache(self, ask: Ask) -> str | None:
+        text = await self._fetch(ask)
+        if text is not None:
+            self.cache.put(ask.params, ask.key, ask.window.suffix, text)
+        w = ask.window
+        if text == "" and w.line_prefix == "" and not w.prefix.endswith("\n\n\n"):
+            self._speculate_line_after(ask, "")  # a blank line: look one line further
+        return text
 
     def _prompt(self, doc: Document, window: Window) -> tuple[str, tuple[tuple[str, str], ...]]:
         """Other-file context, then the header, then the prefix window. llama.cpp takes the
@@ -382,8 +451,7 @@ class Engine:
             return ms / 3
         return ms
 
-    async def _fetch(self, window: Window, prompt: str, extras: tuple[tuple[str, str], ...],
-                     mode: Mode) -> str | None:
+    async def _fetch(self, ask: Ask) -> str | None:
         """Call upstream within the deadline; None on failure (after telling the user)."""
         if not self.has_key():
             self.notifier.report("no_key", "error", MESSAGES["no_key"])
@@ -397,9 +465,9 @@ class Engine:
         try:
             async with asyncio.timeout(s.timeout_ms / 1000):
                 model = await self.model()
-                req = FimRequest(model, prompt, window.suffix, s.max_tokens,
-                                 s.temperature, self._stops(mode), extras)
-                stop_check = _early_stop(window, mode, s.max_lines)
+                req = FimRequest(model, ask.prompt, ask.window.suffix, s.max_tokens,
+                                 s.temperature, self._stops(ask.mode), ask.extras)
+                stop_check = _early_stop(ask.window, ask.mode, s.max_lines)
                 result = await with_retries(lambda: self.client.fim(req, stop_check), deadline)
         except UpstreamError as exc:
             await self.report_error(exc, model)
@@ -419,7 +487,7 @@ class Engine:
         self.notifier.resolved()
         self.ui.status("idle")
         self._check_health(latency=time.monotonic() - started)
-        return self._clean(result, window, mode)
+        return self._clean(result, ask.window, ask.mode)
 
     def _check_health(self, latency: float | None = None, timed_out: bool = False) -> None:
         """Say once when completions got slow or keep timing out, with likely causes."""

@@ -199,8 +199,8 @@ def clean(raw: str, prefix: str, suffix: str, line_prefix: str, mode: Mode,
     line_suffix = suffix.split("\n", 1)[0]
     if mode is Mode.SINGLE:
         text = text.split("\n", 1)[0]
-    elif not line_prefix.strip() and text.startswith("\n"):
-        text = text.lstrip("\n")  # already on a fresh line
+    elif line_prefix.strip() == "" and line_prefix and text.startswith("\n"):
+        text = text.lstrip("\n")  # already on a fresh, indented line
     text = drop_doubled_indent(text, prefix, line_prefix)
     text = drop_doubled_space(text, line_prefix)
     if mode is Mode.MULTI and "\n" in text and line_suffix.strip():

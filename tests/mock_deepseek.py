@@ -320,14 +320,23 @@ def _pieces(text: str, size: int) -> list[str]:
 
 def predict(source: str, body: dict, lines: int = 1) -> str:
     """A model that knows `source`: continue the prompt with the rest of its line and `lines`
-    more lines (0 = just the rest of the line)."""
+    more lines (0 = just the rest of the line).
+
+    The prompt may open with lines the file lacks (a path header, other files' context):
+    whole lines are dropped from the start of its last 300 characters until the rest is
+    found. A rest that starts a line of the file is looked up where the file continues the
+    typed text, so a short prompt ("imp") is not matched to a later line.
+    """
     prompt = str(body.get("prompt", body.get("input_prefix", "")))
     tail = prompt[-300:]
-    at = source.rfind(tail) if tail else 0
-    if at < 0:
-        return ""
-    start = at + len(tail)
-    end = start
+    at = _locate(source, tail)
+    while at < 0:
+        nl = tail.find("\n")
+        if nl < 0:
+            return ""
+        tail = tail[nl + 1 :]
+        at = _locate(source, tail)
+    end = start = at + len(tail)
     for _ in range(lines + 1):
         nl = source.find("\n", end)
         if nl < 0:
@@ -335,6 +344,12 @@ def predict(source: str, body: dict, lines: int = 1) -> str:
             break
         end = nl + 1
     return source[start:end].rstrip("\n")
+
+
+def _locate(source: str, tail: str) -> int:
+    if source.startswith(tail):
+        return 0
+    return source.rfind(tail)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -85,8 +85,9 @@ async def start(mock: MockDeepSeek, tmp_path: Path) -> AsyncIterator[Starter]:
         if configuration is not None:
             client.set_configuration({"ds-lsp": configuration})
         # window tests look at the bare prefix; context and header have their own tests
+        # (and count upstream requests exactly: next-line prefetch has its own test)
         options = {"debounceMs": 0, "promptHeader": False, "contextFiles": False,
-                   **(init or {})}
+                   "prefetch": False, **(init or {})}
         client.init_result = await client.initialize_session(types.InitializeParams(
             capabilities=caps or capabilities(), initialization_options=options,
             root_uri=tmp_path.as_uri(),

@@ -164,6 +164,48 @@ async def test_typing_through_a_suggestion_needs_no_request(start, mock, tmp_pat
     assert len(mock.fim_requests()) == 1
 
 
+async def test_next_line_is_prefetched_and_served_after_enter(start, mock, tmp_path):
+    mock.script({"text": "total = 0"}, {"text": "    for x in xs:\n        total += x"})
+    client = await start(init={"prefetch": True})
+    uri = (tmp_path / "n.py").as_uri()
+    open_doc(client, uri, "def s(xs):\n    \n")
+    assert (await inline(client, uri, 1, 4))[0].insert_text == "total = 0"
+    for _ in range(200):  # the prefetch runs in the background
+        if len(mock.fim_requests()) == 2:
+            break
+        await asyncio.sleep(0.02)
+    second = mock.fim_requests()[1].body
+    assert second["prompt"] == "def s(xs):\n    total = 0\n"
+    assert second["suffix"] == "\n"
+    await asyncio.sleep(0.1)
+    change(client, uri, 2, 1, 4, "total = 0\n    ")  # accept, Enter, auto-indent
+    items = await inline(client, uri, 2, 4, invoked=False)
+    assert items[0].insert_text == "for x in xs:\n        total += x"
+    assert len(mock.fim_requests()) == 2  # served from the prefetch
+
+
+async def test_first_ask_of_a_line_survives_the_next_keys_cancel(start, mock, tmp_path):
+    mock.script({"delay": 0.5, "text": "ult = compute(41) + 1"})
+    client = await start(init={"prefetch": True, "debounceMs": 60000})
+    uri = (tmp_path / "f.py").as_uri()
+    open_doc(client, uri, "res\n")
+    params = types.InlineCompletionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri),
+        position=types.Position(line=0, character=3),
+        context=types.InlineCompletionContext(
+            trigger_kind=types.InlineCompletionTriggerKind.Automatic))
+    client.protocol.send_request(types.TEXT_DOCUMENT_INLINE_COMPLETION, params, msg_id="k1")
+    while not mock.fim_requests():  # no 60 s debounce for the first ask of a line
+        await asyncio.sleep(0.02)
+    client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id="k1"))
+    change(client, uri, 2, 0, 3, "u")  # the next key
+    await asyncio.sleep(0.8)  # the answer still lands in the cache
+    items = await inline(client, uri, 0, 4, invoked=False)
+    assert items[0].insert_text == "lt = compute(41) + 1"
+    prompts = [r.body["prompt"] for r in mock.fim_requests()]
+    assert prompts[0] == "res" and "resu" not in prompts  # served by typing through
+
+
 async def test_newest_request_wins_and_older_ones_return_empty(start, mock, tmp_path):
     client = await start(init={"debounceMs": 60000})
     uri = (tmp_path / "w.py").as_uri()

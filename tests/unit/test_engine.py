@@ -29,6 +29,7 @@ class FakeClient:
 def _engine(**settings) -> tuple[Engine, FakeClient]:
     docs = DocumentStore()
     docs.open("file:///a.py", "python", 1, "x = \n")
+    settings = {"prefetch": False, **settings}  # speculative asks have their own tests
     engine = Engine(Settings(api_key="sk-x", base_url="http://127.0.0.1:1/beta", **settings),
                     docs)
     fake = FakeClient()
@@ -91,3 +92,33 @@ def test_early_stop_ends_the_stream_after_the_block():
     assert not done("x = 1\n    return x\n")
     assert done("x = 1\n    return x\nprint(2)\n")
     assert _early_stop(window, Mode.SINGLE, 12)("a\n")
+
+
+class ScriptedClient(FakeClient):
+    def __init__(self, answers: dict[str, str]) -> None:
+        super().__init__()
+        self.answers = answers
+
+    async def fim(self, req, should_stop=None):
+        self.calls.append(req.prompt)
+        return FimResult(self.answers.get(req.prompt, ""))
+
+
+async def test_prefetch_looks_past_a_blank_line():
+    docs = DocumentStore()
+    docs.open("file:///m.py", "python", 1, "from x import Pa")
+    engine = Engine(Settings(api_key="sk-x", base_url="http://127.0.0.1:1/beta",
+                             prompt_header=False, context_files=False), docs)
+    fake = ScriptedClient({"from x import Pa": "th",
+                           "from x import Path\n\n": "\n@dataclass"})
+    type(engine).client = property(lambda self: fake)  # type: ignore[assignment]
+    assert (await engine.complete("file:///m.py", 0, 16, invoked=True)).text == "th"
+    for _ in range(100):
+        if len(fake.calls) == 3:
+            break
+        await asyncio.sleep(0.01)
+    assert fake.calls == ["from x import Pa", "from x import Path\n", "from x import Path\n\n"]
+    params = engine._params(Mode.MULTI)
+    assert engine.cache.get(params, "from x import Path\n", "") == ""  # this line stays blank
+    assert engine.cache.get(params, "from x import Path\n\n", "") == "\n@dataclass"
+    assert engine.cache.get(params, "from x import Path\n\n\n", "") == "@dataclass"

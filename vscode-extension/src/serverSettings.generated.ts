@@ -25,6 +25,7 @@ export const SERVER_KEYS = [
     "llamaCppBaseUrl",
     "codestralBaseUrl",
     "codestralModel",
+    "prefetch",
     "promptHeader",
     "contextFiles",
     "contextFilesBudget",
