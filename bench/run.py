@@ -133,6 +133,9 @@ def rows(r: dict[str, Any]) -> list[dict[str, Any]]:
             "≤ 300 ms (baseline: bare python)", s["ds"]["median"] <= 0.3, "ms")
         add("  startup CPU (user+sys)", s["ds_cpu"]["median"] * 1000, s["ds_cpu"]["p95"] * 1000,
             None, None, "(CPU time, load-robust)", None, "ms")
+        f = s["first_completion"]
+        add("  spawn → first completion served", f["median"] * 1000, f["p95"] * 1000,
+            None, None, "(info: pygls imported after the answer)", None, "ms")
     if "leak" in r:
         lk = r["leak"]
         add(f"leak ({lk['requests']} requests, ⅓ cancelled)", lk["growth_mb"], None,

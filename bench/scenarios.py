@@ -58,7 +58,7 @@ async def startup(runs: int) -> dict[str, Any]:
     """Spawn to `initialize` answer, ds-lsp vs a bare Python that answers initialize."""
     mock = await MockProcess().start()
     env = server_env(mock)
-    ds, bare, cpu = [], [], []
+    ds, bare, cpu, ready = [], [], [], []
     for i in range(runs + 1):
         for name, cmd, out in (("ds", None, ds), ("bare", [sys.executable, "-c", STUB], bare)):
             t0 = time.perf_counter_ns()
@@ -72,8 +72,16 @@ async def startup(runs: int) -> dict[str, Any]:
                 out.append((arrived - t0) / 1e9)
                 if name == "ds":
                     cpu.append(cpu_s(client.pid))
-            if name == "ds":
+            if name == "ds":  # then: how soon the first completion can be served
                 client.notify("initialized", {})
+                uri = "file:///bench/startup.py"
+                client.did_open(uri, "x = ")
+                _, first, data = client.request_frame(INLINE, LspClient.inline_params(
+                    uri, 0, 4, True))
+                client.write(data)
+                served, _ = await asyncio.wait_for(first, 30)
+                if i:
+                    ready.append((served - t0) / 1e9)
                 await client.close()
             else:
                 client.proc.stdin.close()
@@ -81,6 +89,7 @@ async def startup(runs: int) -> dict[str, Any]:
                 client._reader.cancel()
     await mock.stop()
     return {"ds": summary(ds), "bare_python": summary(bare), "ds_cpu": summary(cpu),
+            "first_completion": summary(ready),
             "samples": ds,
             "bare_samples": bare}
 

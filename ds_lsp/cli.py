@@ -81,18 +81,30 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def serve(args: argparse.Namespace) -> int:
-    from ds_lsp import transport
-    from ds_lsp.server import create_server
+    from ds_lsp import fastinit, transport
 
-    server = create_server()
     started = time.perf_counter()
 
     async def run_stdio() -> None:
-        server.protocol.set_writer(transport.StdoutWriter())
-        await transport.serve(await transport.stdin_reader(), server.protocol,
-                              server.fast_handlers())
+        reader, writer = await transport.stdin_reader(), transport.StdoutWriter()
+        first = await transport.read_frame(reader)
+        early = fastinit.early_answer(first)
+        if early is not None:  # answer initialize before the slow import of pygls
+            writer.write(early[1])
+        from ds_lsp.server import create_server
+
+        server = create_server()
+        server.protocol.set_writer(writer)
+        if first:
+            transport.handle_body(server.protocol, first, server.fast_handlers(),
+                                  answered=early[0] if early else None)
+        await transport.serve(reader, server.protocol, server.fast_handlers())
 
     async def run_tcp() -> None:
+        from ds_lsp.server import create_server
+
+        server = create_server()
+
         async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
             server.protocol.set_writer(writer)  # type: ignore[arg-type]
             await transport.serve(reader, server.protocol, server.fast_handlers())

@@ -25,15 +25,18 @@ from pygls.protocol.language_server import lsp_method
 from ds_lsp import __version__, config, redact
 from ds_lsp.documents import DocumentStore, index_to_column
 from ds_lsp.engine import UI, Engine, Suggestion, uri_to_path
+from ds_lsp.fastinit import (  # one source for the early initialize answer
+    ACCEPTED_COMMAND,
+    CODE_ACTION_KINDS,
+    GENERATE_COMMAND,
+    TRIGGER_CHARACTERS,
+    USAGE_COMMAND,
+)
 
 log = logging.getLogger(__name__)
 
-GENERATE_COMMAND = "ds-lsp.generateCodeBlock"
-USAGE_COMMAND = "ds-lsp.showUsage"
-ACCEPTED_COMMAND = "ds-lsp.acceptedSuggestion"
 SLOW_COMPLETION_S = 1.0
 STATUS_METHOD = "ds-lsp/status"
-TRIGGER_CHARACTERS = [".", "(", "[", "{", ",", ":", "=", " "]
 WORD_AT_END = re.compile(r"[\w$]*$")
 
 
@@ -367,7 +370,8 @@ def _register_generate(server: DsLanguageServer) -> None:
         return await generate.execute(ls, list(args))
 
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
-        code_action_kinds=[types.CodeActionKind.RefactorRewrite], resolve_provider=False))
+        code_action_kinds=[types.CodeActionKind(k) for k in CODE_ACTION_KINDS],
+        resolve_provider=False))
     def on_code_action(ls: DsLanguageServer,
                        params: types.CodeActionParams) -> list[types.CodeAction]:
         try:

@@ -11,14 +11,16 @@ passes the message to pygls. It never stops on bad input; it stops at end of inp
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import sys
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pygls.protocol import JsonRPCProtocol
+if TYPE_CHECKING:  # pygls is imported by the server, after the early initialize answer
+    from pygls.protocol import JsonRPCProtocol
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +72,25 @@ def problem(data: Any) -> str | None:
     return None
 
 
+@contextlib.contextmanager
+def _silenced(protocol: JsonRPCProtocol, msg_id: int | str):
+    """Drop whatever the protocol sends for request `msg_id` while in this block."""
+    send = protocol._send_data
+
+    def send_unless_answered(data: Any) -> None:
+        if isinstance(data, dict) and data.get("id") == msg_id and "method" not in data:
+            return
+        if getattr(data, "id", None) == msg_id and not hasattr(data, "method"):
+            return
+        send(data)
+
+    protocol._send_data = send_unless_answered  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        del protocol._send_data  # back to the class's method
+
+
 def _reply_error(protocol: JsonRPCProtocol, msg_id: Any, code: int, message: str) -> None:
     payload = {"jsonrpc": "2.0", "id": msg_id, "error": {"code": code, "message": message}}
     protocol._send_data(payload)
@@ -78,12 +99,18 @@ def _reply_error(protocol: JsonRPCProtocol, msg_id: Any, code: int, message: str
 FastHandlers = dict[str, Callable[[Any], None]]
 
 
-def handle_body(protocol: JsonRPCProtocol, body: bytes, fast: FastHandlers | None = None) -> None:
+def handle_body(protocol: JsonRPCProtocol, body: bytes, fast: FastHandlers | None = None,
+                answered: int | str | None = None) -> None:
     """Validate one frame and hand it to pygls, answering errors for bad requests.
 
     Notifications in `fast` (didChange: every keystroke) skip pygls's typed structuring and
-    go straight to their handler as plain JSON.
+    go straight to their handler as plain JSON. `answered`: the id of a request that was
+    already answered (initialize, see fastinit.py); pygls handles it without replying.
     """
+    if answered is not None:
+        with _silenced(protocol, answered):
+            handle_body(protocol, body, fast)
+        return
     try:
         data = json.loads(body)
     except ValueError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
 from collections.abc import AsyncIterator, Callable
@@ -101,6 +102,16 @@ async def start(mock: MockDeepSeek, tmp_path: Path) -> AsyncIterator[Starter]:
             await client.shutdown_session()
         finally:
             await client.stop()
+
+
+async def wait_for(predicate: Callable[[], Any], timeout: float = 10.0) -> None:
+    """Poll until `predicate()` holds (messages may follow the early initialize answer)."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not predicate():
+        if loop.time() > end:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.02)
 
 
 def open_doc(client: LanguageClient, uri: str, text: str, language: str = "python") -> None:

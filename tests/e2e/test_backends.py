@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from lsprotocol import types
 
-from tests.e2e.conftest import API_KEY, inline, open_doc
+from tests.e2e.conftest import API_KEY, inline, open_doc, wait_for
 
 TEXT = "import os\n\ndef add(a, b):\n    \n\nprint(add(1, 2))\n"
 PREFIX = "import os\n\ndef add(a, b):\n    "
@@ -176,6 +176,6 @@ async def test_switching_backend_at_runtime(start, mock, tmp_path):
 
 async def test_unknown_backend_warns_and_keeps_deepseek(start, mock, tmp_path):
     client = await start(init={"backend": "gpt-9"}, env=CLEAN_ENV)
-    assert any("backend" in m.message for m in client.messages)
+    await wait_for(lambda: any("backend" in m.message for m in client.messages))
     await complete_once(client, tmp_path)
     assert [r.path for r in fim_posts(mock)] == ["/beta/completions"]

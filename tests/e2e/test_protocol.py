@@ -76,6 +76,16 @@ def test_malformed_frames_get_errors_and_the_server_keeps_serving(mock):
     assert code == 0
 
 
+def test_initialize_first_is_answered_once(mock):
+    frames = [INIT, {"jsonrpc": "2.0", "method": "initialized", "params": {}},
+              {"jsonrpc": "2.0", "id": 2, "method": "shutdown"},
+              {"jsonrpc": "2.0", "method": "exit"}]
+    messages, code, _ = run_frames(mock, frames)
+    answers = [m for m in messages if m.get("id") == 100]
+    assert len(answers) == 1 and answers[0]["result"]["serverInfo"]["name"] == "ds-lsp"
+    assert by_id(messages)[2]["result"] is None and code == 0
+
+
 def test_exit_without_shutdown_is_code_1(mock):
     _, code, _ = run_frames(mock, [INIT, {"jsonrpc": "2.0", "method": "exit"}])
     assert code == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from tests.e2e.conftest import capabilities, inline, open_doc
+from tests.e2e.conftest import capabilities, inline, open_doc, wait_for
 
 
 async def _model_sent(client, mock, tmp_path, name):
@@ -39,6 +39,7 @@ async def test_pulled_configuration_follows_did_change_configuration(start, mock
 
 async def test_bad_value_warns_and_keeps_the_default(start, mock, tmp_path):
     client = await start(init={"maxTokens": "lots", "surprise": 1})
+    await wait_for(lambda: client.messages)
     (message,) = client.messages
     assert message.type == types.MessageType.Warning and "maxTokens" in message.message
     await _model_sent(client, mock, tmp_path, "a")
