@@ -450,9 +450,12 @@ async def typing_replay(n_lines: int, latency: float, key_interval: float = 0.08
 
 
 # ---- stable opening -------------------------------------------------------------------------
-async def stable_opening(n_lines: int, below: int = 3000) -> dict[str, Any]:
+async def stable_opening(n_lines: int, below: int = 3000,
+                         other_files: int = 0) -> dict[str, Any]:
     """Type `n_lines` new lines below `below` existing ones (with code after them too), one
-    invoked request per key; how much of each prompt repeats the previous prompt's start."""
+    invoked request per key; how much of each prompt repeats the previous prompt's start.
+    `other_files`: open that many other Python files defining the names being typed, so the
+    prompt opens with other-file context (contextFiles, on by default)."""
     source = python_source(below + 1000, "s")
     lines = source.split("\n")
     typed = lines[below : below + n_lines]
@@ -461,6 +464,9 @@ async def stable_opening(n_lines: int, below: int = 3000) -> dict[str, Any]:
     client = await start_server(mock, {"debounceMs": 0}, "stable")
     uri = "file:///bench/stable.py"
     client.did_open(uri, opened)
+    for n in range(other_files):  # the names being typed are defined there too
+        part = lines[below - 200 + 100 * n : below + 100 + 100 * n]
+        client.did_open(f"file:///bench/lib/helpers_{n}.py", "\n".join(part))
     await client.call(INLINE, UNKNOWN)
     mock.new_fim_requests()
     row, col, version = below, 0, 1
@@ -477,7 +483,10 @@ async def stable_opening(n_lines: int, below: int = 3000) -> dict[str, Any]:
     await mock.stop()
     prompts = [r["body"]["prompt"] for r in fim]
     shares = [common_prefix_len(a, b) / len(b) for a, b in itertools.pairwise(prompts) if b]
+    with_context = sum(1 for p in prompts if p.startswith("# lib/helpers_")
+                       or p.startswith("# bench/lib/helpers_") or "helpers_0.py" in p[:200])
     return {"prompts": len(prompts), "shared_share": summary(shares),
+            "prompts_with_other_files": with_context,
             "share_at_least_90": sum(s >= 0.9 for s in shares) / max(1, len(shares)),
             "prompt_chars": summary([len(p) for p in prompts]),
             "tokens": _tokens(fim, source), "shares": shares}
