@@ -14,14 +14,8 @@ from typing import Any
 
 import httpx
 
-from ds_lsp.backends.deepseek import FimRequest, FimResult, StopCheck
-from ds_lsp.backends.http import (
-    UpstreamError,
-    error_from_response,
-    network_error,
-    parse_json_body,
-    sse_events,
-)
+from ds_lsp.backends.deepseek import DeepSeekClient, FimRequest, FimResult, StopCheck
+from ds_lsp.backends.http import UpstreamError, sse_events
 
 # llama.cpp's stop_type -> the OpenAI finish_reason the rest of ds-lsp knows
 FINISH = {"eos": "stop", "word": "stop", "limit": "length"}
@@ -74,36 +68,22 @@ def result_from_json(data: dict[str, Any]) -> FimResult:
     return FimResult(text, _finish(data), _usage(data))
 
 
-class LlamaCppClient:
-    """Calls one llama.cpp server's /infill with a shared httpx client."""
+class LlamaCppClient(DeepSeekClient):
+    """Calls one llama.cpp server's /infill (the request plumbing is DeepSeekClient's)."""
 
     name = "llama-cpp"
+    fim_path = "/infill"
 
     def __init__(self, client: httpx.AsyncClient, base_url: str, api_key: str | None) -> None:
-        self.client = client
-        self.base_url = base_url.strip().rstrip("/")
-        self.api_root = self.base_url + "/v1"
-        self._api_key = api_key
+        base = base_url.strip().rstrip("/")
+        super().__init__(client, base, base + "/v1", api_key)
 
-    def _headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
+    def fim_body(self, req: FimRequest) -> dict[str, Any]:
+        return infill_body(req)
 
-    async def fim(self, req: FimRequest, should_stop: StopCheck | None = None) -> FimResult:
-        """POST /infill; raises UpstreamError."""
-        try:
-            return await self._infill(req, should_stop)
-        except httpx.HTTPError as exc:
-            raise network_error(exc) from None
-
-    async def _infill(self, req: FimRequest, should_stop: StopCheck | None) -> FimResult:
-        url = f"{self.base_url}/infill"
-        body = infill_body(req)
-        async with self.client.stream("POST", url, json=body, headers=self._headers()) as r:
-            if r.status_code != 200:
-                raise error_from_response(r.status_code, await r.aread(), r.headers, req.model)
-            if "text/event-stream" in r.headers.get("content-type", ""):
-                return await self._read_stream(r, should_stop)
-            return result_from_json(parse_json_body(await r.aread()))
+    @staticmethod
+    def result_from_json(data: dict[str, Any]) -> FimResult:
+        return result_from_json(data)
 
     async def _read_stream(self, r: httpx.Response, should_stop: StopCheck | None) -> FimResult:
         result = FimResult("")
@@ -113,23 +93,8 @@ class LlamaCppClient:
             parts.append(str(event.get("content") or ""))
             result.finish_reason = _finish(event) or result.finish_reason
             result.usage = _usage(event) or result.usage
-            if event.get("stop"):
-                break
-            if should_stop and should_stop("".join(parts)):
+            if should_stop and not event.get("stop") and should_stop("".join(parts)):
                 result.stopped_early = True
                 break
         result.text = "".join(parts)
         return result
-
-    async def list_models(self) -> list[str]:
-        """GET {base}/v1/models: the model(s) the server has loaded."""
-        try:
-            r = await self.client.get(f"{self.api_root}/models", headers=self._headers())
-        except httpx.HTTPError as exc:
-            raise network_error(exc) from None
-        if r.status_code != 200:
-            raise error_from_response(r.status_code, r.content, r.headers)
-        items = parse_json_body(r.content).get("data")
-        if not isinstance(items, list):
-            raise UpstreamError("garbage", "/models answer has no data list")
-        return [str(m["id"]) for m in items if isinstance(m, dict) and m.get("id")]
