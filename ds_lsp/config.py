@@ -316,6 +316,8 @@ def _coerce(f: dataclasses.Field, value: Any) -> Any:
     choices = f.metadata["choices"]
     if choices and value not in choices:
         raise ValueError("expected one of " + ", ".join(choices))
+    if name.endswith("api_key") and not (value.isascii() and value.strip().isprintable()):
+        raise ValueError("a key is printable ASCII; this one has a stray character")
     if name == "base_url":
         if urlsplit(value.strip()).scheme not in ("http", "https"):
             raise ValueError("expected an http(s) URL")

@@ -9,11 +9,19 @@ never to the file.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ds_lsp.documents import Document
 
 _STEP_LINES = 64
+_LINE = re.compile(r"[^\n]*\n|[^\n]+")
+
+
+def _lines(text: str) -> list[str]:
+    """Lines with their breaks, split on "\n" only (str.splitlines also splits on form
+    feeds and U+2028, which the document's line index does not)."""
+    return _LINE.findall(text)
 
 
 @dataclass(frozen=True)
@@ -36,7 +44,7 @@ def first_fitting_line(doc: Document, line: int, used: int, budget: int) -> int:
             used += len(piece)
             start = max(0, start - _STEP_LINES)
             continue
-        for text in reversed(piece.splitlines(keepends=True)):
+        for text in reversed(_lines(piece)):
             if used + len(text) > budget:
                 return start
             used += len(text)
@@ -64,7 +72,7 @@ def suffix_window(doc: Document, line: int, index: int, budget: int) -> str:
     used = len(tail)
     nxt = line + 1
     while nxt < doc.text.line_count:
-        for text in doc.text.lines(nxt, nxt + _STEP_LINES).splitlines(keepends=True):
+        for text in _lines(doc.text.lines(nxt, nxt + _STEP_LINES)):
             if used + len(text) > budget:
                 return "".join(out)
             out.append(text)

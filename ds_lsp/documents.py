@@ -186,7 +186,7 @@ class Document:
 
 
 def _get(obj: dict | object, name: str):
-    return obj.get(name) if isinstance(obj, dict) else getattr(obj, name)
+    return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
 
 
 class DocumentStore:

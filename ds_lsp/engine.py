@@ -179,6 +179,8 @@ class Engine:
             self.cache = CompletionCache(settings.cache_size)
         if (old.model != settings.model or old.base_url != settings.base_url or switched
                 or configured_model(old) != configured_model(settings)):
+            if self._model_task is not None:
+                self._model_task.cancel()  # its answer is for the old endpoint or model
             self._model, self._model_task = None, None
         if old.cache_size != settings.cache_size:
             self.cache = CompletionCache(settings.cache_size)
@@ -252,7 +254,7 @@ class Engine:
             names = ", ".join(listed) or "none"
         except (TimeoutError, UpstreamError):
             names = "unknown (GET /models failed)"
-        self._model = None
+        self._model, self._model_task = None, None  # ask /models again next time
         self.notifier.report(
             "model", "error",
             f"The server rejected the model '{model}' ({detail}). Models available: {names}. "
@@ -371,9 +373,10 @@ class Engine:
 
     def _speculate_line_after(self, ask: Ask, text: str) -> None:
         w = ask.window
-        window = Window(w.prefix + text + "\n", w.suffix, w.start_line, "", w.line_suffix)
+        eol = _line_break(w)
+        window = Window(w.prefix + text + eol, w.suffix, w.start_line, "", w.line_suffix)
         mode = postprocess.should_complete("", w.line_suffix, self.settings.multiline)
-        nxt = Ask(window, ask.prompt + text + "\n", ask.extras, ask.key + text + "\n", mode,
+        nxt = Ask(window, ask.prompt + text + eol, ask.extras, ask.key + text + eol, mode,
                   self._params(mode))
         known = self.cache.get(nxt.params, nxt.key, w.suffix)
         if nxt.key not in self._prefetching and known is None:
@@ -393,7 +396,8 @@ class Engine:
         if text is not None:
             self.cache.put(ask.params, ask.key, ask.window.suffix, text)
         w = ask.window
-        if text == "" and w.line_prefix == "" and not w.prefix.endswith("\n\n\n"):
+        eol = _line_break(w)
+        if text == "" and w.line_prefix == "" and not w.prefix.endswith(eol * 3):
             self._speculate_line_after(ask, "")  # a blank line: look one line further
         return text
 
@@ -440,8 +444,10 @@ class Engine:
 
     def _params(self, mode: Mode) -> tuple[Any, ...]:
         s = self.settings
-        # the configured model (None = resolved from /models, fixed per base URL)
-        return (s.model, s.base_url, s.max_tokens, s.temperature, mode.value, s.max_lines)
+        # the backend, its URL and configured model (None = resolved from /models, fixed per
+        # URL): answers of another server or model are never served
+        return (s.backend, backend_base_url(s), configured_model(s), s.max_tokens,
+                s.temperature, mode.value, s.max_lines)
 
     def _debounce(self, window: Window) -> float:
         """Shorter right after a character that usually starts something, or a new line."""
@@ -520,6 +526,11 @@ class Engine:
         elif exc.kind == "bad_request":
             self.notifier.report("bad_request", "warning", MESSAGES["bad_request"].format(
                 status=exc.status, detail=exc))
+
+
+def _line_break(window: Window) -> str:
+    """The document's line break at the cursor's line: CRLF files get CRLF."""
+    return "\r\n" if window.suffix[len(window.line_suffix):].startswith("\r\n") else "\n"
 
 
 def _early_stop(window: Window, mode: Mode, max_lines: int) -> Callable[[str], bool]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 import re
 from typing import Any
@@ -36,6 +37,7 @@ from ds_lsp.fastinit import (  # one source for the early initialize answer
 log = logging.getLogger(__name__)
 
 SLOW_COMPLETION_S = 1.0
+_PROGRESS_IDS = itertools.count(1)
 STATUS_METHOD = "ds-lsp/status"
 WORD_AT_END = re.compile(r"[\w$]*$")
 
@@ -302,10 +304,7 @@ async def _with_progress(ls: DsLanguageServer, work: Any) -> Any:
     try:
         done, _ = await asyncio.wait({task}, timeout=SLOW_COMPLETION_S)
         if not done:
-            token = f"ds-lsp-complete-{id(task)}"
-            await ls.work_done_progress.create_async(token)
-            ls.work_done_progress.begin(token, types.WorkDoneProgressBegin(
-                title="DeepSeek", message="completing…", cancellable=False))
+            token = await _begin_progress(ls)
         return await task
     except asyncio.CancelledError:
         task.cancel()
@@ -313,6 +312,21 @@ async def _with_progress(ls: DsLanguageServer, work: Any) -> Any:
     finally:
         if token is not None:
             ls.work_done_progress.end(token, types.WorkDoneProgressEnd())
+            ls.work_done_progress.tokens.pop(token, None)  # pygls keeps tokens forever
+
+
+async def _begin_progress(ls: DsLanguageServer) -> str | None:
+    """A fresh progress token, begun; None when the client refused it."""
+    token = f"ds-lsp-complete-{next(_PROGRESS_IDS)}"
+    try:
+        await ls.work_done_progress.create_async(token)
+    except Exception as exc:  # an error answer: complete without progress
+        log.info("window/workDoneProgress/create failed: %s", exc)
+        ls.work_done_progress.tokens.pop(token, None)
+        return None
+    ls.work_done_progress.begin(token, types.WorkDoneProgressBegin(
+        title="DeepSeek", message="completing…", cancellable=False))
+    return token
 
 
 def accepted_command(sugg: Suggestion) -> types.Command:

@@ -80,7 +80,7 @@ async def chat_prefix(
     """
     try:
         return await _chat(ds, req, on_text)
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, UnicodeEncodeError) as exc:
         raise network_error(exc) from None
 
 

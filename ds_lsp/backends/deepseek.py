@@ -107,7 +107,7 @@ class DeepSeekClient:
         """POST the FIM request; raises UpstreamError."""
         try:
             return await self._fim(req, should_stop)
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, UnicodeEncodeError) as exc:
             raise network_error(exc) from None
 
     async def _fim(self, req: FimRequest, should_stop: StopCheck | None) -> FimResult:
@@ -141,7 +141,7 @@ class DeepSeekClient:
         """GET {api_root}{path}: /models, /user/balance."""
         try:
             r = await self.client.get(f"{self.api_root}{path}", headers=self._headers())
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, UnicodeEncodeError) as exc:
             raise network_error(exc) from None
         if r.status_code != 200:
             raise error_from_response(r.status_code, r.content, r.headers)

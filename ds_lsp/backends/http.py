@@ -137,6 +137,14 @@ async def sse_events(response: httpx.Response) -> AsyncIterator[dict[str, Any]]:
                 raise UpstreamError("garbage", f"bad stream event: {data[:80]!r}") from exc
             if isinstance(event, dict):
                 yield event
+    tail = buffer.strip()
+    if not done and tail.startswith(b"data:") and tail[5:].strip() != b"[DONE]":
+        try:  # a last event without its line break
+            event = json.loads(tail[5:].strip())
+        except ValueError:
+            return
+        if isinstance(event, dict):
+            yield event
 
 
 @dataclass
@@ -172,4 +180,6 @@ async def with_retries(call: Callable[[], Awaitable[T]], deadline: float,
 
 def network_error(exc: Exception) -> UpstreamError:
     """An httpx transport failure as an UpstreamError (no URL credentials, no headers)."""
+    if isinstance(exc, UnicodeEncodeError):  # a header value: the key holds a stray character
+        return UpstreamError("auth", "the API key has characters HTTP headers cannot carry")
     return UpstreamError("network", f"{type(exc).__name__}: {exc}"[:200])

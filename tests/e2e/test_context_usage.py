@@ -127,3 +127,16 @@ async def test_llama_cpp_gets_other_files_as_input_extra(start, mock, tmp_path):
     assert req.body["input_prefix"] == "# Path: main.py (python)\nprint(area("
     assert req.body["input_extra"] == [
         {"filename": "geometry.py", "text": "import math\ndef area(radius: float) -> float:\n"}]
+
+
+async def test_every_slow_completion_gets_its_own_progress(start, mock, tmp_path):
+    mock.script({"delay": 1.3, "text": "one()"}, {"delay": 1.3, "text": "two()"})
+    client = await start(caps=capabilities(progress=True))
+    uri = (tmp_path / "q.py").as_uri()
+    open_doc(client, uri, "x = \ny = \n")
+    assert (await inline(client, uri, 0, 4))[0].insert_text == "one()"
+    assert (await inline(client, uri, 1, 4))[0].insert_text == "two()"
+    assert len(client.progress_reports) == 2
+    for reports in client.progress_reports.values():
+        assert [type(r).__name__ for r in reports] == ["WorkDoneProgressBegin",
+                                                        "WorkDoneProgressEnd"]

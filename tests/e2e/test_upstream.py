@@ -122,3 +122,13 @@ async def test_loopback_is_never_proxied(start, mock, tmp_path):
     client = await start(env={"HTTP_PROXY": proxy, "HTTPS_PROXY": proxy, "ALL_PROXY": proxy,
                               "http_proxy": proxy, "NO_PROXY": ""})
     assert (await _ask(client, tmp_path))[0].insert_text == "return a + b"
+
+
+async def test_after_a_rejected_model_the_next_completion_resolves_again(start, mock, tmp_path):
+    mock.models = ["deepseek-chat"]
+    mock.script({"status": 400, "error": {"message": "Model Not Exist"}})
+    client = await start()
+    assert await _ask(client, tmp_path) == []
+    mock.models = ["deepseek-flash"]  # DeepSeek renamed its models meanwhile
+    assert await _ask(client, tmp_path, "b.py", text="y = \n")
+    assert [r.body["model"] for r in mock.fim_requests()] == ["deepseek-chat", "deepseek-flash"]

@@ -54,3 +54,9 @@ def test_base_url_normalisation():
     assert config.normalize_base_url("https://api.deepseek.com/") == "https://api.deepseek.com/beta"
     assert config.normalize_base_url("http://127.0.0.1:8/v1/") == "http://127.0.0.1:8/v1"
     assert config.section({"ds-lsp": {"a": 1}}) == {"a": 1}
+
+
+def test_a_key_with_a_stray_character_is_refused():
+    settings, report = config.resolve({"apiKey": "sk-abc\u2019"})
+    assert settings.api_key != "sk-abc\u2019" and report.invalid[0].startswith("apiKey")
+    assert "\u2019" not in report.invalid[0]

@@ -50,3 +50,11 @@ def test_one_enormous_line_is_cut_to_the_budget():
     doc = _doc("x" * 100_000 + "\n")
     w = build_window(doc, 0, 100_000, 6000, 2000, 64)
     assert len(w.prefix) == 6000 and w.suffix == "\n"
+
+
+def test_form_feeds_and_line_separators_do_not_stretch_the_budget():
+    for sep in ("\x0c", "\u2028", ""):
+        doc = _doc("".join(f"l{i:03d}{sep}xx\n" for i in range(300)))
+        w = build_window(doc, 299, 0, 1000, 300, 1)
+        assert len(w.prefix) <= 1000 and len(w.suffix) <= 300
+        assert w.suffix.endswith("\n")

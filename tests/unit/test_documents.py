@@ -67,3 +67,14 @@ def test_document_changes_and_crlf_lines():
     doc.apply_change({"text": "whole"})
     assert doc.text.full() == "whole"
     assert doc.clamp(9, 0) == (0, 5)
+
+
+def test_typed_whole_document_change():
+    from lsprotocol import types
+
+    from ds_lsp.documents import DocumentStore
+
+    docs = DocumentStore()
+    docs.open("file:///w.py", "python", 1, "old")
+    docs.change("file:///w.py", 2, [types.TextDocumentContentChangeWholeDocument(text="new")])
+    assert docs.get("file:///w.py").text.full() == "new"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 
 import pytest
 
@@ -122,3 +123,66 @@ async def test_prefetch_looks_past_a_blank_line():
     assert engine.cache.get(params, "from x import Path\n", "") == ""  # this line stays blank
     assert engine.cache.get(params, "from x import Path\n\n", "") == "\n@dataclass"
     assert engine.cache.get(params, "from x import Path\n\n\n", "") == "@dataclass"
+
+
+class PerUrlClient(FakeClient):
+    """A backend per base URL: the old one lists its models slowly."""
+
+    def __init__(self, url: str, sent: list) -> None:
+        super().__init__()
+        self.url, self.sent = url, sent
+
+    async def fim(self, req, should_stop=None):
+        self.sent.append((self.url, req.model))
+        return FimResult(f"from_{req.model}()")
+
+    async def list_models(self):
+        if "127.0.0.1:1" in self.url:
+            await asyncio.sleep(0.3)
+            return ["old-model"]
+        return ["new-model"]
+
+
+async def test_model_lookup_for_an_old_url_does_not_leak_into_the_new_one():
+    sent: list = []
+    type_client = property(lambda self: PerUrlClient(self.settings.base_url, sent))
+    Engine.client = type_client  # type: ignore[assignment]
+    docs = DocumentStore()
+    docs.open("file:///a.py", "python", 1, "x = \n\n")
+    s = Settings(api_key="sk-x", base_url="http://127.0.0.1:1/beta", prefetch=False)
+    engine = Engine(s, docs)
+    engine.warm_up()
+    await asyncio.sleep(0.05)
+    engine.update_settings(dataclasses.replace(s, base_url="http://127.0.0.1:2/beta"))
+    await engine.complete("file:///a.py", 0, 4, invoked=True)
+    await asyncio.sleep(0.5)  # the old lookup would finish now
+    await engine.complete("file:///a.py", 1, 0, invoked=True)
+    assert [model for _, model in sent] == ["new-model", "new-model"]
+
+
+async def test_changing_a_backends_model_never_serves_the_old_models_answer():
+    sent: list = []
+    Engine.client = property(lambda self: PerUrlClient("x", sent))  # type: ignore[assignment]
+    docs = DocumentStore()
+    docs.open("file:///a.py", "python", 1, "x = \n")
+    s = Settings(backend="openai-fim", openai_fim_model="qwen-coder", prefetch=False)
+    engine = Engine(s, docs)
+    assert (await engine.complete("file:///a.py", 0, 4, invoked=True)).text == "from_qwen-coder()"
+    engine.update_settings(dataclasses.replace(s, openai_fim_model="starcoder2"))
+    again = await engine.complete("file:///a.py", 0, 4, invoked=True)
+    assert again.text == "from_starcoder2()" and not again.cached
+
+
+async def test_prefetch_in_a_crlf_file_uses_crlf():
+    docs = DocumentStore()
+    docs.open("file:///c.py", "python", 1, "x = max(a, \r\ny = 1\r\n")
+    engine = Engine(Settings(api_key="sk-x", base_url="http://127.0.0.1:1/beta",
+                             prompt_header=False, context_files=False), docs)
+    fake = ScriptedClient({"x = max(a, ": "b)"})
+    Engine.client = property(lambda self: fake)  # type: ignore[assignment]
+    await engine.complete("file:///c.py", 0, 11, invoked=True)
+    for _ in range(100):
+        if len(fake.calls) == 2:
+            break
+        await asyncio.sleep(0.01)
+    assert fake.calls[1] == "x = max(a, b)\r\n"

@@ -88,3 +88,22 @@ def test_loopback_detection():
     assert not is_loopback("https://api.deepseek.com/beta")
 
 
+
+
+async def test_a_last_event_without_its_line_break_is_kept():
+    async def stream():
+        yield b'data: {"t": 1}\n\ndata: {"t": 2}'
+
+    events = [e async for e in sse_events(httpx.Response(200, content=stream()))]
+    assert events == [{"t": 1}, {"t": 2}]
+
+
+async def test_a_key_headers_cannot_carry_is_an_auth_problem():
+    from ds_lsp.backends.deepseek import DeepSeekClient, FimRequest
+
+    async with httpx.AsyncClient() as http:
+        client = DeepSeekClient(http, "http://127.0.0.1:9/beta", "http://127.0.0.1:9",
+                                "sk-abc\u2019")
+        with pytest.raises(UpstreamError) as err:
+            await client.fim(FimRequest("m", "p", "s", 8, 0))
+    assert err.value.kind == "auth"
