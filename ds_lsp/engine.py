@@ -57,6 +57,11 @@ class Ask:
     mode: Mode
     params: tuple[Any, ...]
 
+    @property
+    def ident(self) -> tuple:
+        """What makes two asks the same question (as the cache sees it)."""
+        return (self.params, self.key, self.window.suffix)
+
 
 @dataclass
 class Suggestion:
@@ -163,7 +168,7 @@ class Engine:
         self.usage = UsageBook()
         self._blocks: dict[str, tuple[tuple, tuple[tuple[str, str], ...]]] = {}
         self._excluded: dict[str, bool] = {}
-        self._prefetching: dict[str, asyncio.Future] = {}
+        self._prefetching: dict[tuple, asyncio.Future] = {}  # by Ask.ident
         self._asked: dict[str, int] = {}  # per document: the line of the latest upstream ask
         self._sigs: dict[str, tuple[int, context_files.Signatures]] = {}
         self.health = LatencyHealth()
@@ -342,6 +347,8 @@ class Engine:
         else:
             if not invoked:
                 await asyncio.sleep(self._debounce(window) / 1000)
+                if doc.version != version:  # typed on without a new request (Helix may)
+                    return None
             self._asked[doc.uri] = row
             text = await self._fetch(ask)
             if text is not None:
@@ -379,16 +386,16 @@ class Engine:
         nxt = Ask(window, ask.prompt + text + eol, ask.extras, ask.key + text + eol, mode,
                   self._params(mode))
         known = self.cache.get(nxt.params, nxt.key, w.suffix)
-        if nxt.key not in self._prefetching and known is None:
+        if nxt.ident not in self._prefetching and known is None:
             self._speculate(nxt)
 
     def _speculate(self, ask: Ask) -> asyncio.Future:
         """Fetch in the background into the cache; no editor request owns (or cancels) it."""
-        task = self._prefetching.get(ask.key)
+        task = self._prefetching.get(ask.ident)
         if task is None:
             task = asyncio.ensure_future(self._fetch_into_cache(ask))
-            self._prefetching[ask.key] = task
-            task.add_done_callback(lambda _: self._prefetching.pop(ask.key, None))
+            self._prefetching[ask.ident] = task
+            task.add_done_callback(lambda _: self._prefetching.pop(ask.ident, None))
         return task
 
     async def _fetch_into_cache(self, ask: Ask) -> str | None:
@@ -486,6 +493,10 @@ class Engine:
         except asyncio.CancelledError:
             self.ui.status("idle")
             raise
+        except Exception:  # e.g. a client closed by a settings change mid-request
+            log.exception("completion request failed")
+            self.ui.status("error", "internal")
+            return None
         self.usage.record(upstream=1)
         self.usage.record_usage(result.usage)
         if self.usage.session.upstream % 25 == 0:
