@@ -369,6 +369,20 @@ def _tokens(requests: list[dict[str, Any]], source: str, lines: int = 1) -> dict
             "cache_hit_share": hit_tokens / prompt_tokens if prompt_tokens else float("nan")}
 
 
+def _keys_of_requests(fim: list[dict[str, Any]], key_at_offset: dict[int, int]) -> list[int]:
+    """The keystroke after which each upstream request was sent, in request order: its
+    prompt's length (less the "# Path:" header line) is an offset into the typed text; a
+    prompt reaching past the typed text (a next-line prefetch) goes with the key before it."""
+    keys, last = [], 0
+    for r in fim:
+        prompt = r["body"]["prompt"]
+        if prompt.startswith("# Path:"):
+            prompt = prompt.split("\n", 1)[1]
+        last = key_at_offset.get(len(prompt), last)
+        keys.append(last)
+    return keys
+
+
 async def typing_replay(n_lines: int, latency: float, key_interval: float = 0.083,
                         pause: float = 0.6, instant: float = 0.05,
                         predict_lines: int = 1) -> dict[str, Any]:
@@ -431,7 +445,7 @@ async def typing_replay(n_lines: int, latency: float, key_interval: float = 0.08
         results.append({**p, "shown": shown, "after_s": after, "right": right,
                         "instant": right and after is not None and after <= instant,
                         "by_pause_end": right and after is not None and after <= pause})
-    upstream_keys = sorted(key_at_offset.get(len(r["body"]["prompt"]), -1) for r in fim)
+    upstream_keys = _keys_of_requests(fim, key_at_offset)
     accepted = sum(r["by_pause_end"] for r in results)
     tokens = _tokens(fim, TYPED_FILE, predict_lines)
     return {

@@ -11,7 +11,6 @@ import contextlib
 import logging
 import os
 import sys
-import time
 from pathlib import Path
 
 from ds_lsp import __version__, redact
@@ -83,7 +82,6 @@ def main(argv: list[str] | None = None) -> int:
 def serve(args: argparse.Namespace) -> int:
     from ds_lsp import fastinit, transport
 
-    started = time.perf_counter()
 
     async def run_stdio() -> None:
         reader, writer = await transport.stdin_reader(), transport.StdoutWriter()
@@ -116,8 +114,7 @@ def serve(args: argparse.Namespace) -> int:
             with contextlib.suppress(asyncio.CancelledError):
                 await tcp.serve_forever()
 
-    logging.getLogger(__name__).info("ds-lsp %s starting (%.0f ms imports)", __version__,
-                                     (time.perf_counter() - started) * 1000)
+    logging.getLogger(__name__).info("ds-lsp %s starting", __version__)
     try:
         asyncio.run(run_tcp() if args.tcp else run_stdio())
     except KeyboardInterrupt:

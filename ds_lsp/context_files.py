@@ -103,8 +103,8 @@ def snippet_for(doc: Document, sigs: Signatures, wanted: Iterable[str],
     return lines
 
 
-def build_parts(current: Document, others: list[tuple[str, Document, Signatures]],
-                prefix: str, suffix: str, budget: int) -> list[tuple[str, str]]:
+def build_parts(others: list[tuple[str, Document, Signatures]], prefix: str, suffix: str,
+                budget: int) -> list[tuple[str, str]]:
     """(relative path, snippet) of other open documents, in path order, within `budget`."""
     wanted = names_near(prefix, suffix)
     parts: list[tuple[str, str]] = []

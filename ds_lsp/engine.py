@@ -328,8 +328,6 @@ class Engine:
         window = build_window(doc, row, index, s.max_prefix_chars, s.max_suffix_chars,
                               s.window_block_lines)
         mode = postprocess.should_complete(window.line_prefix, window.line_suffix, s.multiline)
-        if mode is Mode.NONE:
-            return None
         ask = self._ask(doc, window, mode)
         cached = self.cache.get(ask.params, ask.key, window.suffix)
         if cached is not None:
@@ -431,7 +429,7 @@ class Engine:
         if frozen is not None and frozen[0] == key:
             return frozen[1]
         indexed = [(self._relative(d.uri), d, self._signatures(d)) for d in others]
-        parts = tuple(context_files.build_parts(doc, indexed, window.prefix, window.suffix,
+        parts = tuple(context_files.build_parts(indexed, window.prefix, window.suffix,
                                                 s.context_files_budget))
         self._blocks[doc.uri] = (key, parts)
         return parts

@@ -19,7 +19,6 @@ OPENERS = ("(", "[", "{", ":", "=>", " do", " then")
 class Mode(StrEnum):
     """How much a suggestion may hold."""
 
-    NONE = "none"
     SINGLE = "single"
     MULTI = "multi"
 
@@ -193,7 +192,7 @@ def strip_trailing_space(text: str) -> str:
 def clean(raw: str, prefix: str, suffix: str, line_prefix: str, mode: Mode,
           max_lines: int = 12) -> str:
     """The text to insert at the cursor, or '' when nothing useful is left."""
-    if mode is Mode.NONE or not raw:
+    if not raw:
         return ""
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
     line_suffix = suffix.split("\n", 1)[0]

@@ -15,9 +15,6 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-# DeepSeek V4 flash, May 2026 (deepseek-api.md): USD per 1M tokens
-DEFAULT_PRICES = {"cache_hit": 0.0028, "cache_miss": 0.14, "output": 0.28}
-
 
 @dataclass
 class Counts:

@@ -10,12 +10,18 @@ and cancel (leaving the `async with` closes the HTTP stream); a JSON answer
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
-from ds_lsp.backends.deepseek import DeepSeekClient
+from ds_lsp.backends.deepseek import (
+    DeepSeekClient,
+    FimResult,
+    check_finish,
+    raise_event_error,
+    request_body,
+)
 from ds_lsp.backends.http import (
     UpstreamError,
     error_from_response,
@@ -48,27 +54,11 @@ class ChatPrefixRequest:
         ]
 
     def body(self) -> dict[str, Any]:
-        stream = self.stream
-        body: dict[str, Any] = {
-            "model": self.model,
-            "messages": self.messages(),
-            "max_tokens": self.max_tokens,
-            "temperature": self.temperature,
-            "stop": list(self.stop[:16]),
-            "stream": stream,
-        }
-        if stream:
-            body["stream_options"] = {"include_usage": True}
-        return body
+        return request_body({"messages": self.messages()}, self.model, self.max_tokens,
+                            self.temperature, self.stop, self.stream)
 
 
-@dataclass
-class ChatResult:
-    """The text the model wrote after the prefix, and why it stopped."""
-
-    text: str
-    finish_reason: str | None = None
-    usage: dict[str, int] = field(default_factory=dict)
+ChatResult = FimResult  # the text the model wrote after the prefix, and why it stopped
 
 
 async def chat_prefix(
@@ -102,38 +92,38 @@ async def _read_stream(r: httpx.Response, on_text: OnText | None) -> ChatResult:
     result = ChatResult("")
     parts: list[str] = []
     async for event in sse_events(r):
-        if isinstance(event.get("error"), dict):
-            raise UpstreamError("server", str(event["error"].get("message", "stream error")))
+        raise_event_error(event)
         if event.get("usage"):
             result.usage = event["usage"]
         for choice in event.get("choices") or []:
-            delta = choice.get("delta") or {}
-            piece = delta.get("content") if isinstance(delta, dict) else None
+            piece = message_text(choice, "delta")
             if piece:
-                piece = str(piece)
                 parts.append(piece)
                 if on_text is not None:
                     on_text(piece)
             result.finish_reason = choice.get("finish_reason") or result.finish_reason
     result.text = "".join(parts)
-    _check_finish(result.finish_reason)
+    check_finish(result.finish_reason)
     return result
 
 
-def _check_finish(reason: str | None) -> None:
-    if reason == "insufficient_system_resource":
-        raise UpstreamError("resource", "insufficient_system_resource")
+def message_text(choice: dict[str, Any], key: str) -> str | None:
+    """`choice[key].content` ("message" or "delta") as a string; None when absent."""
+    holder = choice.get(key)
+    content = holder.get("content") if isinstance(holder, dict) else None
+    if isinstance(content, list):  # content chunks: [{"type": "text", "text": ...}]
+        content = "".join(str(c.get("text", "")) for c in content if isinstance(c, dict))
+    return content if isinstance(content, str) else None
 
 
 def chat_result_from_json(data: dict[str, Any]) -> ChatResult:
-    """Read a non-streamed chat answer."""
+    """Read a non-streamed chat-shaped answer (chat completions, Codestral FIM)."""
     choices = data.get("choices")
     if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
         raise UpstreamError("garbage", "answer has no choices")
-    message = choices[0].get("message")
-    content = message.get("content") if isinstance(message, dict) else None
-    if not isinstance(content, str):
+    content = message_text(choices[0], "message")
+    if content is None:
         raise UpstreamError("garbage", "choice has no message content")
     usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
-    _check_finish(choices[0].get("finish_reason"))
+    check_finish(choices[0].get("finish_reason"))
     return ChatResult(content, choices[0].get("finish_reason"), usage)

@@ -39,29 +39,29 @@ class FimRequest:
     extras: tuple[tuple[str, str], ...] = ()
 
     def body(self, stream: bool = True) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "model": self.model,
-            "prompt": self.prompt,
-            "suffix": self.suffix,
-            "max_tokens": self.max_tokens,
-            "temperature": self.temperature,
-            "stream": stream,
-        }
-        if self.stop:
-            body["stop"] = list(self.stop[:16])
-        if stream:
-            body["stream_options"] = {"include_usage": True}
-        return body
+        return request_body({"prompt": self.prompt, "suffix": self.suffix}, self.model,
+                            self.max_tokens, self.temperature, self.stop, stream)
+
+
+def request_body(content: dict[str, Any], model: str, max_tokens: int, temperature: float,
+                 stop: tuple[str, ...], stream: bool) -> dict[str, Any]:
+    """A DeepSeek request body: `content` (prompt/suffix or messages) and the parameters."""
+    body: dict[str, Any] = {"model": model, **content, "max_tokens": max_tokens,
+                            "temperature": temperature, "stream": stream}
+    if stop:
+        body["stop"] = list(stop[:16])  # the API takes at most 16
+    if stream:
+        body["stream_options"] = {"include_usage": True}
+    return body
 
 
 @dataclass
 class FimResult:
-    """The model's raw text and what the API said about it."""
+    """The model's raw text and what the API said about it (FIM and chat alike)."""
 
     text: str
     finish_reason: str | None = None
     usage: dict[str, int] = field(default_factory=dict)
-    stopped_early: bool = False
 
 
 StopCheck = Callable[[str], bool]
@@ -124,17 +124,16 @@ class DeepSeekClient:
         result = FimResult("")
         parts: list[str] = []
         async for event in sse_events(r):
-            _raise_event_error(event)
+            raise_event_error(event)
             if event.get("usage"):
                 result.usage = event["usage"]
             for choice in event.get("choices") or []:
                 parts.append(self.stream_text(choice))
                 result.finish_reason = choice.get("finish_reason") or result.finish_reason
             if should_stop and parts and should_stop("".join(parts)):
-                result.stopped_early = True
                 break
         result.text = "".join(parts)
-        _check_finish(result.finish_reason)
+        check_finish(result.finish_reason)
         return result
 
     async def get_json(self, path: str) -> dict[str, Any]:
@@ -155,12 +154,14 @@ class DeepSeekClient:
         return [str(m["id"]) for m in items if isinstance(m, dict) and m.get("id")]
 
 
-def _raise_event_error(event: dict[str, Any]) -> None:
+def raise_event_error(event: dict[str, Any]) -> None:
+    """A stream event that carries an error ends the request."""
     if isinstance(event.get("error"), dict):
         raise UpstreamError("server", str(event["error"].get("message", "stream error")))
 
 
-def _check_finish(reason: str | None) -> None:
+def check_finish(reason: str | None) -> None:
+    """insufficient_system_resource is a failure to retry, not an answer."""
     if reason == "insufficient_system_resource":
         raise UpstreamError("resource", "insufficient_system_resource")
 
@@ -175,5 +176,5 @@ def fim_result_from_json(data: dict[str, Any]) -> FimResult:
     if not isinstance(text, str):
         raise UpstreamError("garbage", "choice has no text")
     usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
-    _check_finish(choice.get("finish_reason"))
+    check_finish(choice.get("finish_reason"))
     return FimResult(text, choice.get("finish_reason"), usage)

@@ -94,7 +94,6 @@ class LlamaCppClient(DeepSeekClient):
             result.finish_reason = _finish(event) or result.finish_reason
             result.usage = _usage(event) or result.usage
             if should_stop and not event.get("stop") and should_stop("".join(parts)):
-                result.stopped_early = True
                 break
         result.text = "".join(parts)
         return result

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -120,6 +121,17 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _listening_addresses(port: int) -> list[str]:
+    """IPv4 addresses listening on `port`, from /proc/net/tcp (state 0A = LISTEN)."""
+    found = []
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        local, state = line.split()[1], line.split()[3]
+        address, hex_port = local.split(":")
+        if int(hex_port, 16) == port and state == "0A":
+            found.append(socket.inet_ntoa(bytes.fromhex(address)[::-1]))
+    return found
+
+
 def test_tcp_transport_binds_loopback(mock):
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "ds_lsp", "--tcp", "--port", str(port)],
@@ -140,9 +152,7 @@ def test_tcp_transport_binds_loopback(mock):
             while b"serverInfo" not in data:
                 data += sock.recv(65536)
         assert b'"ds-lsp"' in data
-        out = subprocess.run(["ss", "-ltnp"], capture_output=True, text=True).stdout
-        listening = [line for line in out.splitlines() if f":{port} " in line]
-        assert all("127.0.0.1" in line for line in listening)
+        assert _listening_addresses(port) == ["127.0.0.1"]
     finally:
         proc.kill()
         proc.wait(10)

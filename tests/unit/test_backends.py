@@ -74,7 +74,9 @@ def test_llama_cpp_bad_answer(answer: dict) -> None:
 
 
 def test_codestral_body() -> None:
-    assert codestral.fim_body(REQ) == {
+    client = codestral.CodestralClient(None, "https://codestral.mistral.ai", None)  # type: ignore[arg-type]
+    assert client.fim_path == "/fim/completions" and client.base_url.endswith("/v1")
+    assert client.fim_body(REQ) == {
         "model": "m", "prompt": "def f(", "suffix": "):\n", "max_tokens": 64,
         "temperature": 0.2, "stream": True, "stop": ["\n"]}
 
@@ -86,14 +88,14 @@ def test_codestral_body() -> None:
                                            {"type": "text", "text": "b"}]}}]}, "ab"),
 ], ids=["string", "chunks"])
 def test_codestral_answer(answer: dict, text: str) -> None:
-    assert codestral.result_from_json(answer).text == text
+    assert codestral.CodestralClient.result_from_json(answer).text == text
 
 
 @pytest.mark.parametrize("answer", [{"choices": []}, {"choices": [{"text": "x"}]}],
                          ids=["no-choices", "completion-shape"])
 def test_codestral_bad_answer(answer: dict) -> None:
     with pytest.raises(UpstreamError):
-        codestral.result_from_json(answer)
+        codestral.CodestralClient.result_from_json(answer)
 
 
 def test_codestral_stream_delta() -> None:
