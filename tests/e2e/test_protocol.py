@@ -151,8 +151,9 @@ def test_tcp_transport_binds_loopback(mock):
             data = b""
             while b"serverInfo" not in data:
                 data += sock.recv(65536)
+            # checked while connected: the server stops listening when its client leaves
+            assert _listening_addresses(port) == ["127.0.0.1"]
         assert b'"ds-lsp"' in data
-        assert _listening_addresses(port) == ["127.0.0.1"]
     finally:
         proc.kill()
         proc.wait(10)
