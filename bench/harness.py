@@ -39,16 +39,31 @@ class MockProcess:
         self.log = self.workdir / "requests.jsonl"
         self.log.write_text("")
         port_file = self.workdir / "port"
-        cmd = [sys.executable, str(ROOT / "bench" / "mock_server.py"), "--port", "0",
-               "--port-file", str(port_file), "--log-file", str(self.log),
-               "--latency", str(self.latency), "--fim-text", self.fim_text]
+        cmd = [
+            sys.executable,
+            str(ROOT / "bench" / "mock_server.py"),
+            "--port",
+            "0",
+            "--port-file",
+            str(port_file),
+            "--log-file",
+            str(self.log),
+            "--latency",
+            str(self.latency),
+            "--fim-text",
+            self.fim_text,
+        ]
         if self.predict_text is not None:
             source = self.workdir / "predict.txt"
             source.write_text(self.predict_text, encoding="utf-8")
             cmd += ["--predict-file", str(source), "--predict-lines", str(self.predict_lines)]
         self.proc = await asyncio.create_subprocess_exec(
-            *cmd, cwd=str(ROOT), env={**os.environ, "PYTHONPATH": str(ROOT)},
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+            *cmd,
+            cwd=str(ROOT),
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 15
         while not port_file.exists():
             if time.monotonic() > deadline or self.proc.returncode is not None:
@@ -67,9 +82,13 @@ class MockProcess:
             return [json.loads(line) for line in fh if line.strip()]
 
     def fim_requests(self) -> list[dict[str, Any]]:
-        return [r for r in self.requests()
-                if r["method"] == "POST" and r["path"].endswith("/completions")
-                and "chat" not in r["path"]]
+        return [
+            r
+            for r in self.requests()
+            if r["method"] == "POST"
+            and r["path"].endswith("/completions")
+            and "chat" not in r["path"]
+        ]
 
     def new_fim_requests(self) -> list[dict[str, Any]]:
         """FIM requests logged since the last call (reads only the new part of the log)."""
@@ -79,8 +98,13 @@ class MockProcess:
         done = data.rfind("\n") + 1
         self._offset += len(data[:done].encode())
         out = [json.loads(line) for line in data[:done].splitlines() if line.strip()]
-        return [r for r in out if r["method"] == "POST" and r["path"].endswith("/completions")
-                and "chat" not in r["path"]]
+        return [
+            r
+            for r in out
+            if r["method"] == "POST"
+            and r["path"].endswith("/completions")
+            and "chat" not in r["path"]
+        ]
 
     def clear(self) -> None:
         self.log.write_text("")
@@ -97,25 +121,34 @@ class MockProcess:
 
 def server_env(mock: MockProcess) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DEEPSEEK_")}
-    env.update({"DEEPSEEK_API_KEY": API_KEY, "DEEPSEEK_BASE_URL": mock.url + "/beta",
-                "PYTHONPATH": str(ROOT)})
+    env.update(
+        {
+            "DEEPSEEK_API_KEY": API_KEY,
+            "DEEPSEEK_BASE_URL": mock.url + "/beta",
+            "PYTHONPATH": str(ROOT),
+        }
+    )
     return env
 
 
-async def start_server(mock: MockProcess, options: dict[str, Any] | None = None,
-                       name: str = "server") -> LspClient:
+async def start_server(
+    mock: MockProcess, options: dict[str, Any] | None = None, name: str = "server"
+) -> LspClient:
     """A fresh ds-lsp, initialized, its model resolved, its connection warm."""
-    command = os.environ["DS_BENCH_SERVER_CMD"].split() if os.environ.get(
-        "DS_BENCH_SERVER_CMD") else None  # experiments: a patched server, same bench
+    command = (
+        os.environ["DS_BENCH_SERVER_CMD"].split() if os.environ.get("DS_BENCH_SERVER_CMD") else None
+    )  # experiments: a patched server, same bench
     if os.environ.get("DS_BENCH_PROFILE"):  # --profile DIR: the server under cProfile
         out = Path(os.environ["DS_BENCH_PROFILE"]) / f"{name}.prof"
         command = [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "ds_lsp"]
-    client = await LspClient.spawn(server_env(mock), stderr_path=mock.workdir / f"{name}.log",
-                                   command=command)
+    client = await LspClient.spawn(
+        server_env(mock), stderr_path=mock.workdir / f"{name}.log", command=command
+    )
     await client.initialize(options, root=str(mock.workdir))
     # an unknown-document request answers once configuration was pulled
-    await client.call("textDocument/inlineCompletion",
-                      LspClient.inline_params("file:///nowhere.py", 0, 0, True))
+    await client.call(
+        "textDocument/inlineCompletion", LspClient.inline_params("file:///nowhere.py", 0, 0, True)
+    )
     return client
 
 
@@ -150,11 +183,24 @@ def quantile(values: list[float], q: float) -> float:
 
 def summary(values: list[float]) -> dict[str, float]:
     if not values:
-        return {"n": 0, "median": math.nan, "p95": math.nan, "p05": math.nan,
-                "mean": math.nan, "min": math.nan, "max": math.nan}
-    return {"n": len(values), "median": quantile(values, 0.5), "p95": quantile(values, 0.95),
-            "p05": quantile(values, 0.05), "mean": sum(values) / len(values),
-            "min": min(values), "max": max(values)}
+        return {
+            "n": 0,
+            "median": math.nan,
+            "p95": math.nan,
+            "p05": math.nan,
+            "mean": math.nan,
+            "min": math.nan,
+            "max": math.nan,
+        }
+    return {
+        "n": len(values),
+        "median": quantile(values, 0.5),
+        "p95": quantile(values, 0.95),
+        "p05": quantile(values, 0.05),
+        "mean": sum(values) / len(values),
+        "min": min(values),
+        "max": max(values),
+    }
 
 
 def common_prefix_len(a: str, b: str) -> int:

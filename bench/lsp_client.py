@@ -20,8 +20,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 
 CAPABILITIES: dict[str, Any] = {
-    "textDocument": {"inlineCompletion": {}, "synchronization": {"dynamicRegistration": False},
-                     "completion": {"completionItem": {"snippetSupport": False}}},
+    "textDocument": {
+        "inlineCompletion": {},
+        "synchronization": {"dynamicRegistration": False},
+        "completion": {"completionItem": {"snippetSupport": False}},
+    },
     "workspace": {"configuration": True},
     "window": {"workDoneProgress": False},
 }
@@ -44,14 +47,24 @@ class LspClient:
         self._reader = asyncio.ensure_future(self._read_loop())
 
     @classmethod
-    async def spawn(cls, env: dict[str, str], args: list[str] | None = None,
-                    stderr_path: str | os.PathLike | None = None,
-                    command: list[str] | None = None) -> LspClient:
+    async def spawn(
+        cls,
+        env: dict[str, str],
+        args: list[str] | None = None,
+        stderr_path: str | os.PathLike | None = None,
+        command: list[str] | None = None,
+    ) -> LspClient:
         stderr = open(stderr_path, "ab") if stderr_path else asyncio.subprocess.DEVNULL  # noqa: SIM115
         cmd = command or [sys.executable, "-m", "ds_lsp", *(args or [])]
         proc = await asyncio.create_subprocess_exec(
-            *cmd, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=stderr, env=env, cwd=str(ROOT), limit=1 << 24)
+            *cmd,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=stderr,
+            env=env,
+            cwd=str(ROOT),
+            limit=1 << 24,
+        )
         if stderr_path:
             stderr.close()
         return cls(proc)
@@ -110,8 +123,9 @@ class LspClient:
     def _dispatch(self, message: dict[str, Any], arrived: int) -> None:
         if "method" in message:
             if "id" in message:  # a request from the server
-                self.write(frame({"jsonrpc": "2.0", "id": message["id"],
-                                  "result": self._answer(message)}))
+                self.write(
+                    frame({"jsonrpc": "2.0", "id": message["id"], "result": self._answer(message)})
+                )
             else:
                 self.notifications.append(message)
             return
@@ -126,12 +140,15 @@ class LspClient:
         return None
 
     # ---- lifecycle -----------------------------------------------------------------------
-    async def initialize(self, options: dict[str, Any] | None = None,
-                         root: str = "/tmp") -> float:
+    async def initialize(self, options: dict[str, Any] | None = None, root: str = "/tmp") -> float:
         """initialize + initialized; seconds from the write to the answer."""
-        params = {"processId": os.getpid(), "rootUri": Path(root).as_uri(),
-                  "capabilities": CAPABILITIES, "initializationOptions": options or {},
-                  "clientInfo": {"name": "ds-lsp-bench"}}
+        params = {
+            "processId": os.getpid(),
+            "rootUri": Path(root).as_uri(),
+            "capabilities": CAPABILITIES,
+            "initializationOptions": options or {},
+            "clientInfo": {"name": "ds-lsp-bench"},
+        }
         _, fut, data = self.request_frame("initialize", params)
         t0 = time.perf_counter_ns()
         self.write(data)
@@ -154,25 +171,46 @@ class LspClient:
 
     # ---- LSP helpers ---------------------------------------------------------------------
     def did_open(self, uri: str, text: str, version: int = 1, language: str = "python") -> None:
-        self.notify("textDocument/didOpen", {"textDocument": {
-            "uri": uri, "languageId": language, "version": version, "text": text}})
+        self.notify(
+            "textDocument/didOpen",
+            {
+                "textDocument": {
+                    "uri": uri,
+                    "languageId": language,
+                    "version": version,
+                    "text": text,
+                }
+            },
+        )
 
     @staticmethod
-    def change_params(uri: str, version: int, line: int, char: int, text: str,
-                      end: tuple[int, int] | None = None) -> dict[str, Any]:
+    def change_params(
+        uri: str, version: int, line: int, char: int, text: str, end: tuple[int, int] | None = None
+    ) -> dict[str, Any]:
         e_line, e_char = end or (line, char)
-        return {"textDocument": {"uri": uri, "version": version}, "contentChanges": [{
-            "range": {"start": {"line": line, "character": char},
-                      "end": {"line": e_line, "character": e_char}},
-            "text": text}]}
+        return {
+            "textDocument": {"uri": uri, "version": version},
+            "contentChanges": [
+                {
+                    "range": {
+                        "start": {"line": line, "character": char},
+                        "end": {"line": e_line, "character": e_char},
+                    },
+                    "text": text,
+                }
+            ],
+        }
 
     def did_change(self, uri: str, version: int, line: int, char: int, text: str) -> None:
         self.notify("textDocument/didChange", self.change_params(uri, version, line, char, text))
 
     @staticmethod
     def inline_params(uri: str, line: int, char: int, invoked: bool) -> dict[str, Any]:
-        return {"textDocument": {"uri": uri}, "position": {"line": line, "character": char},
-                "context": {"triggerKind": 1 if invoked else 2}}
+        return {
+            "textDocument": {"uri": uri},
+            "position": {"line": line, "character": char},
+            "context": {"triggerKind": 1 if invoked else 2},
+        }
 
 
 def inline_text(message: dict[str, Any]) -> str | None:
@@ -187,15 +225,30 @@ def inline_text(message: dict[str, Any]) -> str | None:
 def client_cost_us(samples: int = 2000) -> float:
     """Median µs this client spends framing one completion request and parsing its answer."""
     params = LspClient.inline_params("file:///bench/file.py", 1200, 17, True)
-    answer = frame({"jsonrpc": "2.0", "id": 7, "result": {"items": [{
-        "insertText": "x" * 60, "range": {"start": {"line": 1, "character": 2},
-                                           "end": {"line": 1, "character": 2}}}]}})
+    answer = frame(
+        {
+            "jsonrpc": "2.0",
+            "id": 7,
+            "result": {
+                "items": [
+                    {
+                        "insertText": "x" * 60,
+                        "range": {
+                            "start": {"line": 1, "character": 2},
+                            "end": {"line": 1, "character": 2},
+                        },
+                    }
+                ]
+            },
+        }
+    )
     head, _, body = answer.partition(b"\r\n\r\n")
     times = []
     for i in range(samples):
         t0 = time.perf_counter_ns()
-        frame({"jsonrpc": "2.0", "id": i, "method": "textDocument/inlineCompletion",
-               "params": params})
+        frame(
+            {"jsonrpc": "2.0", "id": i, "method": "textDocument/inlineCompletion", "params": params}
+        )
         for line in head.split(b"\r\n"):
             if line[:15].lower() == b"content-length:":
                 int(line[15:])

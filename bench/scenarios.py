@@ -230,9 +230,9 @@ async def keystroke_cost(rounds: int, per_round: int = 100) -> dict[str, Any]:
 def keystroke_in_process(sizes: tuple[int, ...]) -> dict[str, Any]:
     """µs per edit of Document.apply_change alone and of the server's whole didChange path
     (frame parse, pygls structuring, handler) without the pipe."""
-    from ds_lsp import transport
     from ds_lsp.documents import DocumentStore
-    from ds_lsp.server import create_server
+    from ds_lsp.lsp import transport
+    from ds_lsp.lsp.server import create_server
 
     out: dict[str, Any] = {}
     for n in sizes:

@@ -1,9 +1,14 @@
-"""Typed settings: defaults, environment, LSP options, with a tolerant parser.
+"""Every user setting of ds-lsp: its camelCase key, environment variable, default and doc.
 
-Sources, later wins: defaults < environment < initializationOptions <
+`Settings` is the one source of truth (README, the VS Code extension's schema and the docs
+tests derive from it). Sources, later wins: defaults < environment < initializationOptions <
 workspace/configuration section "ds-lsp" < didChangeConfiguration settings["ds-lsp"].
 Unknown keys are reported (logged by the caller); a bad value is reported (shown to the
 user by the caller) and the previous value is kept.
+
+A backend's own settings (its URL, key and model) are fields tagged with the backend's name
+and their role; `backend_names()` and `backend_field()` read those tags, so a backend is
+declared here once and gets its client from `upstream/backends`.
 """
 
 from __future__ import annotations
@@ -19,7 +24,6 @@ DEEPSEEK_HOSTS = ("api.deepseek.com",)
 DEFAULT_BASE_URL = "https://api.deepseek.com/beta"
 FALLBACK_MODEL = "deepseek-v4-flash"
 PREFERRED_MODELS = ("deepseek-flash", "deepseek-v4-flash", "deepseek-chat")
-BACKENDS = ("deepseek", "openai-fim", "llama-cpp", "codestral")
 
 DEFAULT_EXCLUDE = (
     ".env",
@@ -52,8 +56,27 @@ DEFAULT_EXCLUDE = (
 )
 
 
-def _meta(key: str, doc: str, env: str | None = None, choices: tuple[str, ...] = ()) -> dict:
-    return {"key": key, "doc": doc, "env": env, "choices": choices}
+BACKEND_CHOICES = ("backends",)  # the `backend` setting's choices: every tagged backend
+
+
+def _meta(
+    key: str,
+    doc: str,
+    env: str | None = None,
+    choices: tuple[str, ...] = (),
+    backend: str | None = None,
+    role: str | None = None,
+) -> dict:
+    """Field metadata: camelCase key, doc line, environment variable, allowed values, and for
+    a backend's own settings the backend and the role (url, key, model)."""
+    return {
+        "key": key,
+        "doc": doc,
+        "env": env,
+        "choices": choices,
+        "backend": backend,
+        "role": role,
+    }
 
 
 @dataclass
@@ -63,7 +86,13 @@ class Settings:
     api_key: str | None = field(
         default=None,
         repr=False,
-        metadata=_meta("apiKey", "DeepSeek API key (Bearer token).", env="DEEPSEEK_API_KEY"),
+        metadata=_meta(
+            "apiKey",
+            "DeepSeek API key (Bearer token).",
+            env="DEEPSEEK_API_KEY",
+            backend="deepseek",
+            role="key",
+        ),
     )
     base_url: str = field(
         default=DEFAULT_BASE_URL,
@@ -71,12 +100,18 @@ class Settings:
             "baseUrl",
             "API base; FIM is POST {baseUrl}/completions. A DeepSeek host gets /beta appended.",
             env="DEEPSEEK_BASE_URL",
+            backend="deepseek",
+            role="url",
         ),
     )
     model: str | None = field(
         default=None,
         metadata=_meta(
-            "model", "Model name; unset = resolved from GET /models.", env="DEEPSEEK_MODEL"
+            "model",
+            "Model name; unset = resolved from GET /models.",
+            env="DEEPSEEK_MODEL",
+            backend="deepseek",
+            role="model",
         ),
     )
     debounce_ms: int = field(
@@ -142,7 +177,7 @@ class Settings:
             "Which FIM server: deepseek, openai-fim (POST /v1/completions with suffix, e.g. "
             "Ollama), llama-cpp (POST /infill), codestral (POST /v1/fim/completions).",
             env="DS_LSP_BACKEND",
-            choices=BACKENDS,
+            choices=BACKEND_CHOICES,
         ),
     )
     openai_fim_base_url: str = field(
@@ -151,6 +186,8 @@ class Settings:
             "openaiFimBaseUrl",
             "openai-fim server root; FIM is POST {openaiFimBaseUrl}/v1/completions.",
             env="OPENAI_FIM_BASE_URL",
+            backend="openai-fim",
+            role="url",
         ),
     )
     openai_fim_api_key: str | None = field(
@@ -160,6 +197,8 @@ class Settings:
             "openaiFimApiKey",
             "Bearer token for openaiFimBaseUrl only; unset = no Authorization header.",
             env="OPENAI_FIM_API_KEY",
+            backend="openai-fim",
+            role="key",
         ),
     )
     openai_fim_model: str | None = field(
@@ -168,6 +207,8 @@ class Settings:
             "openaiFimModel",
             "Model for openai-fim; unset = the first model GET /v1/models lists.",
             env="OPENAI_FIM_MODEL",
+            backend="openai-fim",
+            role="model",
         ),
     )
     llama_cpp_base_url: str = field(
@@ -176,6 +217,8 @@ class Settings:
             "llamaCppBaseUrl",
             "llama.cpp server root; FIM is POST {llamaCppBaseUrl}/infill.",
             env="LLAMA_CPP_BASE_URL",
+            backend="llama-cpp",
+            role="url",
         ),
     )
     llama_cpp_api_key: str | None = field(
@@ -185,6 +228,8 @@ class Settings:
             "llamaCppApiKey",
             "The llama-server --api-key, sent to llamaCppBaseUrl only; unset = none sent.",
             env="LLAMA_API_KEY",
+            backend="llama-cpp",
+            role="key",
         ),
     )
     codestral_base_url: str = field(
@@ -194,19 +239,30 @@ class Settings:
             "Codestral root; FIM is POST {codestralBaseUrl}/v1/fim/completions "
             "(https://api.mistral.ai with a general Mistral key).",
             env="CODESTRAL_BASE_URL",
+            backend="codestral",
+            role="url",
         ),
     )
     codestral_api_key: str | None = field(
         default=None,
         repr=False,
         metadata=_meta(
-            "codestralApiKey", "Mistral/Codestral key, sent to codestralBaseUrl only.",
+            "codestralApiKey",
+            "Mistral/Codestral key, sent to codestralBaseUrl only.",
             env="CODESTRAL_API_KEY",
+            backend="codestral",
+            role="key",
         ),
     )
     codestral_model: str = field(
         default="codestral-latest",
-        metadata=_meta("codestralModel", "Model for codestral.", env="CODESTRAL_MODEL"),
+        metadata=_meta(
+            "codestralModel",
+            "Model for codestral.",
+            env="CODESTRAL_MODEL",
+            backend="codestral",
+            role="model",
+        ),
     )
 
     prefetch: bool = field(
@@ -214,6 +270,14 @@ class Settings:
         metadata=_meta(
             "prefetch",
             "When a suggestion ends the line, ask ahead for the next line (served after Enter).",
+        ),
+    )
+    completion_progress: bool = field(
+        default=True,
+        metadata=_meta(
+            "completionProgress",
+            "Show $/progress for a completion slower than a second (clients that show "
+            "ds-lsp/status themselves, like the VS Code extension, turn it off).",
         ),
     )
     prompt_header: bool = field(
@@ -246,8 +310,13 @@ class Settings:
     @property
     def api_root(self) -> str:
         """baseUrl without a trailing /beta: where /models and /user/balance live."""
-        url = self.base_url.rstrip("/")
-        return url[: -len("/beta")] if url.endswith("/beta") else url
+        return api_root(self.base_url)
+
+
+def api_root(base_url: str) -> str:
+    """A DeepSeek base URL without its trailing /beta."""
+    url = base_url.rstrip("/")
+    return url[: -len("/beta")] if url.endswith("/beta") else url
 
 
 _BOUNDS: dict[str, tuple[float, float]] = {
@@ -270,6 +339,27 @@ _BOUNDS: dict[str, tuple[float, float]] = {
 FIELDS = {f.metadata["key"]: f for f in dataclasses.fields(Settings)}
 
 
+def backend_names() -> tuple[str, ...]:
+    """Every backend that has settings of its own, in declaration order."""
+    names = (f.metadata["backend"] for f in FIELDS.values() if f.metadata["backend"])
+    return tuple(dict.fromkeys(names))
+
+
+def backend_field(backend: str, role: str) -> dataclasses.Field | None:
+    """The field holding a backend's `role` setting (url, key, model), if it has one."""
+    for f in FIELDS.values():
+        if f.metadata["backend"] == backend and f.metadata["role"] == role:
+            return f
+    return None
+
+
+def field_default(f: dataclasses.Field) -> Any:
+    """A field's default value (a fresh one for list fields)."""
+    if f.default_factory is not dataclasses.MISSING:
+        return f.default_factory()
+    return f.default
+
+
 def defaults_as_json() -> dict[str, Any]:
     """The default value of every setting by camelCase key (for docs and the extension)."""
     s = Settings()
@@ -287,7 +377,7 @@ def normalize_base_url(url: str) -> str:
 
 def _coerce(f: dataclasses.Field, value: Any) -> Any:
     """Convert one raw value to the field's type or raise ValueError."""
-    default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
+    default = field_default(f)
     name = f.name
     if value is None and f.type in ("str | None",):
         return None
@@ -313,7 +403,9 @@ def _coerce(f: dataclasses.Field, value: Any) -> Any:
         return number
     if not isinstance(value, str):
         raise ValueError("expected a string")
-    choices = f.metadata["choices"]
+    choices = (
+        backend_names() if f.metadata["choices"] == BACKEND_CHOICES else (f.metadata["choices"])
+    )
     if choices and value not in choices:
         raise ValueError("expected one of " + ", ".join(choices))
     if name.endswith("api_key") and not (value.isascii() and value.strip().isprintable()):
@@ -357,8 +449,7 @@ def merge(settings: Settings, raw: Mapping[str, Any] | None, report: ParseReport
 def _default_text(f: dataclasses.Field) -> str:
     if f.name.endswith("api_key"):
         return "the previous value"
-    default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
-    return "the default " + repr(default)
+    return "the default " + repr(field_default(f))
 
 
 def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:

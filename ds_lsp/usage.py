@@ -51,15 +51,26 @@ class Counts:
         return self.cache_hit_tokens / self.prompt_tokens if self.prompt_tokens else 0.0
 
     def cost(self, prices: dict[str, float]) -> float:
-        return (self.cache_hit_tokens * prices["cache_hit"]
-                + self.cache_miss_tokens * prices["cache_miss"]
-                + self.completion_tokens * prices["output"]) / 1_000_000
+        return (
+            self.cache_hit_tokens * prices["cache_hit"]
+            + self.cache_miss_tokens * prices["cache_miss"]
+            + self.completion_tokens * prices["output"]
+        ) / 1_000_000
 
     def summary(self, prices: dict[str, float]) -> dict[str, Any]:
         data: dict[str, Any] = asdict(self)
         data["cacheHitShare"] = round(self.cache_hit_share, 3)
         data["costUsd"] = round(self.cost(prices), 6)
         return data
+
+
+def prices(settings: Any) -> dict[str, float]:
+    """The configured prices (USD per 1M tokens) by kind of token."""
+    return {
+        "cache_hit": settings.price_cache_hit,
+        "cache_miss": settings.price_cache_miss,
+        "output": settings.price_output,
+    }
 
 
 def state_file() -> Path:
@@ -77,8 +88,13 @@ def load_days(path: Path | None = None) -> dict[str, Counts]:
     days: dict[str, Counts] = {}
     for day, counts in raw.items() if isinstance(raw, dict) else ():
         if isinstance(counts, dict):
-            days[day] = Counts(**{k: int(v) for k, v in counts.items()
-                                  if k in names and isinstance(v, (int, float))})
+            days[day] = Counts(
+                **{
+                    k: int(v)
+                    for k, v in counts.items()
+                    if k in names and isinstance(v, (int, float))
+                }
+            )
     return days
 
 
@@ -111,13 +127,16 @@ class UsageBook:
         with contextlib.suppress(OSError):
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(".tmp")
-            tmp.write_text(json.dumps({d: asdict(c) for d, c in sorted(days.items())},
-                                      indent=1), encoding="utf-8")
+            tmp.write_text(
+                json.dumps({d: asdict(c) for d, c in sorted(days.items())}, indent=1),
+                encoding="utf-8",
+            )
             tmp.replace(path)
 
 
-def report_lines(session: Counts | None, days: dict[str, Counts],
-                 prices: dict[str, float]) -> list[str]:
+def report_lines(
+    session: Counts | None, days: dict[str, Counts], prices: dict[str, float]
+) -> list[str]:
     """Plain-text report: this session (if any), today, the last days, all time."""
     lines: list[str] = []
     if session is not None:
@@ -132,7 +151,9 @@ def report_lines(session: Counts | None, days: dict[str, Counts],
 
 
 def _line(name: str, c: Counts, prices: dict[str, float]) -> str:
-    return (f"{name}: {c.requests} requests, {c.upstream} to DeepSeek, {c.shown} shown, "
-            f"{c.accepted} accepted, tokens {c.prompt_tokens} in "
-            f"({c.cache_hit_share:.0%} cache hits) / {c.completion_tokens} out, "
-            f"~${c.cost(prices):.4f}")
+    return (
+        f"{name}: {c.requests} requests, {c.upstream} to DeepSeek, {c.shown} shown, "
+        f"{c.accepted} accepted, tokens {c.prompt_tokens} in "
+        f"({c.cache_hit_share:.0%} cache hits) / {c.completion_tokens} out, "
+        f"~${c.cost(prices):.4f}"
+    )

@@ -53,8 +53,12 @@ class Recorded:
     body: Any
 
     def to_json(self) -> dict[str, Any]:
-        return {"method": self.method, "path": self.path, "headers": self.headers,
-                "body": self.body}
+        return {
+            "method": self.method,
+            "path": self.path,
+            "headers": self.headers,
+            "body": self.body,
+        }
 
 
 @dataclass
@@ -71,6 +75,8 @@ class MockDeepSeek:
     requests: list[Recorded] = field(default_factory=list)
     port: int = 0
     connections: int = 0
+    aborted: int = 0  # replies the client hung up on before they were complete
+    answered: int = 0  # replies to FIM/chat/infill requests sent in full
     _queue: deque = field(default_factory=deque)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -161,32 +167,46 @@ class MockDeepSeek:
         if self.log_file:
             with open(self.log_file, "a", encoding="utf-8") as fh:
                 fh.write(json.dumps(rec.to_json()) + "\n")
-        return await self._respond(rec, writer)
+        try:
+            return await self._respond(rec, reader, writer)
+        except ConnectionError:
+            self.aborted += 1
+            raise
 
-    async def _respond(self, rec: Recorded, writer) -> bool:
+    async def _respond(self, rec: Recorded, reader, writer) -> bool:
         path = rec.path.split("?")[0]
         if rec.method == "GET" and path.endswith("/models"):
             data = [{"id": m, "object": "model", "owned_by": "deepseek"} for m in self.models]
             return await self._send_json(writer, 200, {"object": "list", "data": data})
         if rec.method == "GET" and path.endswith("/user/balance"):
-            info = {"currency": "USD", "total_balance": "4.20", "granted_balance": "0.00",
-                    "topped_up_balance": "4.20"}
-            return await self._send_json(writer, 200, {"is_available": True,
-                                                        "balance_infos": [info]})
+            info = {
+                "currency": "USD",
+                "total_balance": "4.20",
+                "granted_balance": "0.00",
+                "topped_up_balance": "4.20",
+            }
+            return await self._send_json(
+                writer, 200, {"is_available": True, "balance_infos": [info]}
+            )
         reply = self._next_reply(path) or {}
-        return await self._reply(rec, path, reply, writer)
+        done = await self._reply(rec, path, reply, reader, writer)
+        self.answered += 1
+        return done
 
-    async def _reply(self, rec: Recorded, path: str, reply: dict, writer) -> bool:
+    async def _reply(self, rec: Recorded, path: str, reply: dict, reader, writer) -> bool:
         delay = reply.get("delay", self.latency)
-        if delay:
-            await asyncio.sleep(delay)
+        if delay and await _hung_up_within(reader, delay):
+            raise ConnectionResetError("the client closed the connection while waiting")
         if reply.get("drop"):
             writer.close()
             return False
         status = reply.get("status", 200)
         if status != 200:
-            err = reply.get("error") or {"message": f"mock error {status}", "type": "error",
-                                         "code": status}
+            err = reply.get("error") or {
+                "message": f"mock error {status}",
+                "type": "error",
+                "code": status,
+            }
             extra = {"Retry-After": str(reply["retry_after"])} if "retry_after" in reply else {}
             return await self._send_json(writer, status, {"error": err}, extra)
         if "garbage" in reply:
@@ -209,12 +229,14 @@ class MockDeepSeek:
 
     @staticmethod
     def _usage(reply: dict, body: dict, text: str) -> dict:
-        prompt = str(body.get("prompt", body.get("input_prefix", ""))) + str(
-            body.get("suffix", "")
-        )
+        prompt = str(body.get("prompt", body.get("input_prefix", ""))) + str(body.get("suffix", ""))
         prompt_tokens = max(1, len(prompt) // 4)
-        usage = {"prompt_tokens": prompt_tokens, "completion_tokens": max(1, len(text) // 4),
-                 "prompt_cache_hit_tokens": 0, "prompt_cache_miss_tokens": prompt_tokens}
+        usage = {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": max(1, len(text) // 4),
+            "prompt_cache_hit_tokens": 0,
+            "prompt_cache_miss_tokens": prompt_tokens,
+        }
         usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
         usage.update(reply.get("usage", {}))
         return usage
@@ -222,8 +244,11 @@ class MockDeepSeek:
     def _choice(self, kind: str, text: str, finish: str | None, delta: bool) -> dict:
         if kind in ("chat", "codestral"):
             key = "delta" if delta else "message"
-            return {"index": 0, key: {"role": "assistant", "content": text},
-                    "finish_reason": finish}
+            return {
+                "index": 0,
+                key: {"role": "assistant", "content": text},
+                "finish_reason": finish,
+            }
         return {"index": 0, "text": text, "finish_reason": finish, "logprobs": None}
 
     def _cut_at_stop(self, text: str, body: dict) -> tuple[str, str]:
@@ -238,22 +263,38 @@ class MockDeepSeek:
         text, finish = self._cut_at_stop(text, body)
         finish = reply.get("finish_reason", finish)
         if kind == "infill":
-            payload = {"content": text, "stop": True, "tokens_predicted": len(text) // 4,
-                       "stop_type": "word" if finish == "stop" else "limit"}
+            payload = {
+                "content": text,
+                "stop": True,
+                "tokens_predicted": len(text) // 4,
+                "stop_type": "word" if finish == "stop" else "limit",
+            }
         else:
-            payload = {"id": "mock", "object": "text_completion", "created": int(time.time()),
-                       "model": body.get("model"), "system_fingerprint": "mock",
-                       "choices": [self._choice(kind, text, finish, False)],
-                       "usage": self._usage(reply, body, text)}
+            payload = {
+                "id": "mock",
+                "object": "text_completion",
+                "created": int(time.time()),
+                "model": body.get("model"),
+                "system_fingerprint": "mock",
+                "choices": [self._choice(kind, text, finish, False)],
+                "usage": self._usage(reply, body, text),
+            }
         head = "\n" * int(reply.get("keepalive", 0))
-        return await self._send_raw(writer, 200, "application/json", head + json.dumps(payload),
-                                    keepalive_gap=reply.get("keepalive_gap", 0.02))
+        return await self._send_raw(
+            writer,
+            200,
+            "application/json",
+            head + json.dumps(payload),
+            keepalive_gap=reply.get("keepalive_gap", 0.02),
+        )
 
     async def _send_stream(self, writer, kind: str, text: str, reply: dict, body: dict) -> bool:
         text, finish = self._cut_at_stop(text, body)
         finish = reply.get("finish_reason", finish)
-        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
-                     b"Cache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n\r\n")
+        writer.write(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+            b"Cache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n\r\n"
+        )
         for _ in range(int(reply.get("keepalive", 0))):
             await self._chunk(writer, b": keep-alive\n\n")
             await asyncio.sleep(reply.get("keepalive_gap", 0.02))
@@ -265,8 +306,12 @@ class MockDeepSeek:
                 if last:
                     event["stop_type"] = "word" if finish == "stop" else "limit"
             else:
-                event = {"id": "mock", "object": "text_completion", "model": body.get("model"),
-                         "choices": [self._choice(kind, piece, finish if last else None, True)]}
+                event = {
+                    "id": "mock",
+                    "object": "text_completion",
+                    "model": body.get("model"),
+                    "choices": [self._choice(kind, piece, finish if last else None, True)],
+                }
             await self._chunk(writer, b"data: " + json.dumps(event).encode() + b"\n\n")
             if reply.get("chunk_delay"):
                 await asyncio.sleep(reply["chunk_delay"])
@@ -284,11 +329,11 @@ class MockDeepSeek:
         await writer.drain()
 
     async def _send_json(self, writer, status: int, payload: Any, extra=None) -> bool:
-        return await self._send_raw(writer, status, "application/json", json.dumps(payload),
-                                    extra)
+        return await self._send_raw(writer, status, "application/json", json.dumps(payload), extra)
 
-    async def _send_raw(self, writer, status: int, ctype: str, body: str, extra=None,
-                        keepalive_gap: float = 0.0) -> bool:
+    async def _send_raw(
+        self, writer, status: int, ctype: str, body: str, extra=None, keepalive_gap: float = 0.0
+    ) -> bool:
         data = body.encode()
         head = f"HTTP/1.1 {status} {_REASONS.get(status, 'Status')}\r\nContent-Type: {ctype}\r\n"
         for k, v in (extra or {}).items():
@@ -307,9 +352,27 @@ class MockDeepSeek:
         return True
 
 
-_REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 402: "Payment Required",
-            404: "Not Found", 422: "Unprocessable Entity", 429: "Too Many Requests",
-            500: "Internal Server Error", 503: "Service Unavailable"}
+_REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    401: "Unauthorized",
+    402: "Payment Required",
+    404: "Not Found",
+    422: "Unprocessable Entity",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
+
+
+async def _hung_up_within(reader: asyncio.StreamReader, seconds: float) -> bool:
+    """Wait `seconds`; True as soon as the client closes the connection (HTTP/1.1 clients
+    send nothing else on a connection while they wait for its answer)."""
+    try:
+        data = await asyncio.wait_for(reader.read(1), seconds)
+    except TimeoutError:
+        return False
+    return data == b""
 
 
 def _pieces(text: str, size: int) -> list[str]:
@@ -367,9 +430,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.predict_file:
         with open(args.predict_file, encoding="utf-8") as fh:
             predict_text = fh.read()
-    mock = MockDeepSeek(fim_text=args.fim_text, chat_text=args.chat_text,
-                        predict_text=predict_text, predict_lines=args.predict_lines,
-                        latency=args.latency, log_file=args.log_file, port=args.port).start()
+    mock = MockDeepSeek(
+        fim_text=args.fim_text,
+        chat_text=args.chat_text,
+        predict_text=predict_text,
+        predict_lines=args.predict_lines,
+        latency=args.latency,
+        log_file=args.log_file,
+        port=args.port,
+    ).start()
     if args.port_file:
         with open(args.port_file + ".tmp", "w") as fh:
             fh.write(str(mock.port))

@@ -13,16 +13,22 @@ from typing import Any
 import pytest
 from lsprotocol import types
 
-from tests.e2e.conftest import API_KEY, inline, open_doc, wait_for
+from tests.e2e.conftest import API_KEY, inline, open_doc, wait_until
 
 TEXT = "import os\n\ndef add(a, b):\n    \n\nprint(add(1, 2))\n"
 PREFIX = "import os\n\ndef add(a, b):\n    "
 SUFFIX = "\n\nprint(add(1, 2))\n"
 # no backend key may leak in from the developer's environment
 CLEAN_ENV: dict[str, str | None] = {
-    "DS_LSP_BACKEND": None, "OPENAI_FIM_API_KEY": None, "OPENAI_FIM_BASE_URL": None,
-    "OPENAI_FIM_MODEL": None, "LLAMA_API_KEY": None, "LLAMA_CPP_BASE_URL": None,
-    "CODESTRAL_API_KEY": None, "CODESTRAL_BASE_URL": None, "CODESTRAL_MODEL": None,
+    "DS_LSP_BACKEND": None,
+    "OPENAI_FIM_API_KEY": None,
+    "OPENAI_FIM_BASE_URL": None,
+    "OPENAI_FIM_MODEL": None,
+    "LLAMA_API_KEY": None,
+    "LLAMA_CPP_BASE_URL": None,
+    "CODESTRAL_API_KEY": None,
+    "CODESTRAL_BASE_URL": None,
+    "CODESTRAL_MODEL": None,
 }
 
 
@@ -39,11 +45,22 @@ class Backend:
 
 
 BACKENDS = [
-    Backend("openai-fim", "openaiFimBaseUrl", "openaiFimApiKey", "/v1/completions",
-            "/v1/completions", (("openaiFimModel", "qwen2.5-coder:1.5b-base"),)),
+    Backend(
+        "openai-fim",
+        "openaiFimBaseUrl",
+        "openaiFimApiKey",
+        "/v1/completions",
+        "/v1/completions",
+        (("openaiFimModel", "qwen2.5-coder:1.5b-base"),),
+    ),
     Backend("llama-cpp", "llamaCppBaseUrl", "llamaCppApiKey", "/infill", "/infill"),
-    Backend("codestral", "codestralBaseUrl", "codestralApiKey", "/v1/fim/completions",
-            "/fim/completions"),
+    Backend(
+        "codestral",
+        "codestralBaseUrl",
+        "codestralApiKey",
+        "/v1/fim/completions",
+        "/fim/completions",
+    ),
 ]
 IDS = [b.name for b in BACKENDS]
 
@@ -161,12 +178,12 @@ async def test_openai_fim_without_model_uses_first_listed(start, mock, tmp_path)
 async def test_switching_backend_at_runtime(start, mock, tmp_path):
     client = await start(env=CLEAN_ENV)
     await complete_once(client, tmp_path, "a.py")
-    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
-        settings={"ds-lsp": {"backend": "llama-cpp", "llamaCppBaseUrl": mock.url}}))
-    for _ in range(50):  # settings apply asynchronously
-        await complete_once(client, tmp_path, "b.py")
-        if fim_posts(mock)[-1].path == "/infill":
-            break
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(
+            settings={"ds-lsp": {"backend": "llama-cpp", "llamaCppBaseUrl": mock.url}}
+        )
+    )
+    await complete_once(client, tmp_path, "b.py")  # pushed settings apply in order
     paths = [r.path for r in fim_posts(mock)]
     assert paths[0] == "/beta/completions" and paths[-1] == "/infill"
     infill = fim_posts(mock)[-1]
@@ -176,6 +193,6 @@ async def test_switching_backend_at_runtime(start, mock, tmp_path):
 
 async def test_unknown_backend_warns_and_keeps_deepseek(start, mock, tmp_path):
     client = await start(init={"backend": "gpt-9"}, env=CLEAN_ENV)
-    await wait_for(lambda: any("backend" in m.message for m in client.messages))
+    await wait_until(lambda: any("backend" in m.message for m in client.messages))
     await complete_once(client, tmp_path)
     assert [r.path for r in fim_posts(mock)] == ["/beta/completions"]

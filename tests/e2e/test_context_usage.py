@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import subprocess
@@ -12,7 +11,7 @@ from lsprotocol import types
 
 from tests.e2e.conftest import capabilities, change, inline, open_doc
 
-HELPERS = '''import math
+HELPERS = """import math
 
 def area(radius: float) -> float:
     return math.pi * radius ** 2
@@ -21,7 +20,7 @@ def area(radius: float) -> float:
 class Shape:
     def __init__(self, name):
         self.name = name
-'''
+"""
 
 
 async def test_prompt_opens_with_other_files_then_header(start, mock, tmp_path):
@@ -76,18 +75,28 @@ async def test_status_notifications_and_slow_progress(start, mock, tmp_path):
 
 async def test_usage_counts_tokens_acceptance_and_cost(start, mock, tmp_path):
     state = tmp_path / "state"
-    mock.script({"text": "one()", "usage": {"prompt_tokens": 1000,
-                 "prompt_cache_hit_tokens": 800, "prompt_cache_miss_tokens": 200,
-                 "completion_tokens": 10}})
+    mock.script(
+        {
+            "text": "one()",
+            "usage": {
+                "prompt_tokens": 1000,
+                "prompt_cache_hit_tokens": 800,
+                "prompt_cache_miss_tokens": 200,
+                "completion_tokens": 10,
+            },
+        }
+    )
     client = await start(env={"XDG_STATE_HOME": str(state)})
     uri = (tmp_path / "u.py").as_uri()
     open_doc(client, uri, "x = \n")
     (item,) = await inline(client, uri, 0, 4)
     assert item.command.command == "ds-lsp.acceptedSuggestion"
-    await client.workspace_execute_command_async(types.ExecuteCommandParams(
-        command=item.command.command, arguments=item.command.arguments))
-    result = await client.workspace_execute_command_async(types.ExecuteCommandParams(
-        command="ds-lsp.showUsage", arguments=[]))
+    await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command=item.command.command, arguments=item.command.arguments)
+    )
+    result = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="ds-lsp.showUsage", arguments=[])
+    )
     session = result["session"]
     assert (session["upstream"], session["shown"], session["accepted"]) == (1, 1, 1)
     assert session["prompt_tokens"] == 1000 and session["cacheHitShare"] == 0.8
@@ -97,8 +106,13 @@ async def test_usage_counts_tokens_acceptance_and_cost(start, mock, tmp_path):
     saved = json.loads((state / "ds-lsp" / "usage.json").read_text())
     (day,) = saved.values()
     assert day["accepted"] == 1 and day["completion_tokens"] == 10
-    out = subprocess.run([sys.executable, "-m", "ds_lsp", "usage"], capture_output=True,
-                         text=True, timeout=60, env={**os.environ, "XDG_STATE_HOME": str(state)})
+    out = subprocess.run(
+        [sys.executable, "-m", "ds_lsp", "usage"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "XDG_STATE_HOME": str(state)},
+    )
     assert out.returncode == 0
     assert "1 to DeepSeek, 1 shown, 1 accepted" in out.stdout and "80% cache hits" in out.stdout
 
@@ -112,13 +126,18 @@ async def test_latency_health_warns_once(start, mock, tmp_path):
         await inline(client, uri, i, len(f"x{i} = "))
     warnings = [m for m in client.messages if "timed out" in m.message]
     assert len(warnings) == 1 and "Likely causes" in warnings[0].message
-    await asyncio.sleep(0)
 
 
 async def test_llama_cpp_gets_other_files_as_input_extra(start, mock, tmp_path):
-    client = await start(init={"backend": "llama-cpp", "llamaCppBaseUrl": mock.url,
-                               "promptHeader": True, "contextFiles": True},
-                         env={"DEEPSEEK_API_KEY": None})
+    client = await start(
+        init={
+            "backend": "llama-cpp",
+            "llamaCppBaseUrl": mock.url,
+            "promptHeader": True,
+            "contextFiles": True,
+        },
+        env={"DEEPSEEK_API_KEY": None},
+    )
     open_doc(client, (tmp_path / "geometry.py").as_uri(), HELPERS)
     uri = (tmp_path / "main.py").as_uri()
     open_doc(client, uri, "print(area(\n")
@@ -126,7 +145,8 @@ async def test_llama_cpp_gets_other_files_as_input_extra(start, mock, tmp_path):
     (req,) = mock.requests_to("/infill")
     assert req.body["input_prefix"] == "# Path: main.py (python)\nprint(area("
     assert req.body["input_extra"] == [
-        {"filename": "geometry.py", "text": "import math\ndef area(radius: float) -> float:\n"}]
+        {"filename": "geometry.py", "text": "import math\ndef area(radius: float) -> float:\n"}
+    ]
 
 
 async def test_every_slow_completion_gets_its_own_progress(start, mock, tmp_path):
@@ -138,5 +158,7 @@ async def test_every_slow_completion_gets_its_own_progress(start, mock, tmp_path
     assert (await inline(client, uri, 1, 4))[0].insert_text == "two()"
     assert len(client.progress_reports) == 2
     for reports in client.progress_reports.values():
-        assert [type(r).__name__ for r in reports] == ["WorkDoneProgressBegin",
-                                                        "WorkDoneProgressEnd"]
+        assert [type(r).__name__ for r in reports] == [
+            "WorkDoneProgressBegin",
+            "WorkDoneProgressEnd",
+        ]

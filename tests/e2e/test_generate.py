@@ -15,31 +15,11 @@ import pytest
 from lsprotocol import types
 from pygls.exceptions import JsonRpcRequestCancelled
 
-from tests.e2e.conftest import API_KEY, capabilities, change, open_doc
+from tests.e2e.conftest import API_KEY, capabilities, change, open_doc, wait_until
 from tests.mock_deepseek import MockDeepSeek
 
 COMMAND = "ds-lsp.generateCodeBlock"
 CHAT = "chat/completions"
-
-
-class TrackingMock(MockDeepSeek):
-    """The mock, counting streams the client closed before the end."""
-
-    aborted: int = 0
-
-    async def _send_stream(self, *args: Any, **kwargs: Any) -> bool:
-        try:
-            return await super()._send_stream(*args, **kwargs)
-        except ConnectionError:
-            self.aborted += 1
-            raise
-
-
-@pytest.fixture
-def mock() -> TrackingMock:
-    server = TrackingMock(fim_text="return a + b").start()
-    yield server
-    server.stop()
 
 
 # ---- helpers ---------------------------------------------------------------------------------
@@ -87,15 +67,6 @@ async def generate(client: Any, uri: str, **where: Any) -> dict[str, Any]:
 
 def chat_bodies(mock: MockDeepSeek) -> list[dict[str, Any]]:
     return [r.body for r in mock.requests_to(CHAT)]
-
-
-async def wait_for(predicate: Any, timeout: float = 10.0) -> None:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not predicate():
-        if loop.time() > end:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.02)
 
 
 def shown(client: Any) -> list[str]:
@@ -299,6 +270,26 @@ async def test_edit_not_applied_by_client(start, mock, tmp_path):
     assert result["applied"] is False and result["text"] == "    return a + b"
 
 
+async def test_client_that_never_answers_apply_edit_still_gets_a_result(start, mock, tmp_path):
+    """Vim's ALE applies the edit but never answers workspace/applyEdit."""
+    client = await start(init={"timeoutMs": 300})
+    seen: list[types.ApplyWorkspaceEditParams] = []
+    never: asyncio.Future = asyncio.get_running_loop().create_future()
+
+    async def on_apply(params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
+        seen.append(params)
+        return await never
+
+    client.feature(types.WORKSPACE_APPLY_EDIT)(on_apply)
+    uri = (tmp_path / "ale.py").as_uri()
+    open_doc(client, uri, PY)
+    mock.script({"text": "return a + b\n"}, path=CHAT)
+    result = await asyncio.wait_for(generate(client, uri, position=pos(2, 4)), 20)
+    assert len(seen) == 1 and result["applied"] is False, result
+    assert result["text"] == "    return a + b"
+    never.cancel()
+
+
 # ---- the document changes while generating ---------------------------------------------------
 async def test_document_changed_elsewhere_edit_follows_the_anchor(start, mock, tmp_path):
     client = await start()
@@ -307,7 +298,7 @@ async def test_document_changed_elsewhere_edit_follows_the_anchor(start, mock, t
     open_doc(client, uri, PY)
     mock.script({"text": "return a + b\n", "delay": 0.6}, path=CHAT)
     task = asyncio.ensure_future(generate(client, uri, position=pos(2, 4)))
-    await wait_for(lambda: mock.requests_to(CHAT))
+    await wait_until(lambda: mock.requests_to(CHAT))
     change(client, uri, 2, 0, 0, "import math\n\n")  # two lines above: the place moves down
     result = await task
     assert result["applied"] is True
@@ -325,7 +316,7 @@ async def test_document_changed_at_the_place_edit_refused(start, mock, tmp_path)
     open_doc(client, uri, PY)
     mock.script({"text": "return a + b\n", "delay": 0.6}, path=CHAT)
     task = asyncio.ensure_future(generate(client, uri, position=pos(2, 4)))
-    await wait_for(lambda: mock.requests_to(CHAT))
+    await wait_until(lambda: mock.requests_to(CHAT))
     change(client, uri, 2, 2, 4, "x = 1")  # the user types where the code was to go
     result = await task
     assert result["applied"] is False
@@ -372,14 +363,14 @@ async def test_progress_cancel_stops_the_stream(start, mock, tmp_path):
     open_doc(client, uri, PY)
     mock.script({"text": LONG * 5, "chunk_delay": 0.05}, path=CHAT)
     task = asyncio.ensure_future(generate(client, uri, position=pos(2, 4)))
-    await wait_for(lambda: any(len(r) >= 2 for r in client.progress_reports.values()))
+    await wait_until(lambda: any(len(r) >= 2 for r in client.progress_reports.values()))
     [token] = client.progress_reports
     client.window_work_done_progress_cancel(types.WorkDoneProgressCancelParams(token=token))
     result = await asyncio.wait_for(task, 5)
     assert result["applied"] is False and result["message"] == "cancelled"
     assert edits == []
     assert isinstance(client.progress_reports[token][-1], types.WorkDoneProgressEnd)
-    await wait_for(lambda: mock.aborted == 1)
+    await wait_until(lambda: mock.aborted == 1)
 
 
 async def test_cancel_request_stops_the_stream(start, mock, tmp_path):
@@ -394,13 +385,14 @@ async def test_cancel_request_stops_the_stream(start, mock, tmp_path):
     future = asyncio.ensure_future(
         client.protocol.send_request_async(types.WORKSPACE_EXECUTE_COMMAND, params, msg_id="gen-1")
     )
-    await wait_for(lambda: mock.requests_to(CHAT))
-    await asyncio.sleep(0.2)
+    await wait_until(lambda: mock.requests_to(CHAT))
     client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id="gen-1"))
     with pytest.raises(JsonRpcRequestCancelled):
         await asyncio.wait_for(future, 5)
-    await wait_for(lambda: mock.aborted == 1)
-    await asyncio.sleep(0.3)
+    await wait_until(lambda: mock.aborted == 1)
+    await client.workspace_execute_command_async(  # a round trip: nothing else is on its way
+        types.ExecuteCommandParams(command="ds-lsp.showUsage", arguments=[])
+    )
     assert edits == []
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -12,10 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ROOT, server_env
+from tests.e2e.conftest import API_KEY, ROOT, server_env
 
-INIT = {"jsonrpc": "2.0", "id": 100, "method": "initialize",
-        "params": {"processId": None, "capabilities": {}, "rootUri": None}}
+INIT = {
+    "jsonrpc": "2.0",
+    "id": 100,
+    "method": "initialize",
+    "params": {"processId": None, "capabilities": {}, "rootUri": None},
+}
 
 
 def frame(message: object) -> bytes:
@@ -33,11 +36,16 @@ def read_messages(data: bytes) -> list[dict]:
     return out
 
 
-def run_frames(mock, frames: list[object], timeout: float = 30,
-               args: tuple[str, ...] = ()) -> tuple[list[dict], int, str]:
-    proc = subprocess.run([sys.executable, "-m", "ds_lsp", *args],
-                          input=b"".join(map(frame, frames)),
-                          capture_output=True, env=server_env(mock), timeout=timeout)
+def run_frames(
+    mock, frames: list[object], timeout: float = 30, args: tuple[str, ...] = ()
+) -> tuple[list[dict], int, str]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "ds_lsp", *args],
+        input=b"".join(map(frame, frames)),
+        capture_output=True,
+        env=server_env(mock),
+        timeout=timeout,
+    )
     return read_messages(proc.stdout), proc.returncode, proc.stderr.decode()
 
 
@@ -54,13 +62,25 @@ def test_malformed_frames_get_errors_and_the_server_keeps_serving(mock):
         {"jsonrpc": "1.0", "id": 4, "method": "initialize", "params": {}},
         INIT,
         {"jsonrpc": "2.0", "method": "initialized", "params": {}},
-        {"jsonrpc": "2.0", "id": 5, "method": "textDocument/inlineCompletion",
-         "params": {"textDocument": {"uri": "file:///x.py"},
-                    "position": {"line": -3, "character": "a"}, "context": {"triggerKind": 1}}},
+        {
+            "jsonrpc": "2.0",
+            "id": 5,
+            "method": "textDocument/inlineCompletion",
+            "params": {
+                "textDocument": {"uri": "file:///x.py"},
+                "position": {"line": -3, "character": "a"},
+                "context": {"triggerKind": 1},
+            },
+        },
         {"jsonrpc": "2.0", "id": 6, "method": "no/suchMethod", "params": {}},
-        {"jsonrpc": "2.0", "method": "textDocument/didChange",
-         "params": {"textDocument": {"uri": "file:///never-opened.py", "version": 2},
-                    "contentChanges": [{"text": "x"}]}},
+        {
+            "jsonrpc": "2.0",
+            "method": "textDocument/didChange",
+            "params": {
+                "textDocument": {"uri": "file:///never-opened.py", "version": 2},
+                "contentChanges": [{"text": "x"}],
+            },
+        },
         {"jsonrpc": "2.0", "id": 7, "method": "shutdown"},
         {"jsonrpc": "2.0", "method": "exit"},
     ]
@@ -78,9 +98,12 @@ def test_malformed_frames_get_errors_and_the_server_keeps_serving(mock):
 
 
 def test_initialize_first_is_answered_once(mock):
-    frames = [INIT, {"jsonrpc": "2.0", "method": "initialized", "params": {}},
-              {"jsonrpc": "2.0", "id": 2, "method": "shutdown"},
-              {"jsonrpc": "2.0", "method": "exit"}]
+    frames = [
+        INIT,
+        {"jsonrpc": "2.0", "method": "initialized", "params": {}},
+        {"jsonrpc": "2.0", "id": 2, "method": "shutdown"},
+        {"jsonrpc": "2.0", "method": "exit"},
+    ]
     messages, code, _ = run_frames(mock, frames)
     answers = [m for m in messages if m.get("id") == 100]
     assert len(answers) == 1 and answers[0]["result"]["serverInfo"]["name"] == "ds-lsp"
@@ -93,9 +116,15 @@ def test_exit_without_shutdown_is_code_1(mock):
 
 
 def test_stdio_flag_is_accepted(mock):
-    messages, code, _ = run_frames(mock, [INIT, {"jsonrpc": "2.0", "id": 2, "method": "shutdown"},
-                                          {"jsonrpc": "2.0", "method": "exit"}],
-                                   args=("--stdio",))
+    messages, code, _ = run_frames(
+        mock,
+        [
+            INIT,
+            {"jsonrpc": "2.0", "id": 2, "method": "shutdown"},
+            {"jsonrpc": "2.0", "method": "exit"},
+        ],
+        args=("--stdio",),
+    )
     assert by_id(messages)[100]["result"]["serverInfo"]["name"] == "ds-lsp" and code == 0
 
 
@@ -105,11 +134,18 @@ def test_end_of_input_ends_the_server(mock):
 
 
 def test_nothing_but_frames_on_stdout(mock):
-    frames = [INIT, {"jsonrpc": "2.0", "id": 2, "method": "shutdown"},
-              {"jsonrpc": "2.0", "method": "exit"}]
-    proc = subprocess.run([sys.executable, "-m", "ds_lsp", "--log-level", "DEBUG"],
-                          input=b"".join(map(frame, frames)), capture_output=True,
-                          env=server_env(mock), timeout=30)
+    frames = [
+        INIT,
+        {"jsonrpc": "2.0", "id": 2, "method": "shutdown"},
+        {"jsonrpc": "2.0", "method": "exit"},
+    ]
+    proc = subprocess.run(
+        [sys.executable, "-m", "ds_lsp", "--log-level", "DEBUG"],
+        input=b"".join(map(frame, frames)),
+        capture_output=True,
+        env=server_env(mock),
+        timeout=30,
+    )
     assert proc.stdout.startswith(b"Content-Length:")
     assert len(read_messages(proc.stdout)) >= 2
     assert b"DEBUG" in proc.stderr or b"INFO" in proc.stderr
@@ -134,8 +170,11 @@ def _listening_addresses(port: int) -> list[str]:
 
 def test_tcp_transport_binds_loopback(mock):
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "ds_lsp", "--tcp", "--port", str(port)],
-                            env=server_env(mock), stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ds_lsp", "--tcp", "--port", str(port)],
+        env=server_env(mock),
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 20
         while True:
@@ -160,13 +199,20 @@ def test_tcp_transport_binds_loopback(mock):
 
 
 def _cli(mock, *args: str, **env: str | None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ds_lsp", *args], capture_output=True,
-                          text=True, env=server_env(mock, **env), timeout=60, cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "ds_lsp", *args],
+        capture_output=True,
+        text=True,
+        env=server_env(mock, **env),
+        timeout=60,
+        cwd=ROOT,
+    )
 
 
 def test_version():
-    out = subprocess.run([sys.executable, "-m", "ds_lsp", "--version"], capture_output=True,
-                         text=True, timeout=30)
+    out = subprocess.run(
+        [sys.executable, "-m", "ds_lsp", "--version"], capture_output=True, text=True, timeout=30
+    )
     assert out.returncode == 0 and out.stdout.startswith("ds-lsp ")
 
 
@@ -185,8 +231,9 @@ def test_complete_rejects_a_bad_target(mock):
     assert out.returncode == 2 and "FILE:LINE:COL" in out.stderr
 
 
-@pytest.mark.parametrize("status, code, words", [
-    (200, 0, "ready"), (401, 1, "DEEPSEEK_API_KEY"), (402, 1, "top up")])
+@pytest.mark.parametrize(
+    "status, code, words", [(200, 0, "ready"), (401, 1, "DEEPSEEK_API_KEY"), (402, 1, "top up")]
+)
 def test_check_reports_in_plain_words(mock, status, code, words):
     if status != 200:
         mock.script({"status": status})
@@ -195,4 +242,4 @@ def test_check_reports_in_plain_words(mock, status, code, words):
     assert words in out.stdout
     assert "Balance: 4.20 USD" in out.stdout
     assert "deepseek-flash" in out.stdout
-    assert os.environ.get("DEEPSEEK_API_KEY", "sk-test-secret") not in out.stdout
+    assert API_KEY not in out.stdout + out.stderr

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from tests.e2e.conftest import capabilities, inline, open_doc, wait_for
+from tests.e2e.conftest import capabilities, inline, open_doc, wait_until
+from tests.waiting import eventually
 
 
 async def _model_sent(client, mock, tmp_path, name):
@@ -21,8 +22,9 @@ async def test_precedence_env_init_pulled_pushed(start, mock, tmp_path):
     assert await _model_sent(client, mock, tmp_path, "b") == "init-model"
     client = await start(init={"model": "init-model"}, configuration={"model": "pulled-model"})
     assert await _model_sent(client, mock, tmp_path, "c") == "pulled-model"
-    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
-        settings={"ds-lsp": {"model": "pushed-model"}}))
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"ds-lsp": {"model": "pushed-model"}})
+    )
     assert await _model_sent(client, mock, tmp_path, "d") == "pushed-model"
 
 
@@ -31,15 +33,18 @@ async def test_pulled_configuration_follows_did_change_configuration(start, mock
     assert await _model_sent(client, mock, tmp_path, "a") == "first"
     client.set_configuration({"ds-lsp": {"model": "second"}})
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
-    for _ in range(50):  # the pull is asynchronous: wait for the new model to show up
-        if await _model_sent(client, mock, tmp_path, "b") == "second":
-            break
+    names = iter(f"b{i}" for i in range(1000))
+
+    async def second_model_sent() -> bool:
+        return await _model_sent(client, mock, tmp_path, next(names)) == "second"
+
+    await eventually(second_model_sent)  # the server pulls the new settings in its own time
     assert mock.fim_requests()[-1].body["model"] == "second"
 
 
 async def test_bad_value_warns_and_keeps_the_default(start, mock, tmp_path):
     client = await start(init={"maxTokens": "lots", "surprise": 1})
-    await wait_for(lambda: client.messages)
+    await wait_until(lambda: client.messages)
     (message,) = client.messages
     assert message.type == types.MessageType.Warning and "maxTokens" in message.message
     await _model_sent(client, mock, tmp_path, "a")
@@ -70,9 +75,12 @@ async def test_custom_exclude_disabled_languages_and_master_switch(start, mock, 
 
 
 async def _complete(client, uri, line, char):
-    return await client.text_document_completion_async(types.CompletionParams(
-        text_document=types.TextDocumentIdentifier(uri=uri),
-        position=types.Position(line=line, character=char)))
+    return await client.text_document_completion_async(
+        types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=line, character=char),
+        )
+    )
 
 
 async def test_completion_items_for_clients_without_inline_completion(start, mock, tmp_path):

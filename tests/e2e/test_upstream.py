@@ -29,13 +29,17 @@ async def test_line_separator_inside_json_string_survives(start, mock, tmp_path)
     assert [i.insert_text for i in await _ask(await start(), tmp_path)] == ["s = 'a\u2028b'"]
 
 
-@pytest.mark.parametrize("reply", [
-    {"status": 429, "retry_after": 0},
-    {"status": 500},
-    {"status": 503},
-    {"drop": True},
-    {"finish_reason": "insufficient_system_resource", "text": "bad"},
-], ids=["429-retry-after", "500", "503", "dropped-connection", "insufficient-resource"])
+@pytest.mark.parametrize(
+    "reply",
+    [
+        {"status": 429, "retry_after": 0},
+        {"status": 500},
+        {"status": 503},
+        {"drop": True},
+        {"finish_reason": "insufficient_system_resource", "text": "bad"},
+    ],
+    ids=["429-retry-after", "500", "503", "dropped-connection", "insufficient-resource"],
+)
 async def test_transient_failures_are_retried(start, mock, tmp_path, reply):
     mock.script(reply, {"text": "ok()"})
     client = await start()
@@ -98,8 +102,10 @@ async def test_rejected_model_names_it_and_the_listed_models(start, mock, tmp_pa
 
 
 async def test_missing_key_says_how_to_set_it_and_sends_nothing(start, mock, tmp_path):
-    client = await start(init={"baseUrl": "https://api.deepseek.com"},
-                         env={"DEEPSEEK_API_KEY": None, "DEEPSEEK_BASE_URL": None})
+    client = await start(
+        init={"baseUrl": "https://api.deepseek.com"},
+        env={"DEEPSEEK_API_KEY": None, "DEEPSEEK_BASE_URL": None},
+    )
     assert await _ask(client, tmp_path) == []
     assert await _ask(client, tmp_path, "b.py") == []
     assert len(client.messages) == 1 and "DEEPSEEK_API_KEY" in client.messages[0].message
@@ -119,8 +125,15 @@ async def test_key_never_appears_in_the_log(start, mock, tmp_path):
 
 async def test_loopback_is_never_proxied(start, mock, tmp_path):
     proxy = "http://127.0.0.1:9"  # nothing listens there
-    client = await start(env={"HTTP_PROXY": proxy, "HTTPS_PROXY": proxy, "ALL_PROXY": proxy,
-                              "http_proxy": proxy, "NO_PROXY": ""})
+    client = await start(
+        env={
+            "HTTP_PROXY": proxy,
+            "HTTPS_PROXY": proxy,
+            "ALL_PROXY": proxy,
+            "http_proxy": proxy,
+            "NO_PROXY": "",
+        }
+    )
     assert (await _ask(client, tmp_path))[0].insert_text == "return a + b"
 
 

@@ -1,6 +1,6 @@
 """The completion cache: exact hits, typing through, LRU bounds."""
 
-from ds_lsp.cache import CompletionCache
+from ds_lsp.completion.cache import CompletionCache
 
 P = ("model", 1)
 

@@ -20,19 +20,23 @@ def test_defaults_and_environment(monkeypatch):
 
 def test_later_sources_win(monkeypatch):
     monkeypatch.setenv("DEEPSEEK_MODEL", "env")
-    settings, _ = config.resolve({"model": "init", "debounceMs": 50}, {"model": "pulled"},
-                                 {"debounceMs": 10})
+    settings, _ = config.resolve(
+        {"model": "init", "debounceMs": 50}, {"model": "pulled"}, {"debounceMs": 10}
+    )
     assert (settings.model, settings.debounce_ms) == ("pulled", 10)
 
 
-@pytest.mark.parametrize("raw, problem", [
-    ({"maxTokens": 99999}, "maxTokens"),
-    ({"temperature": "hot"}, "temperature"),
-    ({"enable": "maybe"}, "enable"),
-    ({"completionItems": "sometimes"}, "completionItems"),
-    ({"baseUrl": "ftp://x"}, "baseUrl"),
-    ({"exclude": [1, 2]}, "exclude"),
-])
+@pytest.mark.parametrize(
+    "raw, problem",
+    [
+        ({"maxTokens": 99999}, "maxTokens"),
+        ({"temperature": "hot"}, "temperature"),
+        ({"enable": "maybe"}, "enable"),
+        ({"completionItems": "sometimes"}, "completionItems"),
+        ({"baseUrl": "ftp://x"}, "baseUrl"),
+        ({"exclude": [1, 2]}, "exclude"),
+    ],
+)
 def test_bad_values_are_reported_and_keep_the_default(raw, problem):
     settings, report = config.resolve(raw)
     assert len(report.invalid) == 1 and report.invalid[0].startswith(problem)

@@ -19,8 +19,19 @@ def test_every_setting_is_in_the_readme(key):
     assert f"| `{key}` |" in README
 
 
-@pytest.mark.parametrize("command", ["--tcp", "--version", "check", "complete FILE:LINE:COL",
-                                     "--log-file", "ds-lsp.generateCodeBlock", "ds-lsp/status",
-                                     "ds-lsp.showUsage", "ds-lsp usage"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        "--tcp",
+        "--version",
+        "check",
+        "complete FILE:LINE:COL",
+        "--log-file",
+        "ds-lsp.generateCodeBlock",
+        "ds-lsp/status",
+        "ds-lsp.showUsage",
+        "ds-lsp usage",
+    ],
+)
 def test_every_command_is_in_the_readme(command):
     assert command in README

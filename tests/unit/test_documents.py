@@ -24,8 +24,10 @@ def _offset(lines: list[str], line: int, col: int) -> int:
 @pytest.mark.parametrize("seed", range(8))
 def test_random_edits_match_a_plain_string(seed):
     rnd = random.Random(seed)
-    ref = "\n".join("".join(rnd.choice("ab \n") for _ in range(rnd.randint(0, 6)))
-                    for _ in range(rnd.randint(0, 400)))
+    ref = "\n".join(
+        "".join(rnd.choice("ab \n") for _ in range(rnd.randint(0, 6)))
+        for _ in range(rnd.randint(0, 400))
+    )
     text = Text(ref)
     for _ in range(200):
         lines = ref.split("\n")
@@ -42,15 +44,31 @@ def test_random_edits_match_a_plain_string(seed):
     assert text.line_count == len(lines)
     assert [text.line(i) for i in range(len(lines))] == lines
     first, last = sorted(rnd.sample(range(len(lines) + 2), 2))
-    expected = "".join(lines[i] + ("\n" if i < len(lines) - 1 else "")
-                       for i in range(first, min(last, len(lines))))
+    expected = "".join(
+        lines[i] + ("\n" if i < len(lines) - 1 else "") for i in range(first, min(last, len(lines)))
+    )
     assert text.lines(first, last) == expected
 
 
-@pytest.mark.parametrize("encoding, column, index", [
-    (UTF16, 3, 2), (UTF16, 1, 1), (UTF8, 5, 2), (UTF8, 1, 1), (UTF32, 2, 2), (UTF16, 99, 3),
-], ids=["utf16-after-emoji", "utf16-before", "utf8-after-emoji", "utf8-before", "utf32",
-        "clamped"])
+@pytest.mark.parametrize(
+    "encoding, column, index",
+    [
+        (UTF16, 3, 2),
+        (UTF16, 1, 1),
+        (UTF8, 5, 2),
+        (UTF8, 1, 1),
+        (UTF32, 2, 2),
+        (UTF16, 99, 3),
+    ],
+    ids=[
+        "utf16-after-emoji",
+        "utf16-before",
+        "utf8-after-emoji",
+        "utf8-before",
+        "utf32",
+        "clamped",
+    ],
+)
 def test_columns_in_every_encoding(encoding, column, index):
     line = "a😀b"
     assert column_to_index(line, column, encoding) == index
@@ -61,8 +79,12 @@ def test_columns_in_every_encoding(encoding, column, index):
 def test_document_changes_and_crlf_lines():
     doc = Document("file:///a.py", "python", 1, Text("one\r\ntwo\r\n"))
     assert doc.line_text(0) == "one"
-    doc.apply_change({"range": {"start": {"line": 1, "character": 3},
-                                "end": {"line": 1, "character": 3}}, "text": "!"})
+    doc.apply_change(
+        {
+            "range": {"start": {"line": 1, "character": 3}, "end": {"line": 1, "character": 3}},
+            "text": "!",
+        }
+    )
     assert doc.text.full() == "one\r\ntwo!\r\n"
     doc.apply_change({"text": "whole"})
     assert doc.text.full() == "whole"

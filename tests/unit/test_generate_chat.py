@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import ast
-from pathlib import Path
-
 import pytest
 
-from ds_lsp.backends.chat import ChatPrefixRequest, chat_prefix
-from ds_lsp.backends.deepseek import DeepSeekClient
-from ds_lsp.backends.http import UpstreamError, make_client
+from ds_lsp.upstream.backends.chat import ChatPrefixRequest, chat_prefix
+from ds_lsp.upstream.backends.deepseek import DeepSeekClient
+from ds_lsp.upstream.backends.http import UpstreamError, make_client
 from tests.mock_deepseek import MockDeepSeek
 
 REQ = ChatPrefixRequest("deepseek-flash", "system text", "user text", "```python\n", 4096)
-CORE = ["instruction.py", "codeshape.py", "genplan.py", "backends/chat.py"]
 
 
 def test_body():
@@ -42,7 +38,7 @@ def mock():
 async def call(mock: MockDeepSeek, req: ChatPrefixRequest = REQ, pieces: list | None = None):
     http = make_client(mock.url)
     try:
-        ds = DeepSeekClient(http, mock.url + "/beta", mock.url, "sk-x")
+        ds = DeepSeekClient(http, mock.url + "/beta", "sk-x")
         return await chat_prefix(ds, req, pieces.append if pieces is not None else None)
     finally:
         await http.aclose()
@@ -88,12 +84,3 @@ async def test_errors(mock, reply, kind):
     with pytest.raises(UpstreamError) as info:
         await call(mock)
     assert info.value.kind == kind
-
-
-@pytest.mark.parametrize("name", CORE)
-def test_core_modules_do_not_import_pygls(name):
-    path = Path(__file__).resolve().parents[2] / "ds_lsp" / name
-    tree = ast.parse(path.read_text())
-    modules = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    modules |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
-    assert not {m.split(".")[0] for m in modules} & {"pygls", "lsprotocol"}

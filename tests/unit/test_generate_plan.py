@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ds_lsp import genplan
 from ds_lsp.documents import DocumentStore
-from ds_lsp.genplan import Budget, GenerateArgs
+from ds_lsp.generate import plan as genplan
+from ds_lsp.generate.plan import Budget, GenerateArgs
 
 PY = "import os\n\ndef add(a, b):\n    # return the sum\n    \n\nprint(add(1, 2))\n"
 

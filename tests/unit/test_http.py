@@ -7,7 +7,7 @@ import time
 import httpx
 import pytest
 
-from ds_lsp.backends.http import (
+from ds_lsp.upstream.backends.http import (
     RetryPolicy,
     UpstreamError,
     error_from_response,
@@ -18,14 +18,17 @@ from ds_lsp.backends.http import (
 )
 
 
-@pytest.mark.parametrize("status, body, kind", [
-    (401, b'{"error": {"message": "Authentication Fails"}}', "auth"),
-    (402, b'{"error": {"message": "Insufficient Balance"}}', "balance"),
-    (400, b'{"error": {"message": "Model Not Exist"}}', "model"),
-    (422, b'{"error": {"message": "max_tokens too big"}}', "bad_request"),
-    (429, b"", "rate_limit"),
-    (503, b"<html>", "server"),
-])
+@pytest.mark.parametrize(
+    "status, body, kind",
+    [
+        (401, b'{"error": {"message": "Authentication Fails"}}', "auth"),
+        (402, b'{"error": {"message": "Insufficient Balance"}}', "balance"),
+        (400, b'{"error": {"message": "Model Not Exist"}}', "model"),
+        (422, b'{"error": {"message": "max_tokens too big"}}', "bad_request"),
+        (429, b"", "rate_limit"),
+        (503, b"<html>", "server"),
+    ],
+)
 def test_error_classification(status, body, kind):
     err = error_from_response(status, body, httpx.Headers({"retry-after": "2"}))
     assert err.kind == kind
@@ -33,7 +36,7 @@ def test_error_classification(status, body, kind):
 
 
 def test_json_body_with_leading_keepalive_lines():
-    assert parse_json_body(b"\n\n\n{\"a\": 1}") == {"a": 1}
+    assert parse_json_body(b'\n\n\n{"a": 1}') == {"a": 1}
     with pytest.raises(UpstreamError):
         parse_json_body(b"<html>")
 
@@ -88,8 +91,6 @@ def test_loopback_detection():
     assert not is_loopback("https://api.deepseek.com/beta")
 
 
-
-
 async def test_a_last_event_without_its_line_break_is_kept():
     async def stream():
         yield b'data: {"t": 1}\n\ndata: {"t": 2}'
@@ -99,11 +100,10 @@ async def test_a_last_event_without_its_line_break_is_kept():
 
 
 async def test_a_key_headers_cannot_carry_is_an_auth_problem():
-    from ds_lsp.backends.deepseek import DeepSeekClient, FimRequest
+    from ds_lsp.upstream.backends.deepseek import DeepSeekClient, FimRequest
 
     async with httpx.AsyncClient() as http:
-        client = DeepSeekClient(http, "http://127.0.0.1:9/beta", "http://127.0.0.1:9",
-                                "sk-abc\u2019")
+        client = DeepSeekClient(http, "http://127.0.0.1:9/beta", "sk-abc\u2019")
         with pytest.raises(UpstreamError) as err:
             await client.fim(FimRequest("m", "p", "s", 8, 0))
     assert err.value.kind == "auth"

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import pytest
 
-from ds_lsp.postprocess import Mode, clean, should_complete
+from ds_lsp.completion.postprocess import Mode, clean, should_complete
 
 CURSOR = "█"
 MAX_LINES = 12

@@ -1,0 +1,89 @@
+"""`ds-lsp` arguments, logging, and which command runs.
+
+Logging goes to stderr or --log-file, never to stdout (stdout is the LSP pipe in stdio mode).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+
+from ds_lsp import __version__, redact
+
+log = logging.getLogger(__name__)
+
+
+def setup_logging(level: str, log_file: str | None) -> None:
+    handler: logging.Handler = (
+        logging.FileHandler(log_file, encoding="utf-8")
+        if log_file
+        else logging.StreamHandler(sys.stderr)
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(redact.RedactingFilter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(getattr(logging, level.upper(), logging.INFO))
+    quiet = logging.DEBUG if level.upper() == "DEBUG" else logging.WARNING
+    for name in ("pygls", "httpx", "httpcore"):
+        logging.getLogger(name).setLevel(quiet)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ds-lsp", description="DeepSeek fill-in-the-middle completion language server."
+    )
+    parser.add_argument("--version", action="version", version=f"ds-lsp {__version__}")
+    parser.add_argument("--tcp", action="store_true", help="serve LSP over TCP, not stdio")
+    parser.add_argument(
+        "--stdio",
+        action="store_true",
+        help="serve LSP over stdio (the default; accepted as clients pass it)",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="TCP host (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=2087, help="TCP port (default 2087)")
+    parser.add_argument("--log-file", help="write the log here instead of stderr")
+    parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING, ERROR")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("check", help="check key, endpoint, model and balance")
+    sub.add_parser("usage", help="requests, suggestions, tokens and estimated cost per day")
+    complete = sub.add_parser("complete", help="print one completion at FILE:LINE:COL")
+    complete.add_argument("target", help="FILE:LINE:COL, 1-based")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    setup_logging(args.log_level, args.log_file)
+    redact.register(os.environ.get("DEEPSEEK_API_KEY"))
+    if args.command == "check":
+        from ds_lsp.cli.check import run_check
+
+        return asyncio.run(run_check())
+    if args.command == "complete":
+        from ds_lsp.cli.complete import complete_at
+
+        return asyncio.run(complete_at(args.target))
+    if args.command == "usage":
+        from ds_lsp.cli.usage import print_usage
+
+        return print_usage()
+    return serve(args)
+
+
+def serve(args: argparse.Namespace) -> int:
+    """The language server until its client goes away."""
+    from ds_lsp.lsp import serve as lsp_serve
+
+    log.info("ds-lsp %s starting", __version__)
+    try:
+        asyncio.run(lsp_serve.run_tcp(args.host, args.port) if args.tcp else lsp_serve.run_stdio())
+    except KeyboardInterrupt:
+        return 0
+    except BrokenPipeError:
+        log.info("client went away")
+        return 0
+    return 0

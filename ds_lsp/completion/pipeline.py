@@ -1,0 +1,216 @@
+"""One completion, from keystroke to suggestion: `CompletionPipeline.complete`.
+
+Serves textDocument/inlineCompletion and textDocument/completion. The steps, in order:
+gate (enable, language, exclude) -> window (budgeted prefix/suffix) -> mode (single or
+multi-line) -> cache (exact, or typing through) -> debounce and latest-wins (per document
+the newest request wins; an older one answers None at once and its HTTP call is aborted)
+-> fetch (the upstream session) -> clean (postprocess) -> suggestion. Upstream problems
+become one message per kind of problem in the session, never an exception here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from ds_lsp.completion import postprocess
+from ds_lsp.completion.ask import Ask, make_ask, stop_check
+from ds_lsp.completion.cache import CompletionCache
+from ds_lsp.completion.gating import Gate
+from ds_lsp.completion.other_files import OtherFiles, render
+from ds_lsp.completion.prefetch import Prefetcher
+from ds_lsp.config import Settings
+from ds_lsp.documents import Document, DocumentStore
+from ds_lsp.exclusion import relative_path
+from ds_lsp.languages import header
+from ds_lsp.upstream.session import UpstreamSession
+from ds_lsp.window import Window, build_window
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+FAST_TRIGGERS = (".", "(", "[", "{", ",", ":")
+
+
+@dataclass
+class Suggestion:
+    """A cleaned suggestion for the cursor at (line, character) in LSP units."""
+
+    text: str
+    line: int
+    character: int
+    window: Window
+    cached: bool = False
+
+
+class LatestWins:
+    """Per key (a document), the newest call wins: a running older one is cancelled and
+    answers None at once."""
+
+    def __init__(self) -> None:
+        self._running: dict[str, asyncio.Future[Any]] = {}
+
+    async def run(self, key: str, work: Coroutine[Any, Any, T | None]) -> T | None:
+        """Run `work`, cancelling the previous call for `key`. Cancelling the caller
+        ($/cancelRequest, shutdown) raises CancelledError; being superseded answers None."""
+        task = asyncio.ensure_future(work)
+        previous = self._running.get(key)
+        self._running[key] = task
+        if previous is not None and not previous.done():
+            previous.cancel()
+        try:
+            return await task
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if current is not None and current.cancelling():
+                raise
+            return None
+        finally:
+            if self._running.get(key) is task:
+                del self._running[key]
+
+    def cancel(self, key: str) -> None:
+        task = self._running.pop(key, None)
+        if task is not None:
+            task.cancel()
+
+
+def debounce_ms(setting_ms: float, line_prefix: str) -> float:
+    """Shorter right after a character that usually starts something, or on a fresh line."""
+    head = line_prefix.rstrip(" ")
+    if not head.strip() or head.endswith(FAST_TRIGGERS):
+        return setting_ms / 3
+    return setting_ms
+
+
+class CompletionPipeline:
+    """Documents in, suggestions out; upstream through the shared session."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        docs: DocumentStore,
+        session: UpstreamSession,
+        root_path: str | None = None,
+    ) -> None:
+        self.settings = settings
+        self.docs = docs
+        self.session = session
+        self.usage = session.usage
+        self.gate = Gate(settings, root_path)
+        self.cache = CompletionCache(settings.cache_size)
+        self.other_files = OtherFiles(docs, self.gate)
+        self.prefetch = Prefetcher(settings, self.cache, self.fetch)
+        self.latest = LatestWins()
+
+    # ---- the pipeline ------------------------------------------------------------------------
+    async def complete(
+        self, uri: str, line: int, character: int, invoked: bool = False
+    ) -> Suggestion | None:
+        """A suggestion at the position, or None; never raises except when cancelled."""
+        self.usage.record(requests=1)
+        doc = self._document(uri, line, character)
+        if doc is None or not self.gate.allows(doc):
+            return None
+        return await self.latest.run(uri, self._complete(doc, line, character, invoked))
+
+    async def _complete(
+        self, doc: Document, line: int, character: int, invoked: bool
+    ) -> Suggestion | None:
+        version = doc.version
+        row, index = doc.clamp(line, character)
+        ask = self.ask_at(doc, row, index)
+        cached = self.cache.get(*ask.ident)
+        if cached is not None:
+            self.prefetch.asked(doc.uri, row)
+            self.usage.record(cache_served=1, shown=1 if cached else 0)
+            return self._shown(ask, cached, line, character, cached=True)
+        if self.prefetch.ask_at_once(doc.uri, row, ask, invoked):
+            text = await self.prefetch.ask_now(doc.uri, row, ask)
+        else:
+            if not invoked and not await self._debounced(doc, version, ask.window):
+                return None
+            self.prefetch.asked(doc.uri, row)
+            text = await self.fetch(ask)
+        if not text or self._moved_on(doc, version):
+            return None
+        self.usage.record(shown=1)
+        return self._shown(ask, text, line, character)
+
+    def _document(self, uri: str, line: int, character: int) -> Document | None:
+        doc = self.docs.get(uri)
+        if doc is None:
+            log.info("completion for unknown document %s", uri)
+        elif not doc.is_valid(line, character):
+            log.info("completion at impossible position %d:%d in %s", line, character, uri)
+            return None
+        return doc
+
+    def ask_at(self, doc: Document, row: int, index: int) -> Ask:
+        """The window around (row, Python index), its mode, and the prompt that opens with
+        other files' context and the header."""
+        s = self.settings
+        window = build_window(
+            doc, row, index, s.max_prefix_chars, s.max_suffix_chars, s.window_block_lines
+        )
+        parts: tuple[tuple[str, str], ...] = ()
+        if s.context_files and s.context_files_budget > 0:
+            parts = self.other_files.parts(doc, window, s.context_files_budget)
+        head = header(relative_path(doc.uri, self.gate.root_path), doc.language_id)
+        return make_ask(
+            s, window, render(parts, doc.language_id), parts, head if s.prompt_header else ""
+        )
+
+    async def _debounced(self, doc: Document, version: int, window: Window) -> bool:
+        """Wait out the debounce; False when the document moved on meanwhile (Helix may
+        type on without a new request)."""
+        await asyncio.sleep(debounce_ms(self.settings.debounce_ms, window.line_prefix) / 1000)
+        return doc.version == version
+
+    async def fetch(self, ask: Ask) -> str | None:
+        """Ask upstream, clean the answer and cache it; None when upstream failed."""
+        s = self.settings
+        w = ask.window
+        result = await self.session.fim(
+            ask.prompt, w.suffix, ask.stops, ask.extras, stop_check(ask, s.max_lines)
+        )
+        if result is None:
+            return None
+        text = postprocess.clean(
+            result.text, w.prefix, w.suffix, w.line_prefix, ask.mode, s.max_lines
+        )
+        self.cache.put(*ask.ident, text)
+        return text
+
+    def _moved_on(self, doc: Document, version: int) -> bool:
+        if doc.version != version or self.docs.get(doc.uri) is not doc:
+            log.debug("document moved on while completing; dropping the answer")
+            return True
+        return False
+
+    def _shown(
+        self, ask: Ask, text: str, line: int, character: int, cached: bool = False
+    ) -> Suggestion | None:
+        self.prefetch.after_shown(ask, text)
+        return Suggestion(text, line, character, ask.window, cached) if text else None
+
+    # ---- settings and documents --------------------------------------------------------------
+    def update(self, settings: Settings, new_server: bool) -> None:
+        """New settings; `new_server`: the session now talks to another server or key, so
+        the old answers are not served."""
+        old, self.settings = self.settings, settings
+        self.gate.update(settings)
+        self.other_files.clear()
+        if new_server or old.cache_size != settings.cache_size:
+            self.cache = CompletionCache(settings.cache_size)
+        self.prefetch.update(settings, self.cache)
+
+    def forget(self, uri: str) -> None:
+        """A document was closed: drop what was kept for it and stop its request."""
+        self.gate.forget(uri)
+        self.other_files.forget(uri)
+        self.prefetch.forget(uri)
+        self.latest.cancel(uri)

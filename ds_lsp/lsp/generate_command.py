@@ -1,0 +1,314 @@
+"""ds-lsp.generateCodeBlock (workspace/executeCommand) and its textDocument/codeAction.
+
+The LSP side of code generation: it plans (generate/plan.py), streams DeepSeek's chat
+prefix completion through the shared upstream session while reporting `$/progress`
+(cancellable) when the client supports it, shapes the answer (generate/answer.py) and lands
+it with `workspace/applyEdit`: versioned (documentChanges) when the client supports it,
+re-located by its anchor lines when the document changed meanwhile, refused with a message
+when the place cannot be found for sure. Cancelling the progress or the request
+(`$/cancelRequest`) stops the HTTP stream and inserts nothing. Upstream errors follow the
+one-message-per-problem policy (upstream/session.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from lsprotocol import types
+
+from ds_lsp.exclusion import is_excluded, relative_path
+from ds_lsp.generate import answer, comments
+from ds_lsp.generate import plan as genplan
+from ds_lsp.lsp.initialize_answer import GENERATE_COMMAND
+from ds_lsp.lsp.pygls_internals import request_future
+from ds_lsp.upstream.session import UpstreamFailed
+
+log = logging.getLogger(__name__)
+
+COMMAND = GENERATE_COMMAND
+ACTION_TITLE = "Generate code with DeepSeek"
+REPORT_EVERY_S = 0.1
+APPLY_EDIT_FACTOR = 2  # wait this many timeoutMs for the client's answer to applyEdit
+
+
+@dataclass
+class Outcome:
+    """How a generation ended: the command's result and the progress end message."""
+
+    applied: bool
+    text: str
+    message: str
+
+    def result(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"applied": self.applied, "text": self.text}
+        if not self.applied:
+            out["message"] = self.message
+        return out
+
+
+# ---- workspace/executeCommand ----------------------------------------------------------------
+async def execute(ls: Any, args: list[Any]) -> dict[str, Any]:
+    """Run ds-lsp.generateCodeBlock; never raises except when the handler itself is cancelled."""
+    plan = _plan(ls, args)
+    if isinstance(plan, Outcome):
+        return plan.result()
+    progress = await Progress.start(ls, plan.instruction)
+    work = asyncio.ensure_future(_generate(ls, plan, progress))
+    unlink = _link_cancellation(ls, work, progress)
+    outcome = Outcome(False, "", "cancelled")
+    try:
+        outcome = await work
+    except asyncio.CancelledError:
+        task = asyncio.current_task()
+        if task is not None and task.cancelling():
+            raise
+        log.info("generation cancelled by the client")
+    except Exception:
+        log.exception("generation failed")
+        outcome = Outcome(False, "", "internal error (see the ds-lsp log)")
+    finally:
+        unlink()
+        progress.end(outcome.message)
+    return outcome.result()
+
+
+def _plan(ls: Any, args: list[Any]) -> genplan.Plan | Outcome:
+    try:
+        parsed = genplan.parse_arguments(args)
+    except (ValueError, TypeError) as exc:
+        return _refuse(ls, "warning", f"{COMMAND}: bad arguments: {exc}")
+    doc = ls.docs.get(parsed.uri)
+    if doc is None:
+        return _refuse(ls, "warning", f"{COMMAND}: the document is not open: {parsed.uri}")
+    settings = ls.settings
+    if not settings.enable:
+        return _refuse(ls, "info", "ds-lsp is disabled (setting 'enable': false).")
+    if is_excluded(doc.uri, settings.exclude, ls.root_path):
+        return _refuse(
+            ls,
+            "warning",
+            "ds-lsp does not send this file upstream (it matches the "
+            "'exclude' setting); nothing was generated.",
+        )
+    file_name = relative_path(doc.uri, ls.root_path)
+    plan = genplan.make_plan(doc, parsed, _budget(settings), file_name)
+    return _refuse(ls, "info", plan) if isinstance(plan, str) else plan
+
+
+def _refuse(ls: Any, level: str, text: str) -> Outcome:
+    ls.ui.show_message(level, text)
+    return Outcome(False, "", text)
+
+
+def _budget(settings: Any) -> genplan.Budget:
+    return genplan.Budget(
+        settings.max_prefix_chars, settings.max_suffix_chars, settings.window_block_lines
+    )
+
+
+def _link_cancellation(ls: Any, work: asyncio.Future, progress: Progress) -> Callable[[], None]:
+    """Cancel `work` when the client cancels the request or the progress; returns unlink."""
+    loop = asyncio.get_running_loop()
+    futures = [f for f in (request_future(ls.protocol), progress.cancel_future()) if f is not None]
+
+    def on_done(future: Any) -> None:
+        if future.cancelled():
+            loop.call_soon_threadsafe(work.cancel)
+
+    for future in futures:
+        future.add_done_callback(on_done)
+
+    def unlink() -> None:
+        for future in futures:
+            if hasattr(future, "remove_done_callback"):
+                future.remove_done_callback(on_done)
+        progress.forget()
+
+    return unlink
+
+
+# ---- the generation --------------------------------------------------------------------------
+async def _generate(ls: Any, plan: genplan.Plan, progress: Progress) -> Outcome:
+    try:
+        result = await ls.session.chat(
+            genplan.SYSTEM_PROMPT, plan.user_prompt, plan.prefix, progress.text
+        )
+    except UpstreamFailed as exc:
+        return Outcome(False, "", exc.reason)
+    log.info(
+        "generated %d chars (finish %s, usage %s)",
+        len(result.text),
+        result.finish_reason,
+        result.usage,
+    )
+    code = answer.extract_code(result.text)
+    if not code.strip():
+        return _refuse(ls, "info", "DeepSeek answered without code; nothing was inserted.")
+    return await _land(ls, plan, code)
+
+
+async def _land(ls: Any, plan: genplan.Plan, code: str) -> Outcome:
+    doc = ls.docs.get(plan.uri)
+    spot = genplan.locate(doc, plan.anchor) if doc is not None else None
+    if doc is None or spot is None:
+        where = plan.anchor.start[0] + 1
+        ls.ui.show_message(
+            "warning",
+            f"The document changed around line {where} while DeepSeek was writing; "
+            "the generated code was not inserted (run the command again).",
+        )
+        return Outcome(False, answer.reindent(code, ""), "document changed")
+    place = genplan.target(doc, *spot, plan.replacing)
+    text, block = genplan.insertion(code, place, plan.replacing)
+    applied = await _apply_edit(ls, doc, place, text)
+    lines = block.count("\n") + 1
+    return Outcome(applied, block, f"inserted {_lines(lines)}" if applied else "edit not applied")
+
+
+async def _apply_edit(ls: Any, doc: Any, where: genplan.Target, text: str) -> bool:
+    rng = types.Range(
+        start=types.Position(line=where.start[0], character=doc.column(*where.start)),
+        end=types.Position(line=where.end[0], character=doc.column(*where.end)),
+    )
+    edit = types.TextEdit(range=rng, new_text=text)
+    if _supports_document_changes(ls):
+        ident = types.OptionalVersionedTextDocumentIdentifier(uri=doc.uri, version=doc.version)
+        workspace_edit = types.WorkspaceEdit(
+            document_changes=[types.TextDocumentEdit(text_document=ident, edits=[edit])]
+        )
+    else:
+        workspace_edit = types.WorkspaceEdit(changes={doc.uri: [edit]})
+    params = types.ApplyWorkspaceEditParams(edit=workspace_edit, label=ACTION_TITLE)
+    wait = APPLY_EDIT_FACTOR * ls.settings.timeout_ms / 1000
+    try:  # some clients (Vim's ALE) apply the edit but never answer
+        answer = await asyncio.wait_for(ls.workspace_apply_edit_async(params), wait)
+    except asyncio.CancelledError:
+        raise
+    except TimeoutError:
+        log.warning("no answer to workspace/applyEdit in %g s (it may be applied)", wait)
+        return False
+    except Exception as exc:
+        log.warning("workspace/applyEdit failed: %s", exc)
+        return False
+    if not answer.applied:
+        log.info("client did not apply the edit: %s", answer.failure_reason)
+    return bool(answer.applied)
+
+
+def _lines(count: int) -> str:
+    return f"{count} line" if count == 1 else f"{count} lines"
+
+
+def _supports_document_changes(ls: Any) -> bool:
+    caps = ls.client_capabilities.workspace
+    return bool(caps and caps.workspace_edit and caps.workspace_edit.document_changes)
+
+
+# ---- $/progress ------------------------------------------------------------------------------
+class Progress:
+    """Work-done progress of one generation; does nothing when the client lacks support."""
+
+    def __init__(self, ls: Any, token: str | None) -> None:
+        self.ls = ls
+        self.token = token
+        self.lines = 0
+        self._last = 0.0
+
+    @classmethod
+    async def start(cls, ls: Any, instruction: str) -> Progress:
+        if not getattr(ls, "progress_support", False):
+            return cls(ls, None)
+        token = f"ds-lsp-generate-{uuid.uuid4().hex[:12]}"
+        try:
+            await asyncio.wait_for(ls.work_done_progress.create_async(token), 10)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.info("window/workDoneProgress/create failed: %s", exc)
+            return cls(ls, None)
+        first = instruction.strip().split("\n", 1)[0][:80]
+        ls.work_done_progress.begin(
+            token,
+            types.WorkDoneProgressBegin(
+                title="DeepSeek: generating code", cancellable=True, message=first
+            ),
+        )
+        return cls(ls, token)
+
+    def cancel_future(self) -> Any:
+        return self.ls.work_done_progress.tokens.get(self.token) if self.token else None
+
+    def text(self, piece: str) -> None:
+        """Count the lines written; report at most every REPORT_EVERY_S seconds."""
+        if self.token is None or "\n" not in piece:
+            return
+        self.lines += piece.count("\n")
+        now = time.monotonic()
+        if now - self._last >= REPORT_EVERY_S:
+            self._last = now
+            self.ls.work_done_progress.report(
+                self.token,
+                types.WorkDoneProgressReport(
+                    message=_lines(self.lines) + " written", cancellable=True
+                ),
+            )
+
+    def end(self, message: str) -> None:
+        if self.token is not None:
+            self.ls.work_done_progress.end(self.token, types.WorkDoneProgressEnd(message=message))
+
+    def forget(self) -> None:
+        if self.token is not None:
+            self.ls.work_done_progress.tokens.pop(self.token, None)
+
+
+# ---- textDocument/codeAction -----------------------------------------------------------------
+def code_actions(ls: Any, params: types.CodeActionParams) -> list[types.CodeAction]:
+    """Offer "Generate code with DeepSeek" on a selection or a comment block."""
+    only = params.context.only if params.context else None
+    kind = types.CodeActionKind.RefactorRewrite.value
+    if only and not any(kind.startswith(str(getattr(k, "value", k))) for k in only):
+        return []
+    doc = ls.docs.get(params.text_document.uri)
+    if doc is None or not _offered(ls, doc):
+        return []
+    start = doc.clamp(params.range.start.line, params.range.start.character)
+    end = doc.clamp(params.range.end.line, params.range.end.character)
+    if end < start:
+        start, end = end, start
+    selection = genplan.selected_text(doc, start, end) if end > start else ""
+    ident = {"uri": doc.uri}
+    if comments.meaningful_selection(selection):
+        argument: dict[str, Any] = {"textDocument": ident, "range": _range_json(params.range)}
+        title = f"{ACTION_TITLE} (from the selection)"
+    elif genplan.comment_block_at(doc, start) is not None:
+        position = params.range.start
+        argument = {
+            "textDocument": ident,
+            "position": {"line": position.line, "character": position.character},
+        }
+        title = f"{ACTION_TITLE} (from the comment)"
+    else:
+        return []
+    command = types.Command(title=ACTION_TITLE, command=COMMAND, arguments=[argument])
+    return [
+        types.CodeAction(title=title, kind=types.CodeActionKind.RefactorRewrite, command=command)
+    ]
+
+
+def _offered(ls: Any, doc: Any) -> bool:
+    s = ls.settings
+    return s.enable and not is_excluded(doc.uri, s.exclude, ls.root_path)
+
+
+def _range_json(rng: types.Range) -> dict[str, Any]:
+    return {
+        "start": {"line": rng.start.line, "character": rng.start.character},
+        "end": {"line": rng.end.line, "character": rng.end.character},
+    }

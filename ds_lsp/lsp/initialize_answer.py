@@ -1,0 +1,85 @@
+"""The `initialize` answer, computed without importing pygls or lsprotocol.
+
+Importing lsprotocol's types alone takes a few hundred milliseconds. Over stdio the server
+answers `initialize` from here first, then imports pygls and hands it the same request with
+its (identical) answer suppressed; a unit test holds this answer equal to the one pygls
+builds for every client capability set it is given.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ds_lsp import __version__
+
+GENERATE_COMMAND = "ds-lsp.generateCodeBlock"
+ACCEPTED_COMMAND = "ds-lsp.acceptedSuggestion"
+USAGE_COMMAND = "ds-lsp.showUsage"
+COMMANDS = [GENERATE_COMMAND, ACCEPTED_COMMAND, USAGE_COMMAND]
+TRIGGER_CHARACTERS = [".", "(", "[", "{", ",", ":", "=", " "]
+CODE_ACTION_KINDS = ["refactor.rewrite"]
+ENCODINGS = ("utf-8", "utf-16", "utf-32")
+
+
+def position_encoding(capabilities: dict[str, Any]) -> str:
+    """The client's first offered encoding that ds-lsp supports, else UTF-16."""
+    general = capabilities.get("general")
+    offered = general.get("positionEncodings") if isinstance(general, dict) else None
+    for encoding in offered if isinstance(offered, list) else ():
+        if encoding in ENCODINGS:
+            return encoding
+    return "utf-16"
+
+
+def _sync(capabilities: dict[str, Any]) -> dict[str, Any]:
+    sync: dict[str, Any] = {"openClose": True, "change": 2}
+    text = capabilities.get("textDocument")
+    client = text.get("synchronization") if isinstance(text, dict) else None
+    client = client if isinstance(client, dict) else {}
+    for key in ("willSave", "willSaveWaitUntil"):  # pygls: present (false) when declared
+        if client.get(key) is not None:
+            sync[key] = False
+    sync["save"] = False
+    return sync
+
+
+def initialize_result(capabilities: dict[str, Any]) -> dict[str, Any]:
+    """The InitializeResult ds-lsp gives a client with these capabilities."""
+    return {
+        "capabilities": {
+            "positionEncoding": position_encoding(capabilities),
+            "textDocumentSync": _sync(capabilities),
+            "completionProvider": {
+                "triggerCharacters": TRIGGER_CHARACTERS,
+                "resolveProvider": False,
+            },
+            "codeActionProvider": {"codeActionKinds": CODE_ACTION_KINDS, "resolveProvider": False},
+            "executeCommandProvider": {"commands": COMMANDS},
+            "inlineCompletionProvider": {"workDoneProgress": False},
+            "workspace": {"workspaceFolders": {"supported": True, "changeNotifications": True}},
+        },
+        "serverInfo": {"name": "ds-lsp", "version": __version__},
+    }
+
+
+def early_answer(body: bytes | None) -> tuple[int | str, bytes] | None:
+    """(request id, response frame) when `body` is a well-formed initialize request."""
+    try:
+        data = json.loads(body) if body else None
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or data.get("method") != "initialize":
+        return None
+    msg_id, params = data.get("id"), data.get("params")
+    if isinstance(msg_id, bool) or not isinstance(msg_id, (int, str)):
+        return None
+    if not isinstance(params, dict) or not isinstance(params.get("capabilities"), dict):
+        return None
+    response = {"jsonrpc": "2.0", "id": msg_id, "result": initialize_result(params["capabilities"])}
+    payload = json.dumps(response).encode()
+    header = (
+        f"Content-Length: {len(payload)}\r\n"
+        "Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n"
+    ).encode()
+    return msg_id, header + payload

@@ -1,0 +1,85 @@
+"""A suggestion as the editor receives it: an inline completion item, or a completion item.
+
+Serves the answers of textDocument/inlineCompletion (an item whose `insertText` goes at the
+cursor) and of textDocument/completion for clients without inline completion: one item
+whose `textEdit` runs from the start of the word being typed to the cursor, with `label` and
+`filterText` starting with that word so the client's word-prefix filter keeps it. Both carry
+the `ds-lsp.acceptedSuggestion` command, which the editor runs on accept.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lsprotocol import types
+
+from ds_lsp.completion.pipeline import Suggestion
+from ds_lsp.documents import index_to_column
+from ds_lsp.lsp.initialize_answer import ACCEPTED_COMMAND
+
+WORD_AT_END = re.compile(r"[\w$]*$")
+
+
+def accepted_command(sugg: Suggestion) -> types.Command:
+    """Run by the client after the user accepts the item: counts acceptances."""
+    return types.Command(
+        title="DeepSeek suggestion accepted",
+        command=ACCEPTED_COMMAND,
+        arguments=[{"lines": sugg.text.count("\n") + 1, "chars": len(sugg.text)}],
+    )
+
+
+def inline_item(sugg: Suggestion) -> types.InlineCompletionItem:
+    """The suggestion inserted at the cursor."""
+    at = types.Position(line=sugg.line, character=sugg.character)
+    return types.InlineCompletionItem(
+        insert_text=sugg.text,
+        range=types.Range(start=at, end=at),
+        command=accepted_command(sugg),
+    )
+
+
+def completion_item(
+    sugg: Suggestion, encoding: str, snippets: bool, markdown: bool
+) -> types.CompletionItem:
+    """The suggestion as an item that survives the client's word-prefix filter.
+
+    `snippets`: the client takes snippet items (Neovim 0.11 cuts plain-text items at a
+    space, so a snippet is used whenever it can be); `markdown`: it renders Markdown docs.
+    """
+    head = sugg.window.line_prefix
+    match = WORD_AT_END.search(head)
+    word = match.group(0) if match else ""
+    column = index_to_column(head, len(head) - len(word), encoding)
+    start = types.Position(line=sugg.line, character=column)
+    end = types.Position(line=sugg.line, character=sugg.character)
+    full = word + sugg.text
+    first = full.split("\n", 1)[0]
+    label = first if "\n" not in full else first + " …"
+    docs = (
+        types.MarkupContent(kind=types.MarkupKind.Markdown, value=f"```\n{full}\n```")
+        if markdown
+        else full
+    )
+    return types.CompletionItem(
+        label=label,
+        filter_text=first,
+        sort_text="0",
+        preselect=True,
+        kind=types.CompletionItemKind.Snippet,
+        detail="DeepSeek",
+        documentation=docs,
+        insert_text_format=types.InsertTextFormat.Snippet
+        if snippets
+        else types.InsertTextFormat.PlainText,
+        text_edit=types.TextEdit(
+            range=types.Range(start=start, end=end),
+            new_text=escape_snippet(full) if snippets else full,
+        ),
+        command=accepted_command(sugg),
+    )
+
+
+def escape_snippet(text: str) -> str:
+    """`text` as a snippet that inserts exactly `text` and ends with the cursor after it."""
+    return text.replace("\\", "\\\\").replace("$", "\\$").replace("}", "\\}") + "$0"

@@ -1,0 +1,188 @@
+"""HTTP plumbing shared by every backend: one long-lived client, errors, SSE, retries.
+
+One `httpx.AsyncClient` per base URL, kept alive between completions. Proxies come from the
+environment, except for loopback hosts, which are never proxied. Streamed answers are split
+on b"\\n" (httpx's aiter_lines also splits on U+2028/U+2029, which JSON strings may hold);
+blank keep-alive lines and `: keep-alive` comments are skipped. Retries (429, 5xx,
+insufficient_system_resource, dropped connections) use jittered backoff, honour
+Retry-After, and stay inside the caller's deadline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import httpx
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
+RETRY_STATUS = (429, 500, 502, 503, 504)
+
+
+class UpstreamError(Exception):
+    """An upstream failure, classified by `kind`.
+
+    kinds: auth, balance, model, bad_request, rate_limit, server, resource, garbage,
+    network, timeout.
+    """
+
+    def __init__(
+        self, kind: str, message: str, status: int | None = None, retry_after: float | None = None
+    ) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.status = status
+        self.retry_after = retry_after
+
+    @property
+    def retryable(self) -> bool:
+        return self.kind in ("rate_limit", "server", "resource", "network")
+
+
+def is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    return host in LOOPBACK or host.startswith("127.")
+
+
+def make_client(base_url: str) -> httpx.AsyncClient:
+    """A keep-alive client; trust_env (proxies) only for non-loopback hosts."""
+    return httpx.AsyncClient(
+        trust_env=not is_loopback(base_url),
+        follow_redirects=False,
+        timeout=httpx.Timeout(30.0, connect=10.0),
+        limits=httpx.Limits(max_keepalive_connections=8, keepalive_expiry=300.0),
+        headers={"User-Agent": "ds-lsp"},
+    )
+
+
+def error_from_response(
+    status: int, body: bytes, headers: httpx.Headers, model: str | None = None
+) -> UpstreamError:
+    """Classify a non-200 answer."""
+    message = _error_message(body)
+    retry_after = _retry_after(headers.get("retry-after"))
+    if status == 401:
+        return UpstreamError("auth", message, status)
+    if status == 402:
+        return UpstreamError("balance", message, status)
+    if status in RETRY_STATUS:
+        kind = "rate_limit" if status == 429 else "server"
+        return UpstreamError(kind, message, status, retry_after)
+    if status in (400, 404, 422) and _names_model(message, model):
+        return UpstreamError("model", message, status)
+    return UpstreamError("bad_request", message, status)
+
+
+def _names_model(message: str, model: str | None) -> bool:
+    low = message.lower()
+    return "model" in low or bool(model and model.lower() in low)
+
+
+def _error_message(body: bytes) -> str:
+    try:
+        data = json.loads(body)
+        err = data.get("error", data) if isinstance(data, dict) else data
+        msg = err.get("message") if isinstance(err, dict) else err
+        return str(msg)[:300]
+    except (ValueError, AttributeError):
+        return body.decode("utf-8", "replace").strip()[:300] or "(empty body)"
+
+
+def _retry_after(value: str | None) -> float | None:
+    try:
+        return max(0.0, float(value)) if value else None
+    except ValueError:
+        return None
+
+
+def parse_json_body(body: bytes) -> dict[str, Any]:
+    """A non-streamed answer; DeepSeek may send blank keep-alive lines first."""
+    try:
+        data = json.loads(body.strip() or b"null")
+    except ValueError as exc:
+        raise UpstreamError("garbage", f"unparseable answer: {body[:80]!r}") from exc
+    if not isinstance(data, dict):
+        raise UpstreamError("garbage", "answer is not a JSON object")
+    return data
+
+
+async def sse_events(response: httpx.Response) -> AsyncIterator[dict[str, Any]]:
+    """The JSON events of a server-sent-events stream, until [DONE]."""
+    buffer = b""
+    done = False
+    async for chunk in response.aiter_bytes():
+        if done:
+            continue  # read to the end so httpx keeps the connection for the next request
+        buffer += chunk
+        while b"\n" in buffer and not done:
+            raw, buffer = buffer.split(b"\n", 1)
+            line = raw.strip()
+            if not line or line.startswith(b":") or not line.startswith(b"data:"):
+                continue
+            data = line[5:].strip()
+            if data == b"[DONE]":
+                done = True
+                continue
+            try:
+                event = json.loads(data)
+            except ValueError as exc:
+                raise UpstreamError("garbage", f"bad stream event: {data[:80]!r}") from exc
+            if isinstance(event, dict):
+                yield event
+    tail = buffer.strip()
+    if not done and tail.startswith(b"data:") and tail[5:].strip() != b"[DONE]":
+        try:  # a last event without its line break
+            event = json.loads(tail[5:].strip())
+        except ValueError:
+            return
+        if isinstance(event, dict):
+            yield event
+
+
+@dataclass
+class RetryPolicy:
+    """Backoff between attempts, bounded by an absolute deadline (loop time)."""
+
+    base_delay: float = 0.25
+    max_delay: float = 4.0
+    max_attempts: int = 5
+
+
+async def with_retries(
+    call: Callable[[], Awaitable[T]], deadline: float, policy: RetryPolicy | None = None
+) -> T:
+    """Run `call`, retrying retryable UpstreamErrors while the deadline allows."""
+    policy = policy or RetryPolicy()
+    attempt = 0
+    while True:
+        try:
+            return await call()
+        except UpstreamError as exc:
+            attempt += 1
+            if not exc.retryable or attempt >= policy.max_attempts:
+                raise
+            delay = exc.retry_after
+            if delay is None:
+                delay = min(policy.max_delay, policy.base_delay * 2 ** (attempt - 1))
+                delay *= random.uniform(0.5, 1.0)
+            if time.monotonic() + delay >= deadline:
+                raise
+            log.info("upstream %s (%s); retry %d in %.2fs", exc.kind, exc.status, attempt, delay)
+            await asyncio.sleep(delay)
+
+
+def network_error(exc: Exception) -> UpstreamError:
+    """An httpx transport failure as an UpstreamError (no URL credentials, no headers)."""
+    if isinstance(exc, UnicodeEncodeError):  # a header value: the key holds a stray character
+        return UpstreamError("auth", "the API key has characters HTTP headers cannot carry")
+    return UpstreamError("network", f"{type(exc).__name__}: {exc}"[:200])

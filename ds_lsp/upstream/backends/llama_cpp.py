@@ -1,0 +1,101 @@
+"""llama.cpp's server (`llama-server`): `POST {base}/infill`.
+
+Body: input_prefix, input_suffix, input_extra ([{filename, text}] for other files), n_predict,
+temperature, stop, stream, cache_prompt. The answer is `{"content", "stop", "stop_type",
+"tokens_predicted", ...}`; streamed, each `data:` event is `{"content": piece, "stop": bool}`
+and the last one has `"stop": true`. The model is the one the server loaded: none is sent
+unless configured. `--api-key` servers take `Authorization: Bearer`; without a key none is
+sent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from ds_lsp.upstream.backends.deepseek import DeepSeekClient, FimRequest, FimResult, StopCheck
+from ds_lsp.upstream.backends.http import UpstreamError, sse_events
+
+# llama.cpp's stop_type -> the OpenAI finish_reason the rest of ds-lsp knows
+FINISH = {"eos": "stop", "word": "stop", "limit": "length"}
+
+
+def infill_body(req: FimRequest, stream: bool = True) -> dict[str, Any]:
+    """The /infill body of one request."""
+    body: dict[str, Any] = {
+        "input_prefix": req.prompt,
+        "input_suffix": req.suffix,
+        "input_extra": [{"filename": name, "text": text} for name, text in req.extras],
+        "n_predict": req.max_tokens,
+        "temperature": req.temperature,
+        "stream": stream,
+        "cache_prompt": True,
+    }
+    if req.stop:
+        body["stop"] = list(req.stop)
+    if req.model:
+        body["model"] = req.model
+    return body
+
+
+def _finish(data: dict[str, Any]) -> str | None:
+    if not data.get("stop"):
+        return None
+    return FINISH.get(str(data.get("stop_type")), "stop")
+
+
+def _usage(data: dict[str, Any]) -> dict[str, int]:
+    usage = {}
+    for ours, theirs in (
+        ("prompt_tokens", "tokens_evaluated"),
+        ("completion_tokens", "tokens_predicted"),
+    ):
+        if isinstance(data.get(theirs), int):
+            usage[ours] = data[theirs]
+    return usage
+
+
+def _raise_error(data: dict[str, Any]) -> None:
+    if isinstance(data.get("error"), dict):
+        raise UpstreamError("server", str(data["error"].get("message", "llama.cpp error")))
+
+
+def result_from_json(data: dict[str, Any]) -> FimResult:
+    """Read a non-streamed /infill answer."""
+    _raise_error(data)
+    text = data.get("content")
+    if not isinstance(text, str):
+        raise UpstreamError("garbage", "answer has no content")
+    return FimResult(text, _finish(data), _usage(data))
+
+
+class LlamaCppClient(DeepSeekClient):
+    """Calls one llama.cpp server's /infill (the request plumbing is DeepSeekClient's)."""
+
+    name = "llama-cpp"
+    fim_path = "/infill"
+
+    @staticmethod
+    def root_of(base_url: str) -> str:
+        return base_url + "/v1"
+
+    def fim_body(self, req: FimRequest) -> dict[str, Any]:
+        return infill_body(req)
+
+    @staticmethod
+    def result_from_json(data: dict[str, Any]) -> FimResult:
+        return result_from_json(data)
+
+    async def _read_stream(self, r: httpx.Response, should_stop: StopCheck | None) -> FimResult:
+        result = FimResult("")
+        parts: list[str] = []
+        async for event in sse_events(r):
+            _raise_error(event)
+            parts.append(str(event.get("content") or ""))
+            result.finish_reason = _finish(event) or result.finish_reason
+            result.usage = _usage(event) or result.usage
+            if should_stop and not event.get("stop") and should_stop("".join(parts)):
+                break
+        result.text = "".join(parts)
+        return result

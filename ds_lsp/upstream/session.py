@@ -1,0 +1,301 @@
+"""The session with the configured FIM server, shared by completion and generate.
+
+One long-lived HTTP client per backend identity (backend, URL, key), opened at `initialized`
+and replaced when the settings move it; the model (configured, or resolved once from
+`GET /models`); every request inside an overall deadline with retries; every failure turned
+into one message per kind of problem; latency health; usage counted per upstream answer.
+The backend client comes from `connect` (the registry by default; tests inject their own).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+
+import httpx
+
+from ds_lsp.config import FALLBACK_MODEL, PREFERRED_MODELS, Settings
+from ds_lsp.upstream import backends
+from ds_lsp.upstream.backends import FimBackend
+from ds_lsp.upstream.backends.chat import ChatPrefixRequest, ChatResult, OnText
+from ds_lsp.upstream.backends.deepseek import FimRequest, FimResult, StopCheck
+from ds_lsp.upstream.backends.http import UpstreamError, make_client, with_retries
+from ds_lsp.upstream.problems import (
+    LATENCY_CAUSES,
+    MESSAGES,
+    UI,
+    LatencyHealth,
+    ProblemNotifier,
+)
+from ds_lsp.usage import UsageBook
+
+log = logging.getLogger(__name__)
+
+Connect = Callable[[Settings, httpx.AsyncClient], FimBackend]
+STALL_FACTOR = 4  # generation gives up when no text arrives for STALL_FACTOR x timeoutMs
+MESSAGED_KINDS = ("model", "auth", "balance", "network", "bad_request")
+TIMEOUT_MESSAGE = (
+    "DeepSeek sent no code for {seconds:g} s; generation stopped. Raise the "
+    "ds-lsp 'timeoutMs' setting (generation waits {factor} x timeoutMs) if the "
+    "service is slow."
+)
+FAILED_MESSAGE = (
+    "DeepSeek could not generate code ({kind}, status {status}): {detail}. "
+    "Nothing was inserted; try again later."
+)
+
+
+class UpstreamFailed(Exception):
+    """A request that failed after the user was told why; `reason` is a few words."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class UpstreamSession:
+    """The HTTP client, the model and the error policy for one configured backend."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        ui: UI | None = None,
+        usage: UsageBook | None = None,
+        connect: Connect = backends.create,
+    ) -> None:
+        self.settings = settings
+        self.ui = ui or UI()
+        self.usage = usage or UsageBook()
+        self.problems = ProblemNotifier(self.ui)
+        self.health = LatencyHealth()
+        self._connect = connect
+        self._http: httpx.AsyncClient | None = None
+        self._model: str | None = None
+        self._model_task: asyncio.Future[str] | None = None
+
+    # ---- lifecycle ---------------------------------------------------------------------------
+    def update(self, settings: Settings) -> bool:
+        """Take new settings; True when they point at another server, URL or key."""
+        old, self.settings = self.settings, settings
+        moved = backends.identity(old) != backends.identity(settings)
+        if moved:  # a new connection for the new server
+            self._drop_client()
+        if (
+            moved
+            or old.model != settings.model
+            or (backends.configured_model(old) != backends.configured_model(settings))
+        ):
+            if self._model_task is not None:
+                self._model_task.cancel()  # its answer is for the old endpoint or model
+            self._model, self._model_task = None, None
+        self.problems.resolved()
+        return moved
+
+    def _drop_client(self) -> None:
+        if self._http is not None:
+            old, self._http = self._http, None
+            asyncio.get_event_loop().create_task(old.aclose())
+
+    @property
+    def backend(self) -> FimBackend:
+        """The active backend's client on the shared connection."""
+        if self._http is None:
+            self._http = make_client(backends.base_url(self.settings))
+        return self._connect(self.settings, self._http)
+
+    def has_key(self) -> bool:
+        return backends.has_key(self.settings)
+
+    def warm_up(self) -> None:
+        """Open the connection (and resolve the model) before the first completion."""
+        if self.settings.enable and self.has_key():
+            self._model_task = asyncio.ensure_future(self._resolve_model())
+
+    async def close(self) -> None:
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None
+
+    # ---- the model ---------------------------------------------------------------------------
+    async def model(self) -> str:
+        """The configured model, else the one resolved from GET /models (asked once)."""
+        configured = backends.configured_model(self.settings)
+        if configured is not None:
+            return configured
+        if self._model:
+            return self._model
+        if self._model_task is None or self._model_task.cancelled():
+            self._model_task = asyncio.ensure_future(self._resolve_model())
+        return await asyncio.shield(self._model_task)
+
+    async def _resolve_model(self) -> str:
+        deepseek = self.settings.backend == "deepseek"
+        configured = backends.configured_model(self.settings)
+        try:
+            listed = await asyncio.wait_for(self.backend.list_models(), 10)
+        except (TimeoutError, UpstreamError) as exc:
+            fallback = configured or (FALLBACK_MODEL if deepseek else "")
+            log.info("GET /models failed (%s); using %r", exc, fallback)
+            return fallback
+        if configured:
+            return configured
+        preferred = PREFERRED_MODELS if deepseek else ()
+        chosen = next((m for m in preferred if m in listed), None)
+        self._model = chosen or (listed[0] if listed else FALLBACK_MODEL)
+        log.info("model resolved to %s (listed: %s)", self._model, ", ".join(listed))
+        return self._model
+
+    # ---- completion --------------------------------------------------------------------------
+    async def fim(
+        self,
+        prompt: str,
+        suffix: str,
+        stop: tuple[str, ...],
+        extras: tuple[tuple[str, str], ...] = (),
+        should_stop: StopCheck | None = None,
+    ) -> FimResult | None:
+        """One FIM answer within `timeoutMs`, retries included; None on failure (after
+        telling the user once). Raises only CancelledError."""
+        if not self._key_present():
+            return None
+        s = self.settings
+        started = time.monotonic()
+        self.ui.status("fetching")
+        model = "?"
+        try:
+            async with asyncio.timeout(s.timeout_ms / 1000):
+                model = await self.model()
+                req = FimRequest(model, prompt, suffix, s.max_tokens, s.temperature, stop, extras)
+                result = await with_retries(
+                    lambda: self.backend.fim(req, should_stop), started + s.timeout_ms / 1000
+                )
+        except UpstreamError as exc:
+            await self.report(exc, model)
+            return None
+        except TimeoutError:
+            log.warning("completion timed out after %d ms", s.timeout_ms)
+            self.ui.status("error", "timeout")
+            self._check_health(timed_out=True)
+            return None
+        except asyncio.CancelledError:
+            self.ui.status("idle")
+            raise
+        except Exception:  # e.g. a client closed by a settings change mid-request
+            log.exception("completion request failed")
+            self.ui.status("error", "internal")
+            return None
+        self._succeeded(result.usage)
+        self._check_health(latency=time.monotonic() - started)
+        return result
+
+    def _key_present(self) -> bool:
+        if self.has_key():
+            return True
+        self.problems.report("no_key", "error", MESSAGES["no_key"])
+        self.ui.status("error", "no API key")
+        return False
+
+    def _succeeded(self, usage: dict) -> None:
+        self.usage.record(upstream=1)
+        self.usage.record_usage(usage)
+        if self.usage.session.upstream % 25 == 0:
+            self.usage.flush()
+        self.problems.resolved()
+        self.ui.status("idle")
+
+    def _check_health(self, latency: float | None = None, timed_out: bool = False) -> None:
+        """Say once when completions got slow or keep timing out, with likely causes."""
+        problem = self.health.add(latency, timed_out)
+        if problem:
+            self.problems.report("latency", "warning", problem + LATENCY_CAUSES)
+        elif self.health.healthy():
+            self.problems.forget("latency")
+
+    # ---- generate ----------------------------------------------------------------------------
+    async def chat(self, system: str, user: str, prefix: str, on_text: OnText) -> ChatResult:
+        """A chat prefix completion that may run long while text keeps arriving: it stops
+        when no text came for STALL_FACTOR x timeoutMs. Raises UpstreamFailed (the user was
+        told) or CancelledError."""
+        if not self._key_present():
+            raise UpstreamFailed("no API key")
+        s = self.settings
+        stall = STALL_FACTOR * s.timeout_ms / 1000
+        loop = asyncio.get_running_loop()
+        model = "?"
+        self.ui.status("fetching")
+        try:
+            async with asyncio.timeout(stall) as guard:
+                model = await self.model()
+                req = ChatPrefixRequest(
+                    model, system, user, prefix, s.generate_max_tokens, s.temperature
+                )
+
+                def arrived(piece: str) -> None:
+                    guard.reschedule(loop.time() + stall)
+                    on_text(piece)
+
+                deadline = time.monotonic() + stall
+                result = await with_retries(
+                    lambda: self.backend.chat_prefix(req, arrived), deadline
+                )
+        except UpstreamError as exc:
+            await self._report_chat_failure(exc, model)
+            raise UpstreamFailed(f"failed: {exc.kind}") from None
+        except TimeoutError:
+            log.warning("generation stalled for %.1f s", stall)
+            self.problems.report(
+                "generate_timeout",
+                "warning",
+                TIMEOUT_MESSAGE.format(seconds=stall, factor=STALL_FACTOR),
+            )
+            raise UpstreamFailed("timed out") from None
+        finally:
+            self.ui.status("idle")
+        self.problems.resolved()
+        return result
+
+    async def _report_chat_failure(self, exc: UpstreamError, model: str) -> None:
+        """The completions' messages (key, balance, model, network, request); for the rest
+        (rate limit, overload after retries, garbage) one message of its own, since the
+        user asked and waits."""
+        await self.report(exc, model)
+        if exc.kind not in MESSAGED_KINDS:
+            self.problems.report(
+                f"generate_{exc.kind}",
+                "warning",
+                FAILED_MESSAGE.format(kind=exc.kind, status=exc.status or "-", detail=exc),
+            )
+
+    # ---- problems ----------------------------------------------------------------------------
+    async def report(self, exc: UpstreamError, model: str) -> None:
+        """Log an upstream failure and tell the user once per kind of problem."""
+        log.warning("upstream error %s (%s): %s", exc.kind, exc.status, exc)
+        self.ui.status("error", exc.kind)
+        if exc.kind == "model":
+            await self._report_model_problem(model, str(exc))
+        elif exc.kind in ("auth", "balance"):
+            self.problems.report(exc.kind, "error", MESSAGES[exc.kind])
+        elif exc.kind == "network":
+            url = backends.base_url(self.settings)
+            text = MESSAGES["network"].format(url=url, detail=exc)
+            self.problems.report("network", "warning", text)
+        elif exc.kind == "bad_request":
+            text = MESSAGES["bad_request"].format(status=exc.status, detail=exc)
+            self.problems.report("bad_request", "warning", text)
+
+    async def _report_model_problem(self, model: str, detail: str) -> None:
+        try:
+            listed = await asyncio.wait_for(self.backend.list_models(), 5)
+            names = ", ".join(listed) or "none"
+        except (TimeoutError, UpstreamError):
+            names = "unknown (GET /models failed)"
+        self._model, self._model_task = None, None  # ask /models again next time
+        self.problems.report(
+            "model",
+            "error",
+            f"The server rejected the model '{model}' ({detail}). Models available: {names}. "
+            f"Set the ds-lsp '{backends.model_setting_key(self.settings)}' setting to "
+            "one of them, or unset it to pick one automatically.",
+        )

@@ -1,0 +1,67 @@
+"""The prompt window: budgets, line boundaries, and an opening that stays put."""
+
+from __future__ import annotations
+
+import itertools
+
+from ds_lsp.documents import Document, Text
+from ds_lsp.window import build_window
+
+
+def _doc(text: str) -> Document:
+    return Document("file:///w.py", "python", 1, Text(text))
+
+
+def test_small_file_is_sent_whole():
+    doc = _doc("a = 1\nb = 2\nc = \nd = 4\n")
+    w = build_window(doc, 2, 4, 6000, 2000, 64)
+    assert (w.prefix, w.suffix) == ("a = 1\nb = 2\nc = ", "\nd = 4\n")
+    assert (w.line_prefix, w.line_suffix) == ("c = ", "")
+
+
+def test_budgets_cut_on_line_boundaries_and_prefix_is_larger():
+    doc = _doc("".join(f"line {i:04d}\n" for i in range(5000)))
+    w = build_window(doc, 2500, 0, 1000, 300, 8)
+    assert len(w.prefix) <= 1000 and len(w.suffix) <= 300
+    assert w.prefix.startswith("line ") and w.prefix.endswith("\n")
+    assert w.suffix.endswith("\n") and w.suffix.startswith("line 2500")
+    assert w.start_line % 8 == 0
+
+
+def test_opening_is_stable_while_typing_down_the_file():
+    text = "".join(f"existing_{i} = {i}\n" for i in range(3000))
+    doc = _doc(text + "\n")
+    starts, openings = [], []
+    typed = "".join(f"new_value_{i} = compute({i})\n" for i in range(30))
+    line, col = 3000, 0
+    for ch in typed:
+        doc.apply_change(
+            {
+                "range": {
+                    "start": {"line": line, "character": col},
+                    "end": {"line": line, "character": col},
+                },
+                "text": ch,
+            }
+        )
+        line, col = (line + 1, 0) if ch == "\n" else (line, col + 1)
+        w = build_window(doc, line, col, 6000, 2000, 64)
+        starts.append(w.start_line)
+        openings.append(w.prefix[:2000])
+    changes = sum(1 for a, b in itertools.pairwise(openings) if a != b)
+    assert changes <= 2
+    assert len(set(starts)) <= 3
+
+
+def test_one_enormous_line_is_cut_to_the_budget():
+    doc = _doc("x" * 100_000 + "\n")
+    w = build_window(doc, 0, 100_000, 6000, 2000, 64)
+    assert len(w.prefix) == 6000 and w.suffix == "\n"
+
+
+def test_form_feeds_and_line_separators_do_not_stretch_the_budget():
+    for sep in ("\x0c", "\u2028", ""):
+        doc = _doc("".join(f"l{i:03d}{sep}xx\n" for i in range(300)))
+        w = build_window(doc, 299, 0, 1000, 300, 1)
+        assert len(w.prefix) <= 1000 and len(w.suffix) <= 300
+        assert w.suffix.endswith("\n")
