@@ -14,8 +14,10 @@ declared here once and gets its client from `upstream/backends`.
 from __future__ import annotations
 
 import dataclasses
+import difflib
+import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -366,71 +368,146 @@ def defaults_as_json() -> dict[str, Any]:
     return {key: getattr(s, f.name) for key, f in FIELDS.items()}
 
 
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+def is_loopback(url: str) -> bool:
+    """Whether a URL's host is this machine."""
+    host = urlsplit(url).hostname or ""
+    return host in LOOPBACK_HOSTS or host.startswith("127.")
+
+
 def normalize_base_url(url: str) -> str:
-    """Strip trailing slashes; append /beta to a bare DeepSeek host."""
+    """Strip trailing slashes; a DeepSeek host gets /beta (in place of OpenAI-style /v1)."""
     url = url.strip().rstrip("/")
     parts = urlsplit(url)
-    if parts.hostname in DEEPSEEK_HOSTS and not parts.path.rstrip("/").endswith("/beta"):
-        url = urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/beta"))
+    path = parts.path.rstrip("/")
+    if parts.hostname in DEEPSEEK_HOSTS and not path.endswith("/beta"):
+        path = path[: -len("/v1")] if path.endswith("/v1") else path
+        url = urlunsplit(parts._replace(path=path + "/beta"))
     return url
 
 
-def _coerce(f: dataclasses.Field, value: Any) -> Any:
-    """Convert one raw value to the field's type or raise ValueError."""
+def expectation(f: dataclasses.Field) -> str:
+    """What a setting's value must be, in words ("a number of milliseconds")."""
     default = field_default(f)
-    name = f.name
-    if value is None and f.type in ("str | None",):
+    key = f.metadata["key"]
+    if isinstance(default, bool):
+        return "true or false"
+    if isinstance(default, list):
+        return "a list of strings"
+    if isinstance(default, (int, float)):
+        low, high = _BOUNDS.get(f.name, (float("-inf"), float("inf")))
+        unit = next((u for s, u in _UNITS if key.endswith(s) or key.startswith(s)), "a number")
+        return f"{unit} from {low:g} to {high:g}"
+    choices = (
+        backend_names() if f.metadata["choices"] == BACKEND_CHOICES else (f.metadata["choices"])
+    )
+    if choices:
+        return "one of " + ", ".join(choices)
+    if f.metadata["role"] == "url":
+        return "an http:// or https:// URL"
+    if f.metadata["role"] == "key":
+        return "a key of printable ASCII characters"
+    return "a string"
+
+
+_UNITS = (
+    ("Ms", "a number of milliseconds"),
+    ("Chars", "a number of characters"),
+    ("Budget", "a number of characters"),
+    ("Tokens", "a number of tokens"),
+    ("Lines", "a number of lines"),
+    ("price", "a price in USD per 1M tokens"),
+    ("Size", "a number of entries"),
+)
+
+
+def _coerce(f: dataclasses.Field, value: Any) -> Any:
+    """Convert one raw value to the field's type; ValueError when it cannot be."""
+    default = field_default(f)
+    if value is None and f.type == "str | None":
         return None
     if isinstance(default, bool):
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.lower() in ("true", "false", "1", "0"):
-            return value.lower() in ("true", "1")
-        raise ValueError("expected true or false")
+        return _boolean(value)
     if isinstance(default, list):
         if isinstance(value, str):
             value = [v.strip() for v in value.split(",") if v.strip()]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ValueError("expected a list of strings")
+            raise ValueError
         return list(value)
     if isinstance(default, (int, float)):
-        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            raise ValueError("expected a number")
-        number = float(value) if isinstance(default, float) else int(float(value))
-        low, high = _BOUNDS.get(name, (float("-inf"), float("inf")))
-        if not low <= number <= high:
-            raise ValueError(f"must be between {low:g} and {high:g}")
-        return number
+        return _number(f, value, float if isinstance(default, float) else int)
+    return _text(f, value)
+
+
+def _boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false", "1", "0"):
+        return value.lower() in ("true", "1")
+    raise ValueError
+
+
+def _number(f: dataclasses.Field, value: Any, kind: type) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValueError
+    number = float(value)  # ValueError for words
+    if number != number:  # NaN
+        raise ValueError
+    low, high = _BOUNDS.get(f.name, (float("-inf"), float("inf")))
+    if not low <= number <= high:
+        raise ValueError
+    return kind(number)
+
+
+def _text(f: dataclasses.Field, value: Any) -> str | None:
     if not isinstance(value, str):
-        raise ValueError("expected a string")
+        raise ValueError
     choices = (
         backend_names() if f.metadata["choices"] == BACKEND_CHOICES else (f.metadata["choices"])
     )
     if choices and value not in choices:
-        raise ValueError("expected one of " + ", ".join(choices))
-    if name.endswith("api_key") and not (value.isascii() and value.strip().isprintable()):
-        raise ValueError("a key is printable ASCII; this one has a stray character")
-    if name == "base_url":
+        raise ValueError
+    role = f.metadata["role"]
+    if role == "key" and not (value.isascii() and value.strip().isprintable()):
+        raise ValueError
+    if role == "url" and value.strip():
         if urlsplit(value.strip()).scheme not in ("http", "https"):
-            raise ValueError("expected an http(s) URL")
-        return normalize_base_url(value)
+            raise ValueError
+        return normalize_base_url(value) if f.name == "base_url" else value.strip().rstrip("/")
     return value.strip() or None if f.type == "str | None" else value
 
 
 @dataclass
 class ParseReport:
-    """What a merge found wrong: unknown keys (log) and bad values (warn the user)."""
+    """What a merge found wrong: unknown keys, bad values (one line each, ready to show) and
+    settings a workspace layer may not set (see `workspace_part`)."""
 
     unknown: list[str] = field(default_factory=list)
     invalid: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
 
 
-def merge(settings: Settings, raw: Mapping[str, Any] | None, report: ParseReport) -> Settings:
-    """Return `settings` updated from one source of camelCase keys."""
+def _shown(f: dataclasses.Field, value: Any) -> str:
+    if f.metadata["role"] == "key":
+        return "***"
+    text = json.dumps(value) if not isinstance(value, str) else f'"{value}"'
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def merge(
+    settings: Settings,
+    raw: Mapping[str, Any] | None,
+    report: ParseReport,
+    previous: Settings | None = None,
+) -> Settings:
+    """`settings` updated from one source of camelCase keys. A bad value keeps the value in
+    effect before (`previous`, else what the lower layers gave) and is reported."""
     if not raw:
         return settings
     if not isinstance(raw, Mapping):
-        report.invalid.append("settings must be an object")
+        report.invalid.append("ds-lsp settings must be an object of camelCase keys")
         return settings
     changes: dict[str, Any] = {}
     for key, value in raw.items():
@@ -440,16 +517,23 @@ def merge(settings: Settings, raw: Mapping[str, Any] | None, report: ParseReport
             continue
         try:
             changes[f.name] = _coerce(f, value)
-        except ValueError as exc:
-            shown = "***" if f.name.endswith("api_key") else repr(value)[:60]
-            report.invalid.append(f"{key}={shown}: {exc}; using {_default_text(f)}")
+        except (ValueError, TypeError, OverflowError):
+            kept = getattr(previous or settings, f.name)
+            changes[f.name] = kept
+            report.invalid.append(
+                f"`{key}` must be {expectation(f)} (got {_shown(f, value)}); "
+                f"keeping {_shown(f, kept)}"
+            )
     return dataclasses.replace(settings, **changes)
 
 
-def _default_text(f: dataclasses.Field) -> str:
-    if f.name.endswith("api_key"):
-        return "the previous value"
-    return "the default " + repr(field_default(f))
+def suggestion(key: str) -> str | None:
+    """The setting a misspelled key most likely meant (`debounceMS` -> `debounceMs`)."""
+    by_lower = {k.lower(): k for k in FIELDS}
+    if key.lower() in by_lower:
+        return by_lower[key.lower()]
+    close = difflib.get_close_matches(key, list(FIELDS), n=1, cutoff=0.7)
+    return close[0] if close else None
 
 
 def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
@@ -463,13 +547,81 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     return raw
 
 
-def resolve(*sources: Mapping[str, Any] | None) -> tuple[Settings, ParseReport]:
-    """Defaults < environment < each given source, in order."""
+# ---- trust layers ------------------------------------------------------------------------------
+def moves_the_key(key: str) -> bool:
+    """Settings that decide where a key is sent: every backend's URL and key, and `backend`."""
+    f = FIELDS.get(key)
+    return f is not None and (f.name == "backend" or f.metadata["role"] in ("url", "key"))
+
+
+def workspace_part(
+    raw: Mapping[str, Any], current: Settings, report: ParseReport
+) -> dict[str, Any]:
+    """What a workspace-controlled layer (workspace/configuration, didChangeConfiguration)
+    may set. A URL or `backend` counts only when the same layer also gives that backend's
+    key (the key and its URL travel together); `exclude` can only grow."""
+    kept = dict(raw)
+    for key in [k for k in raw if moves_the_key(k)]:
+        if not _travels_with_its_key(key, raw, current):
+            report.ignored.append(key)
+            del kept[key]
+    if "exclude" in kept:
+        try:
+            added = _coerce(FIELDS["exclude"], kept["exclude"])
+        except ValueError:
+            return kept  # merge reports the bad value
+        kept["exclude"] = current.exclude + [p for p in added if p not in current.exclude]
+    return kept
+
+
+def _travels_with_its_key(key: str, raw: Mapping[str, Any], current: Settings) -> bool:
+    f = FIELDS[key]
+    if f.metadata["role"] == "key":
+        return True  # a key the layer brings itself goes to the URL in effect
+    backend = (
+        raw.get("backend", current.backend) if f.name == "backend" else (f.metadata["backend"])
+    )
+    key_field = backend_field(str(backend), "key")
+    return key_field is not None and bool(raw.get(key_field.metadata["key"]))
+
+
+def _refuse_clear_text(settings: Settings, report: ParseReport, fallback: Settings) -> Settings:
+    """A key never travels over plain http:// to another machine."""
+    changes = {}
+    for backend in backend_names():
+        url_field, key_field = backend_field(backend, "url"), backend_field(backend, "key")
+        if url_field is None or key_field is None or not getattr(settings, key_field.name):
+            continue
+        url = str(getattr(settings, url_field.name) or "")
+        if urlsplit(url).scheme == "http" and not is_loopback(url):
+            kept = getattr(fallback, url_field.name)
+            if urlsplit(str(kept)).scheme == "http" and not is_loopback(str(kept)):
+                kept = field_default(url_field)
+            changes[url_field.name] = kept
+            report.invalid.append(
+                f"`{url_field.metadata['key']}` {url} is refused: with http:// the API key "
+                f"would cross the network in clear text (use https://, or http:// only for "
+                f"this machine); keeping {kept}"
+            )
+    return dataclasses.replace(settings, **changes) if changes else settings
+
+
+def resolve(
+    *trusted: Mapping[str, Any] | None,
+    workspace: Sequence[Mapping[str, Any] | None] = (),
+    previous: Settings | None = None,
+) -> tuple[Settings, ParseReport]:
+    """Defaults < environment < each trusted source (initializationOptions) < each
+    workspace-controlled source, in order; `previous`: the settings in effect until now."""
     report = ParseReport()
-    settings = merge(Settings(), from_environment(), report)
-    for source in sources:
-        settings = merge(settings, source, report)
-    return settings, report
+    settings = merge(Settings(), from_environment(), report, previous)
+    for source in trusted:
+        settings = merge(settings, source, report, previous)
+    for source in workspace:
+        if isinstance(source, Mapping):
+            source = workspace_part(source, settings, report)
+        settings = merge(settings, source, report, previous)
+    return _refuse_clear_text(settings, report, previous or Settings()), report
 
 
 def section(raw: Any) -> Mapping[str, Any] | None:

@@ -189,8 +189,9 @@ def strip_trailing_space(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.split("\n")).rstrip("\n")
 
 
-def clean(raw: str, prefix: str, suffix: str, line_prefix: str, mode: Mode,
-          max_lines: int = 12) -> str:
+def clean(
+    raw: str, prefix: str, suffix: str, line_prefix: str, mode: Mode, max_lines: int = 12
+) -> str:
     """The text to insert at the cursor, or '' when nothing useful is left."""
     if not raw:
         return ""

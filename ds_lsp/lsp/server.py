@@ -124,11 +124,11 @@ class DsLanguageServer(LanguageServer):
         self.init_options: Any = None
         self.pulled: Any = None
         self.pushed: Any = None
-        settings, report = config.resolve()
+        self._warned: set[str] = set()
+        settings, _ = config.resolve()  # problems are reported at initialize
         self.ui = LspUI(self)
         self.session = UpstreamSession(settings, self.ui)
         self.completions = CompletionPipeline(settings, self.docs, self.session)
-        self._log_report(report)
         self.inline_declared = False
         self.snippet_support = False
         self.progress_support = False
@@ -170,25 +170,49 @@ class DsLanguageServer(LanguageServer):
 
     # ---- settings ----------------------------------------------------------------------------
     def apply_settings(self) -> None:
-        settings, report = config.resolve(self.init_options, self.pulled, self.pushed)
-        redact.register(settings.api_key)
+        """Settings from every layer: the environment and initializationOptions (the user's
+        own editor config) are trusted; workspace/configuration and didChangeConfiguration
+        (which a cloned repository can influence) may not move the key (config.py)."""
+        settings, report = config.resolve(
+            self.init_options, workspace=(self.pulled, self.pushed), previous=self.settings
+        )
+        for key in (
+            settings.api_key,
+            settings.openai_fim_api_key,
+            settings.llama_cpp_api_key,
+            settings.codestral_api_key,
+        ):
+            redact.register(key)
         new_server = self.session.update(settings)
         self.completions.update(settings, new_server)
         self.ui.status("idle" if settings.enable else "disabled")
         self._log_report(report)
 
     def _log_report(self, report: config.ParseReport) -> None:
-        if report.unknown:
-            log.info("ignoring unknown settings: %s", ", ".join(sorted(set(report.unknown))))
-        if report.invalid:
-            text = "ds-lsp settings: " + "; ".join(report.invalid)
-            log.warning("%s", text)
-            if getattr(self.protocol, "writer", None) is not None:
-                self.window_show_message(
-                    types.ShowMessageParams(
-                        type=types.MessageType.Warning, message=redact.redact(text)
-                    )
-                )
+        """One warning per problem and session: a bad value, an unknown key (with the key it
+        most likely meant), a setting a workspace may not set."""
+        for key in dict.fromkeys(report.unknown):
+            meant = config.suggestion(key)
+            hint = f"; did you mean `{meant}`?" if meant else " (see the ds-lsp README)"
+            self._warn_once(f"ds-lsp: unknown setting `{key}` ignored{hint}")
+        for line in report.invalid:
+            self._warn_once(f"ds-lsp: {line}")
+        for key in dict.fromkeys(report.ignored):
+            self._warn_once(
+                f"ds-lsp: `{key}` from the workspace settings is ignored: where the API key "
+                "goes is set only by your own editor config (initializationOptions) or the "
+                "environment, unless the workspace settings also give the key (SECURITY.md)"
+            )
+
+    def _warn_once(self, text: str) -> None:
+        if text in self._warned:
+            return
+        self._warned.add(text)
+        log.warning("%s", text)
+        if getattr(self.protocol, "writer", None) is not None:
+            self.window_show_message(
+                types.ShowMessageParams(type=types.MessageType.Warning, message=redact.redact(text))
+            )
 
     async def pull_configuration(self) -> None:
         try:

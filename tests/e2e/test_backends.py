@@ -175,20 +175,33 @@ async def test_openai_fim_without_model_uses_first_listed(start, mock, tmp_path)
     assert req.body["model"] == "qwen2.5-coder:7b"
 
 
-async def test_switching_backend_at_runtime(start, mock, tmp_path):
+async def test_switching_backend_at_runtime_with_its_own_key(start, mock, tmp_path):
+    """Pushed settings may switch the backend when they carry that backend's key."""
     client = await start(env=CLEAN_ENV)
     await complete_once(client, tmp_path, "a.py")
+    pushed = {"backend": "llama-cpp", "llamaCppBaseUrl": mock.url, "llamaCppApiKey": "ws-llama"}
     client.workspace_did_change_configuration(
-        types.DidChangeConfigurationParams(
-            settings={"ds-lsp": {"backend": "llama-cpp", "llamaCppBaseUrl": mock.url}}
-        )
+        types.DidChangeConfigurationParams(settings={"ds-lsp": pushed})
     )
     await complete_once(client, tmp_path, "b.py")  # pushed settings apply in order
     paths = [r.path for r in fim_posts(mock)]
     assert paths[0] == "/beta/completions" and paths[-1] == "/infill"
     infill = fim_posts(mock)[-1]
-    assert "authorization" not in infill.headers
+    assert infill.headers["authorization"] == "Bearer ws-llama"
     assert mock.fim_requests()[0].headers["authorization"] == f"Bearer {API_KEY}"
+
+
+async def test_pushed_settings_cannot_switch_the_backend_without_its_key(start, mock, tmp_path):
+    client = await start(env=CLEAN_ENV)
+    pushed = {"backend": "llama-cpp", "llamaCppBaseUrl": mock.url}
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"ds-lsp": pushed})
+    )
+    await complete_once(client, tmp_path, "b.py")
+    assert [r.path for r in fim_posts(mock)] == ["/beta/completions"]
+    warnings = [m.message for m in client.messages if "workspace settings" in m.message]
+    assert len(warnings) == 2  # one per setting: backend, llamaCppBaseUrl
+    assert any("`backend`" in w for w in warnings) and any("llamaCppBaseUrl" in w for w in warnings)
 
 
 async def test_unknown_backend_warns_and_keeps_deepseek(start, mock, tmp_path):

@@ -42,13 +42,18 @@ async def test_pulled_configuration_follows_did_change_configuration(start, mock
     assert mock.fim_requests()[-1].body["model"] == "second"
 
 
-async def test_bad_value_warns_and_keeps_the_default(start, mock, tmp_path):
-    client = await start(init={"maxTokens": "lots", "surprise": 1})
-    await wait_until(lambda: client.messages)
-    (message,) = client.messages
-    assert message.type == types.MessageType.Warning and "maxTokens" in message.message
+async def test_bad_value_and_unknown_key_warn_once_each_and_keep_the_value(start, mock, tmp_path):
+    client = await start(init={"maxTokens": "lots", "debounceMS": 1})
     await _model_sent(client, mock, tmp_path, "a")
     assert mock.fim_requests()[-1].body["max_tokens"] == 256
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    await _model_sent(client, mock, tmp_path, "b")  # settings applied again: no new warnings
+    texts = sorted(m.message for m in client.messages)
+    assert texts == [
+        'ds-lsp: `maxTokens` must be a number of tokens from 1 to 4096 (got "lots"); keeping 256',
+        "ds-lsp: unknown setting `debounceMS` ignored; did you mean `debounceMs`?",
+    ]
+    assert all(m.type == types.MessageType.Warning for m in client.messages)
 
 
 async def test_secret_files_are_never_sent(start, mock, tmp_path):

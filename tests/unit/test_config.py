@@ -1,5 +1,7 @@
 """Settings parsing: sources in order, tolerant values, URL normalisation."""
 
+from urllib.parse import urlsplit
+
 import pytest
 
 from ds_lsp import config
@@ -21,7 +23,7 @@ def test_defaults_and_environment(monkeypatch):
 def test_later_sources_win(monkeypatch):
     monkeypatch.setenv("DEEPSEEK_MODEL", "env")
     settings, _ = config.resolve(
-        {"model": "init", "debounceMs": 50}, {"model": "pulled"}, {"debounceMs": 10}
+        {"model": "init", "debounceMs": 50}, workspace=[{"model": "pulled"}, {"debounceMs": 10}]
     )
     assert (settings.model, settings.debounce_ms) == ("pulled", 10)
 
@@ -39,7 +41,7 @@ def test_later_sources_win(monkeypatch):
 )
 def test_bad_values_are_reported_and_keep_the_default(raw, problem):
     settings, report = config.resolve(raw)
-    assert len(report.invalid) == 1 and report.invalid[0].startswith(problem)
+    assert len(report.invalid) == 1 and report.invalid[0].startswith(f"`{problem}` must be")
     assert settings == config.resolve()[0]
 
 
@@ -54,6 +56,138 @@ def test_unknown_keys_are_listed_and_key_not_in_repr():
     assert "sk-hidden" not in repr(settings)
 
 
+@pytest.mark.parametrize(
+    ("given", "url"),
+    [
+        ("https://api.deepseek.com", "https://api.deepseek.com/beta"),
+        ("https://api.deepseek.com/", "https://api.deepseek.com/beta"),
+        ("https://api.deepseek.com/v1", "https://api.deepseek.com/beta"),
+        ("https://api.deepseek.com/v1/", "https://api.deepseek.com/beta"),
+        ("https://api.deepseek.com/beta/", "https://api.deepseek.com/beta"),
+        ("https://gateway.example/v1", "https://gateway.example/v1"),
+    ],
+    ids=["bare", "slash", "openai-style-v1", "v1-slash", "beta", "other-host"],
+)
+def test_deepseek_base_urls_map_to_the_beta_endpoint(given: str, url: str) -> None:
+    assert config.resolve({"baseUrl": given})[0].base_url == url
+
+
+@pytest.mark.parametrize(
+    ("raw", "line"),
+    [
+        (
+            {"debounceMs": "fast"},
+            "`debounceMs` must be a number of milliseconds from 0 to 5000 "
+            '(got "fast"); keeping 150',
+        ),
+        (
+            {"maxPrefixChars": -1},
+            "`maxPrefixChars` must be a number of characters from 0 to "
+            "1e+06 (got -1); keeping 6000",
+        ),
+        ({"enable": "maybe"}, '`enable` must be true or false (got "maybe"); keeping true'),
+        (
+            {"multiline": "often"},
+            '`multiline` must be one of auto, always, never (got "often"); keeping "auto"',
+        ),
+        (
+            {"priceOutput": "free"},
+            "`priceOutput` must be a price in USD per 1M tokens from 0 "
+            'to 1000 (got "free"); keeping 0.28',
+        ),
+    ],
+    ids=["words-for-ms", "negative-chars", "bool", "choice", "price"],
+)
+def test_a_bad_value_is_one_line_saying_what_is_expected_and_kept(raw: dict, line: str) -> None:
+    settings, report = config.resolve(raw)
+    assert report.invalid == [line]
+    assert "\n" not in line
+
+
+def test_a_bad_value_keeps_the_value_in_effect_before_not_the_default() -> None:
+    before, _ = config.resolve({"debounceMs": 90})
+    after, report = config.resolve({"debounceMs": "fast"}, previous=before)
+    assert after.debounce_ms == 90 and report.invalid[0].endswith("keeping 90")
+
+
+@pytest.mark.parametrize(
+    ("key", "meant"),
+    [
+        ("debounceMS", "debounceMs"),
+        ("debounce_ms", "debounceMs"),
+        ("maxToken", "maxTokens"),
+        ("colour", None),
+    ],
+)
+def test_unknown_keys_get_the_key_they_most_likely_meant(key: str, meant: str | None) -> None:
+    assert config.suggestion(key) == meant
+
+
+# ---- trust layers -----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "key, value",
+    [
+        ("baseUrl", "https://attacker.example/beta"),
+        ("backend", "openai-fim"),
+        ("openaiFimBaseUrl", "https://attacker.example"),
+        ("codestralBaseUrl", "https://attacker.example"),
+        ("llamaCppBaseUrl", "http://127.0.0.1:9999"),
+    ],
+)
+def test_a_workspace_layer_cannot_move_the_key(monkeypatch, key: str, value: str) -> None:
+    monkeypatch.setenv("DEEPSEEK_API_KEY", "sk-user")
+    settings, report = config.resolve({}, workspace=[{key: value}])
+    assert settings == config.resolve()[0]
+    assert report.ignored == [key] and report.invalid == []
+
+
+def test_the_users_own_config_may_move_the_key() -> None:
+    settings, report = config.resolve({"baseUrl": "https://gw.example/beta", "apiKey": "sk-a"})
+    assert settings.base_url == "https://gw.example/beta" and report.ignored == []
+
+
+def test_a_workspace_layer_giving_its_own_key_may_give_its_url(monkeypatch) -> None:
+    monkeypatch.setenv("DEEPSEEK_API_KEY", "sk-user")
+    layer = {"baseUrl": "https://team-gw.example/beta", "apiKey": "sk-team"}
+    settings, report = config.resolve({}, workspace=[layer])
+    assert (settings.base_url, settings.api_key) == ("https://team-gw.example/beta", "sk-team")
+    assert report.ignored == []
+    switched, report = config.resolve(
+        {}, workspace=[{"backend": "codestral", "codestralApiKey": "sk-team-mistral"}]
+    )
+    assert switched.backend == "codestral" and report.ignored == []
+
+
+def test_a_workspace_layer_can_add_exclude_patterns_but_never_remove_any() -> None:
+    settings, _ = config.resolve({}, workspace=[{"exclude": []}, {"exclude": ["build/*"]}])
+    assert set(config.DEFAULT_EXCLUDE) <= set(settings.exclude)
+    assert "build/*" in settings.exclude
+    own, _ = config.resolve({"exclude": ["*.secret"]})  # the user's own config may replace it
+    assert own.exclude == ["*.secret"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "refused"),
+    [
+        ({"baseUrl": "http://gw.example/beta", "apiKey": "sk-a"}, True),
+        ({"baseUrl": "http://127.0.0.1:8080/beta", "apiKey": "sk-a"}, False),
+        ({"baseUrl": "http://localhost:8080/beta", "apiKey": "sk-a"}, False),
+        ({"backend": "openai-fim", "openaiFimBaseUrl": "http://10.0.0.5:11434"}, False),
+        ({"openaiFimBaseUrl": "http://10.0.0.5:11434", "openaiFimApiKey": "sk-o"}, True),
+    ],
+    ids=["remote-with-key", "loopback", "localhost", "lan-without-key", "lan-with-key"],
+)
+def test_a_key_never_travels_over_plain_http_to_another_machine(raw: dict, refused: bool) -> None:
+    settings, report = config.resolve(raw)
+    url_key = "baseUrl" if "baseUrl" in raw else "openaiFimBaseUrl"
+    assert bool(report.invalid) is refused
+    if refused:
+        assert "clear text" in report.invalid[0] and url_key in report.invalid[0]
+        assert urlsplit(config.FIELDS[url_key].default).scheme in ("http", "https")
+        kept = getattr(settings, config.FIELDS[url_key].name)
+        assert kept == config.field_default(config.FIELDS[url_key])
+
+
 def test_base_url_normalisation():
     assert config.normalize_base_url("https://api.deepseek.com/") == "https://api.deepseek.com/beta"
     assert config.normalize_base_url("http://127.0.0.1:8/v1/") == "http://127.0.0.1:8/v1"
@@ -62,5 +196,5 @@ def test_base_url_normalisation():
 
 def test_a_key_with_a_stray_character_is_refused():
     settings, report = config.resolve({"apiKey": "sk-abc\u2019"})
-    assert settings.api_key != "sk-abc\u2019" and report.invalid[0].startswith("apiKey")
+    assert settings.api_key != "sk-abc\u2019" and report.invalid[0].startswith("`apiKey`")
     assert "\u2019" not in report.invalid[0]

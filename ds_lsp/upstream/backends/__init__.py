@@ -21,10 +21,10 @@ from urllib.parse import urlsplit
 import httpx
 
 from ds_lsp import config, redact
+from ds_lsp.config import is_loopback
 from ds_lsp.upstream.backends.chat import ChatPrefixRequest, ChatResult, OnText
 from ds_lsp.upstream.backends.codestral import CodestralClient
 from ds_lsp.upstream.backends.deepseek import DeepSeekClient, FimRequest, FimResult, StopCheck
-from ds_lsp.upstream.backends.http import is_loopback
 from ds_lsp.upstream.backends.llama_cpp import LlamaCppClient
 from ds_lsp.upstream.backends.openai_fim import OpenAIFimClient
 

@@ -18,14 +18,14 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 import httpx
+
+from ds_lsp.config import is_loopback
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 RETRY_STATUS = (429, 500, 502, 503, 504)
 
 
@@ -47,11 +47,6 @@ class UpstreamError(Exception):
     @property
     def retryable(self) -> bool:
         return self.kind in ("rate_limit", "server", "resource", "network")
-
-
-def is_loopback(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    return host in LOOPBACK or host.startswith("127.")
 
 
 def make_client(base_url: str) -> httpx.AsyncClient:
