@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from tests.e2e.conftest import capabilities, inline, open_doc, wait_until
+from tests.e2e.conftest import capabilities, inline, open_doc
 from tests.waiting import eventually
 
 

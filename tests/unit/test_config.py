@@ -99,7 +99,7 @@ def test_deepseek_base_urls_map_to_the_beta_endpoint(given: str, url: str) -> No
     ids=["words-for-ms", "negative-chars", "bool", "choice", "price"],
 )
 def test_a_bad_value_is_one_line_saying_what_is_expected_and_kept(raw: dict, line: str) -> None:
-    settings, report = config.resolve(raw)
+    _, report = config.resolve(raw)
     assert report.invalid == [line]
     assert "\n" not in line
 
