@@ -72,6 +72,7 @@ class Suggestion:
     character: int
     window: Window
     cached: bool = False
+    replace: int = 0  # characters of the cursor's line after the cursor the text replaces
 
 
 class UI:
@@ -334,7 +335,7 @@ class Engine:
             self._asked[doc.uri] = row  # this line is covered: no speculative ask for it
             self.usage.record(cache_served=1, shown=1 if cached else 0)
             self._prefetch_next_line(ask, cached)
-            return Suggestion(cached, line, character, window, cached=True) if cached else None
+            return _suggestion(cached, line, character, window, cached=True) if cached else None
         first_of_line = self._asked.get(doc.uri) != row
         if (self.settings.prefetch and not invoked and first_of_line
                 and len(window.line_prefix.strip()) >= FIRST_ASK_CHARS):
@@ -360,7 +361,7 @@ class Engine:
             return None
         self.usage.record(shown=1)
         self._prefetch_next_line(ask, text)
-        return Suggestion(text, line, character, window)
+        return _suggestion(text, line, character, window)
 
     def _ask(self, doc: Document, window: Window, mode: Mode) -> Ask:
         prompt, extras = self._prompt(doc, window)
@@ -518,7 +519,7 @@ class Engine:
 
     def _clean(self, result: FimResult, window: Window, mode: Mode) -> str:
         return postprocess.clean(result.text, window.prefix, window.suffix, window.line_prefix,
-                                 mode, self.settings.max_lines)
+                                 mode, self.settings.max_lines).text
 
     async def report_error(self, exc: UpstreamError, model: str) -> None:
         """Log an upstream failure and tell the user once per kind of problem."""
@@ -548,16 +549,17 @@ def _early_stop(window: Window, mode: Mode, max_lines: int) -> Callable[[str], b
         return lambda text: "\n" in text
 
     def done(text: str) -> bool:
-        if "\n" not in text:
-            return False
-        complete = text[: text.rfind("\n")]
-        if complete.count("\n") + 1 > max_lines:
-            return True
-        kept = postprocess.cut_block(complete, window.line_prefix, max_lines)
-        kept = postprocess.cut_at_suffix_lines(kept, window.suffix)
-        return len(kept) < len(complete.rstrip())
+        return postprocess.block_complete(text, window.line_prefix, window.suffix, max_lines)
 
     return done
+
+
+def _suggestion(text: str, line: int, character: int, window: Window,
+                cached: bool = False) -> Suggestion:
+    """The cleaned text (cached or fresh) fitted to the cursor's line: the closers after the
+    cursor it types again are replaced (the cache keeps only the text)."""
+    fitted = postprocess.fit_line(text, window.line_prefix, window.line_suffix)
+    return Suggestion(fitted.text, line, character, window, cached, fitted.replace)
 
 
 def _is_deepseek(url: str) -> bool:

@@ -264,7 +264,7 @@ def _register_completion(server: DsLanguageServer) -> None:
         sugg = await _safe_complete(ls, params.text_document.uri, pos, invoked)
         if sugg is None:
             return types.InlineCompletionList(items=[])
-        return types.InlineCompletionList(items=[inline_item(sugg)])
+        return types.InlineCompletionList(items=[inline_item(sugg, ls.docs.encoding)])
 
     @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(
         trigger_characters=TRIGGER_CHARACTERS, resolve_provider=False))
@@ -336,9 +336,16 @@ def accepted_command(sugg: Suggestion) -> types.Command:
                                      "chars": len(sugg.text)}])
 
 
-def inline_item(sugg: Suggestion) -> types.InlineCompletionItem:
+def replaced_end(sugg: Suggestion, encoding: str) -> types.Position:
+    """Where the item's range ends: after the closers on the cursor's line it types again."""
+    units = index_to_column(sugg.window.line_suffix, sugg.replace, encoding)
+    return types.Position(line=sugg.line, character=sugg.character + units)
+
+
+def inline_item(sugg: Suggestion, encoding: str = "utf-16") -> types.InlineCompletionItem:
     at = types.Position(line=sugg.line, character=sugg.character)
-    return types.InlineCompletionItem(insert_text=sugg.text, range=types.Range(start=at, end=at),
+    return types.InlineCompletionItem(insert_text=sugg.text,
+                                      range=types.Range(start=at, end=replaced_end(sugg, encoding)),
                                       command=accepted_command(sugg))
 
 
@@ -348,7 +355,7 @@ def completion_item(ls: DsLanguageServer, sugg: Suggestion) -> types.CompletionI
     head = sugg.window.line_prefix
     column = index_to_column(head, len(head) - len(word), ls.docs.encoding)
     start = types.Position(line=sugg.line, character=column)
-    end = types.Position(line=sugg.line, character=sugg.character)
+    end = replaced_end(sugg, ls.docs.encoding)
     full = word + sugg.text
     first = full.split("\n", 1)[0]
     label = first if "\n" not in full else first + " …"
