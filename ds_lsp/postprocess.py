@@ -33,6 +33,7 @@ one line).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from enum import StrEnum
@@ -94,12 +95,20 @@ def opens_block(line: str) -> bool:
 
 
 # ---- brackets outside strings and comments ---------------------------------------------------
+def _lifetime_at(text: str, i: int) -> bool:
+    """`&'a str`, `<'a>`, `<'a, 'b>`: a Rust lifetime, not a quote."""
+    m = LIFETIME.match(text, i)
+    if not m:
+        return False
+    return (i > 0 and text[i - 1] in "&<") or text[m.end() : m.end() + 1] in (">", ",")
+
+
 def _quote_at(text: str, i: int) -> str:
     """The string delimiter that starts at `i`, or '' (a Rust lifetime is no quote)."""
     ch = text[i]
     if ch in "\"'" and text.startswith(ch * 3, i):
         return ch * 3
-    if ch == "'" and (LIFETIME.match(text, i) or (i and text[i - 1].isalnum())):
+    if ch == "'" and ((i and text[i - 1].isalnum()) or _lifetime_at(text, i)):
         return ""
     return ch if ch in "\"'`" else ""
 
@@ -336,7 +345,7 @@ def drop_degenerate(text: str) -> str:
             break
     code = [i for i, line in enumerate(lines[:-1]) if line.strip()]
     run = 0
-    for a, b in zip(code, code[1:], strict=False):
+    for a, b in itertools.pairwise(code):
         run = run + 1 if near_identical(lines[a], lines[b]) else 0
         if run >= 5:
             return "\n".join(lines[: code[code.index(b) - run] + 1])
@@ -445,6 +454,8 @@ def _at_block_level(line: str, own_line: bool) -> tuple[bool, bool]:
     """
     if _closes_block(line):
         return True, not own_line
+    if line.strip()[0] in PAIRS:  # `} else {`: the same statement goes on
+        return True, True
     if own_line or opens_block(line):
         return False, False
     return True, True
@@ -455,7 +466,7 @@ def _closes_block(line: str) -> bool:
     return only_closers(line.strip()) or line.strip() in ("end", "fi", "done", "esac")
 
 
-def _dedent_allowed(line: str, indent: int, scope: _Scope) -> bool:
+def _dedent_allowed(indent: int, scope: _Scope) -> bool:
     """A first line on a new line, shallower than the cursor's: shown when the code below
     does not continue the block it leaves."""
     return not scope.below or indent_of(scope.below[0]) <= indent
@@ -467,21 +478,25 @@ def cut_block(
     """Keep the lines that belong to the cursor's block (see the module docstring)."""
     lines = text.split("\n")
     scope = _scope(line_prefix, lines, suffix, prefix)
-    quote = open_quote(line_prefix)
-    depth, first_low = line_depth(lines[0], quote)
-    own_line = bool(line_prefix.strip())
-    if first_low < 0 and not own_line and not closer_needed(lines[0], scope.base, 1, scope):
-        return ""
-    if first_low < 0 or (
-        own_line and lines[0].strip() and not _continues_statement(
-            line_prefix, lines[0], lines[1:], scope.base)
+    depth, _ = line_depth(lines[0], open_quote(line_prefix))
+    own = max(0, line_depth(line_prefix)[0])  # blocks opened on the cursor's line
+    if not line_prefix.strip():
+        if depth < 0 and not closer_needed(lines[0], scope.base, -depth, scope):
+            return ""
+        if depth < 0:
+            return lines[0]
+    elif lines[0].strip() and (
+        depth + own < 0 or not _continues_statement(line_prefix, lines[0], lines[1:], scope.base)
     ):
-        return lines[0]
+        return lines[0]  # the suggestion completes the cursor's line: it ends there
     return _cut_lines(lines, line_prefix, max_lines, scope, depth)
 
 
-def _cut_lines(lines: list[str], line_prefix: str, max_lines: int, scope: _Scope,
-               depth: int) -> str:
+def _cut_lines(
+    lines: list[str], line_prefix: str, max_lines: int, scope: _Scope, depth: int
+) -> str:
+    """The lines after the first, while they stay in the cursor's block. `depth` counts the
+    blocks the suggestion opened (negative: it closed blocks opened before it)."""
     base = scope.base
     opened = opens_block(line_prefix + lines[0])
     own_line = bool(line_prefix.strip())
@@ -497,16 +512,14 @@ def _cut_lines(lines: list[str], line_prefix: str, max_lines: int, scope: _Scope
             continue
         indent = indent_of(line)
         change, low = line_depth(line)
-        if depth + change < 0:  # closes a block around the cursor: the end either way
-            if closer_needed(line, indent, -(depth + change), scope) and (
-                code_seen or indent < base or not scope.below or _dedent_allowed(
-                    line, indent, scope)):
+        if depth + change < 0:  # closes a block opened before the suggestion: the end
+            if closer_needed(line, indent, -(depth + change), scope):
                 kept.append(line)
             break
         if indent < base:
-            if not code_seen and own_line and _dedent_allowed(line, indent, scope):
-                base = indent
-            elif depth + low < 0:  # `} else {`: the enclosing block goes on
+            if (not code_seen and own_line and _dedent_allowed(indent, scope)) or (
+                depth + low < 0
+            ):  # a dedented first line, or `} else {`: the enclosing block goes on
                 base = indent
             else:
                 break
@@ -545,20 +558,31 @@ def indent_unit(prefix: str) -> str:
     lines = prefix.split("\n")[-80:]
     if any(x.startswith("\t") for x in lines):
         return "\t"
-    code = [x for x in lines if x.strip()]
-    for a, b in zip(code, code[1:], strict=False):
+    code = [x for x in lines if x.strip() or (x is lines[-1] and x)]
+    for a, b in itertools.pairwise(code):
         step = indent_of(b) - indent_of(a)
         if step > 0:
             widths.add(step)
     return " " * min(widths) if widths else ""
 
 
+def _block_end_indent(lines: list[str]) -> int:
+    """Indentation of the line closing the block the first line opens (of the first body
+    line when nothing closes it, as in Python)."""
+    depth = line_depth(lines[0])[0]
+    body = [x for x in lines[1:] if x.strip()]
+    for line in body:
+        depth += line_depth(line)[0]
+        if depth <= 0:
+            return indent_of(line)
+    return indent_of(body[0]) if body else 0
+
+
 def _reindented(lines: list[str], line_prefix: str, unit: str) -> list[str]:
     """A block written flat after its opener (`if x:` then `return 1`), or relative to column
     0 under an indented cursor: put its body one step deeper than the opener."""
-    body = [x for x in lines[1:] if x.strip()]
     base_ws = line_prefix if not line_prefix.strip() else line_prefix[: indent_of(line_prefix)]
-    shift = base_ws if body and min(indent_of(x) for x in body) < len(base_ws) else ""
+    shift = base_ws if _block_end_indent(lines) < len(base_ws) else ""
     out = [lines[0]]
     for line in lines[1:]:
         if not line.strip():
@@ -571,33 +595,57 @@ def _reindented(lines: list[str], line_prefix: str, unit: str) -> list[str]:
 
 def _ends_with_lone_opener(text: str, line_prefix: str, below: list[str]) -> bool:
     lines = text.split("\n")
-    last = lines[-1] if len(lines) > 1 else line_prefix + lines[0]
-    if not last.strip() or not last.rstrip().endswith(("{", ":", " do", " then")):
+    last = (lines[-1] if len(lines) > 1 else line_prefix + lines[0]).rstrip()
+    if not last.strip() or last.endswith("::"):
         return False
-    if last.rstrip().endswith("::"):
+    if not (last.endswith(("{", ":")) or BLOCK_TAIL.search(last)):
         return False
-    if below and (indent_of(below[0]) > indent_of(last) or _closes_block(below[0])):
-        return False  # the body or the closer is already there
-    return True
+    if not below:
+        return True
+    body_below = indent_of(below[0]) > indent_of(last)
+    closer_below = _closes_block(below[0]) and indent_of(below[0]) == indent_of(last)
+    return not (body_below or closer_below)
 
 
-def complete_blocks(text: str, cut: str, line_prefix: str, suffix: str, prefix: str,
-                    max_lines: int) -> str:
-    """Never an opening line alone: re-indent a body the model wrote too shallow, else drop
-    the opener."""
-    below = code_lines_below(suffix)
-    if not cut.strip() or not _ends_with_lone_opener(cut, line_prefix, below):
-        return cut
+def _opened(text: str, line_prefix: str) -> int:
+    """Blocks the suggestion opens and leaves open."""
     lines = text.split("\n")
-    if len(lines) > len(cut.split("\n")):
+    depth = line_depth(lines[0], open_quote(line_prefix))[0]
+    return depth + sum(line_depth(x)[0] for x in lines[1:])
+
+
+def complete_blocks(
+    text: str, cut: str, line_prefix: str, suffix: str, prefix: str, max_lines: int
+) -> str:
+    """Never an opening line alone: a body the model wrote too shallow (cut away by the
+    scope rules) is re-indented under its opener; else a lone opener goes."""
+    below = code_lines_below(suffix)
+    if not cut.strip():
+        return cut
+    lone = _ends_with_lone_opener(cut, line_prefix, below)
+    shortened = text.count("\n") > cut.count("\n")
+    if shortened and (lone or _opened(cut, line_prefix) > 0):
         unit = indent_unit(prefix) or "    "
-        again = "\n".join(_reindented(lines, line_prefix, unit))
+        again = "\n".join(_reindented(text.split("\n"), line_prefix, unit))
         fixed = cut_block(again, line_prefix, max_lines, suffix, prefix)
-        if fixed.count("\n") > cut.count("\n") and not _ends_with_lone_opener(
-                fixed, line_prefix, below):
+        if (
+            fixed.count("\n") > cut.count("\n")
+            and not _ends_with_lone_opener(fixed, line_prefix, below)
+            and _opened(fixed, line_prefix) < max(1, _opened(cut, line_prefix))
+        ):
             return fixed
+    if not lone:
+        return cut
     kept = cut.split("\n")[:-1]
     return "\n".join(kept).rstrip() if len(kept) > 1 or (kept and kept[0].strip()) else ""
+
+
+def _aligned(lines: list[str]) -> bool:
+    """A line continues an open bracket of the line above (aligned under it, any column)."""
+    for above in lines[:-1]:
+        if above.strip() and line_depth(above)[0] > 0 and not opens_block(above):
+            return True
+    return False
 
 
 def fix_continuation_indent(text: str, prefix: str) -> str:
@@ -605,13 +653,14 @@ def fix_continuation_indent(text: str, prefix: str) -> str:
     lines = text.split("\n")
     rest = [x for x in lines[1:] if x.strip() and not x.strip().startswith("*")]
     unit = indent_unit(prefix)
-    if not rest or not unit:
+    if not rest or not unit or _aligned(lines):
         return text
     if unit == "\t":
         stray = all(re.match(r"\t+ \S", x) for x in rest)
     else:
         stray = len(unit) > 1 and all(
-            x[: indent_of(x)].strip(" ") == "" and indent_of(x) % len(unit) == 1 for x in rest)
+            x[: indent_of(x)].strip(" ") == "" and indent_of(x) % len(unit) == 1 for x in rest
+        )
     if not stray:
         return text
     fixed = [
@@ -678,7 +727,7 @@ def retyped_closers(text: str, line_prefix: str, run: str) -> int:
         elif ch in ";," and at >= 0 and ch in text[at + 1 :]:
             at = text.index(ch, at + 1)
             k = j + 1
-        elif ch == ">" and at >= 0 and ">" in text[at + 1 :]:
+        elif ch == ">" and ">" in text[at + 1 :] and text.count(">") > text.count("<"):
             at = text.index(">", at + 1)
             k = j + 1
         elif ch != " ":
@@ -687,15 +736,25 @@ def retyped_closers(text: str, line_prefix: str, run: str) -> int:
 
 
 def anchored_end(text: str, rest: str) -> str:
-    """A one-line suggestion that contains the start of the rest of the line later on keeps
-    what comes before it (`|, "a", )` + `"b", "a", a);` -> `"b"`), if that part is balanced."""
-    head = rest.strip()[:16]
-    if "\n" in text or sum(ch.isalnum() for ch in head) < 3:
+    """A one-line suggestion that types the rest of the line again after something new keeps
+    the new part (`|, "a", )` + `"b", "a", a);` -> `"b"`), if that part is balanced."""
+    whole = rest.strip()
+    if "\n" in text or len(whole) < 2 or only_closers(whole):
         return text
-    at = text.find(rest.lstrip()[: len(head)] if rest[:1] == " " else head, 1)
-    if at <= 0 or imbalance(text[:at]):
+    at = text.find(whole, 1)
+    if at < 0:
+        head = whole[:8]
+        if sum(ch.isalnum() for ch in head) < 3:
+            return text
+        at = text.find(head, 1)
+    if at <= 0 or imbalance(text[:at]) or not text[:at].strip():
         return text
-    return text[:at]
+    return text[:at].rstrip() if rest[:1] == " " else text[:at]
+
+
+def _badness(line: str) -> int:
+    """Unmatched brackets of a line, plus one for a string left open."""
+    return imbalance(line) + (1 if open_quote(line.rsplit("\n", 1)[-1]) else 0)
 
 
 def fit_line(text: str, line_prefix: str, line_suffix: str) -> Cleaned:
@@ -708,6 +767,10 @@ def fit_line(text: str, line_prefix: str, line_suffix: str) -> Cleaned:
         return Cleaned(text[:-k], 0)
     run = _closing_run(line_suffix)
     replace = retyped_closers(text, line_prefix, run) if run else 0
+    if replace and _badness(line_prefix + text + line_suffix[replace:]) >= _badness(
+        line_prefix + text + line_suffix
+    ):
+        replace = 0
     if k and not replace:
         return Cleaned(text, k)
     if not replace and "\n" not in text:
@@ -730,33 +793,44 @@ def strip_trailing_space(text: str, after: str) -> str:
 
 def block_complete(partial: str, line_prefix: str, suffix: str, max_lines: int) -> bool:
     """For a streamed answer: whether its complete lines already hold all that `clean` would
-    keep (so the stream may stop)."""
+    keep, so the stream may stop (never while what is kept leaves a block open)."""
     if "\n" not in partial:
         return False
     complete = partial[: partial.rfind("\n")]
     if complete.count("\n") + 1 > max_lines:
         return True
-    kept = cut_block(complete, line_prefix, max_lines, suffix)
-    kept = cut_at_suffix_lines(kept, suffix)
-    return len(kept) < len(complete.rstrip())
+    text = _prepared(complete, "", line_prefix, Mode.MULTI)
+    if not text.strip():
+        return False
+    kept = cut_block(text, line_prefix, max_lines, suffix, line_prefix)
+    kept = drop_repeated_lines(cut_at_suffix_lines(kept, suffix), line_prefix)
+    if not kept.strip() or len(kept) >= len(text.rstrip()):
+        return False
+    return _opened(kept, line_prefix) <= 0 and not _ends_with_lone_opener(kept, line_prefix, [])
 
 
-def clean(raw: str, prefix: str, suffix: str, line_prefix: str, mode: Mode,
-          max_lines: int = 12) -> Cleaned:
-    """What to show at the cursor: the text and the characters after the cursor it replaces."""
-    if not raw:
-        return NOTHING
-    suffix = suffix.replace("\r\n", "\n")
-    line_suffix = suffix.split("\n", 1)[0].rstrip("\r")
+def _prepared(raw: str, prefix: str, line_prefix: str, mode: Mode) -> str:
+    """Line breaks, fences, the single-line cut, doubled indentation and space, loops."""
     text = drop_fences(raw.replace("\r\n", "\n").replace("\r", "\n"))
     if mode is Mode.SINGLE:
         text = text.lstrip("\n") if not line_prefix.strip() else text
         text = text.split("\n", 1)[0]
     elif line_prefix.strip() == "" and line_prefix and text.startswith("\n"):
         text = text.lstrip("\n")  # already on a fresh, indented line
-    text = drop_doubled_indent(text, prefix, line_prefix)
+    text = drop_doubled_indent(text, prefix or line_prefix, line_prefix)
     text = drop_doubled_space(text, line_prefix)
-    text = drop_degenerate(text)
+    return drop_degenerate(text)
+
+
+def clean(
+    raw: str, prefix: str, suffix: str, line_prefix: str, mode: Mode, max_lines: int = 12
+) -> Cleaned:
+    """What to show at the cursor: the text and the characters after the cursor it replaces."""
+    if not raw:
+        return NOTHING
+    suffix = suffix.replace("\r\n", "\n")
+    line_suffix = suffix.split("\n", 1)[0].rstrip("\r")
+    text = _prepared(raw, prefix, line_prefix, mode)
     if mode is Mode.MULTI and text.strip():
         text = _multi_line(text, prefix, suffix, line_prefix, max_lines)
     text = strip_trailing_space(text, line_suffix)
@@ -779,14 +853,24 @@ def _multi_line(text: str, prefix: str, suffix: str, line_prefix: str, max_lines
 
 
 def _echoes_suffix(text: str, suffix: str, replace: int) -> bool:
-    """The model only wrote what already follows the cursor."""
-    return not replace and len(text.strip()) > 0 and suffix.lstrip().startswith(text.strip())
+    """The model only wrote what already follows the cursor (as it stands, lines and
+    indentation included, when it spans lines)."""
+    if replace or not text.strip():
+        return False
+    if "\n" not in text.rstrip("\n"):
+        return suffix.lstrip().startswith(text.strip())
+    mine = [x.rstrip() for x in text.split("\n") if x.strip()]
+    theirs = [x.rstrip() for x in suffix.split("\n") if x.strip()][: len(mine)]
+    return mine == theirs
 
 
 def _repeats_line_above(text: str, prefix: str) -> bool:
-    """A suggestion on a fresh line that copies the line above it."""
+    """A suggestion on a fresh line that copies the line above it (unless the lines above
+    already repeat: the user is writing a sequence)."""
     if not prefix.endswith("\n") and prefix.rsplit("\n", 1)[-1].strip():
         return False
-    above = [s for s in prefix.split("\n")[-3:] if s.strip()]
+    above = [s.strip() for s in prefix.split("\n")[-4:] if s.strip()]
     first = text.split("\n", 1)[0].strip()
-    return bool(above) and len(first) >= 8 and above[-1].strip() == first
+    if len(above) >= 2 and above[-1] == above[-2]:
+        return False
+    return bool(above) and len(first) >= 8 and above[-1] == first
