@@ -44,6 +44,7 @@ OPENERS = ("(", "[", "{", ":", "=>", " do", " then")
 PAIRS = {")": "(", "]": "[", "}": "{"}
 RUN_CLOSERS = set(")]}>\"'`;,")  # what an editor auto-closes or types after the cursor
 LOOKAHEAD = 5  # code lines below the cursor compared with the suggestion
+PATH_LINE = re.compile(r"^\s*(#|//|--|;+|/\*|<!--)\s*Path: \S")
 FENCE = re.compile(r"^\s*```[\w#+.-]*\s*$")
 KEYWORD_CLOSER = re.compile(r"^(end|fi|done|esac)\b")
 KEYWORD_OPENER = re.compile(
@@ -257,6 +258,30 @@ def drop_fences(text: str) -> str:
             lines = lines[:i]
             break
     return "\n".join(lines)
+
+
+def drop_path_lines(text: str) -> str:
+    """`// Path: other.ts`: the model echoing the prompt's file header. Skipped as a first
+    line; later it starts another file, and the suggestion ends there."""
+    lines = text.split("\n")
+    if lines and PATH_LINE.match(lines[0]):
+        lines = lines[1:]
+    for i, line in enumerate(lines):
+        if PATH_LINE.match(line):
+            return "\n".join(lines[:i]).rstrip()
+    return "\n".join(lines)
+
+
+def drop_stray_first_indent(text: str, line_prefix: str) -> str:
+    """At column 0, a first line indented above lines back at column 0 that are not a block's
+    closer: the indentation is the model's mistake."""
+    if line_prefix or text[:1] not in (" ", "\t"):
+        return text
+    lines = text.split("\n")
+    nxt = next((x for x in lines[1:] if x.strip()), None)
+    if nxt is None or indent_of(nxt) or _closes_block(nxt) or opens_block(lines[0]):
+        return text
+    return text.lstrip(" \t")
 
 
 def drop_doubled_indent(text: str, prefix: str, line_prefix: str) -> str:
@@ -543,13 +568,25 @@ def cut_at_suffix_lines(text: str, suffix: str, from_first: bool = False) -> str
     if not below:
         return text
     lines = text.split("\n")
+    if _copies_block_below(lines, below):
+        return ""
     for i in range(0 if from_first else 1, len(lines)):
         code = lines[i].strip()
         if not code or _closes_block(code):
             continue
         if (len(code) > 3 and code in below) or code == below[0]:
             return "\n".join(lines[:i]).rstrip(" \t")
+        if len(code) > 8 and near_identical(code, below[0]):
+            return "\n".join(lines[:i]).rstrip(" \t")
     return text
+
+
+def _copies_block_below(lines: list[str], below: list[str]) -> bool:
+    """Three or more lines that are, line for line, near copies of the code below."""
+    mine = [x.strip() for x in lines if x.strip()]
+    if len(mine) < 3 or len(below) < 3:
+        return False
+    return all(near_identical(a, b) for a, b in zip(mine[:3], below[:3], strict=False))
 
 
 def indent_unit(prefix: str) -> str:
@@ -618,12 +655,12 @@ def complete_blocks(
     text: str, cut: str, line_prefix: str, suffix: str, prefix: str, max_lines: int
 ) -> str:
     """Never an opening line alone: a body the model wrote too shallow (cut away by the
-    scope rules) is re-indented under its opener; else a lone opener goes."""
+    scope rules) is re-indented under its opener; when that fails the opener goes too."""
     below = code_lines_below(suffix)
     if not cut.strip():
         return cut
     lone = _ends_with_lone_opener(cut, line_prefix, below)
-    shortened = text.count("\n") > cut.count("\n")
+    shortened = any(x.strip() for x in text.split("\n")[cut.count("\n") + 1 :])
     if shortened and (lone or _opened(cut, line_prefix) > 0):
         unit = indent_unit(prefix) or "    "
         again = "\n".join(_reindented(text.split("\n"), line_prefix, unit))
@@ -634,8 +671,8 @@ def complete_blocks(
             and _opened(fixed, line_prefix) < max(1, _opened(cut, line_prefix))
         ):
             return fixed
-    if not lone:
-        return cut
+    if not (lone and shortened):
+        return cut  # an opener the model gave no body for may be shown (`sort(|)` + `a) {`)
     kept = cut.split("\n")[:-1]
     return "\n".join(kept).rstrip() if len(kept) > 1 or (kept and kept[0].strip()) else ""
 
@@ -767,6 +804,8 @@ def fit_line(text: str, line_prefix: str, line_suffix: str) -> Cleaned:
         return Cleaned(text[:-k], 0)
     run = _closing_run(line_suffix)
     replace = retyped_closers(text, line_prefix, run) if run else 0
+    if replace == len(run) and not line_suffix[replace:].strip():
+        replace = len(line_suffix.rstrip("\r\n"))  # the blanks after the closers go too
     if replace and _badness(line_prefix + text + line_suffix[replace:]) >= _badness(
         line_prefix + text + line_suffix
     ):
@@ -811,12 +850,13 @@ def block_complete(partial: str, line_prefix: str, suffix: str, max_lines: int) 
 
 def _prepared(raw: str, prefix: str, line_prefix: str, mode: Mode) -> str:
     """Line breaks, fences, the single-line cut, doubled indentation and space, loops."""
-    text = drop_fences(raw.replace("\r\n", "\n").replace("\r", "\n"))
+    text = drop_path_lines(drop_fences(raw.replace("\r\n", "\n").replace("\r", "\n")))
     if mode is Mode.SINGLE:
         text = text.lstrip("\n") if not line_prefix.strip() else text
         text = text.split("\n", 1)[0]
     elif line_prefix.strip() == "" and line_prefix and text.startswith("\n"):
         text = text.lstrip("\n")  # already on a fresh, indented line
+    text = drop_stray_first_indent(text, line_prefix)
     text = drop_doubled_indent(text, prefix or line_prefix, line_prefix)
     text = drop_doubled_space(text, line_prefix)
     return drop_degenerate(text)

@@ -853,16 +853,44 @@ LONE_OPENERS = [
         "if (x) {\n    return 1;\n  }",
     ),
     I("py-opener-body-already-below", "def f(x):\n    █\n        return x\n", "if x:", "if x:"),
-    I("js-opener-alone-is-nothing", "function f() {\n  █\n}\n", "if (x) {", ""),
-    I("py-opener-alone-is-nothing", "x = 1\n█\n", "for i in range(3):", ""),
-    I("rb-opener-do-alone-is-nothing", "items = [1]\n█\n", "items.each do |i|", ""),
+    I("js-opener-without-body-is-shown", "function f() {\n  █\n}\n", "if (x) {", "if (x) {"),
+    I(
+        "js-opener-nested-openers-without-body-is-nothing",
+        "function f() {\n  █\n}\n",
+        "if (x) {\nif (y) {",
+        "",
+    ),
+    D(
+        "ts-opener-signature-replaces-paren",
+        "function sort(█)\n",
+        "array) {",
+        "function sort(array) {\n",
+    ),
+    D(
+        "ts-opener-signature-replaces-paren-and-blank",
+        "function sort(█) \n",
+        "array) {",
+        "function sort(array) {\n",
+    ),
+    I("py-opener-without-body-is-shown", "x = 1\n█\n", "for i in range(3):", "for i in range(3):"),
+    I(
+        "rb-opener-do-without-body-is-shown",
+        "items = [1]\n█\n",
+        "items.each do |i|",
+        "items.each do |i|",
+    ),
     I(
         "go-opener-block-relative-to-column-0",
         "func f() {\n\t█\n}\n",
         "for i := 0; i < 3; i++ {\n\tfmt.Println(i)\n}",
         "for i := 0; i < 3; i++ {\n\t\tfmt.Println(i)\n\t}",
     ),
-    I("kt-opener-alone-at-end-of-file", "fun main() {\n    █", "if (ok) {", ""),
+    I(
+        "kt-opener-flat-body-at-end-of-file",
+        "fun main() {\n    █",
+        "if (ok) {\nrun()\n}",
+        "if (ok) {\n        run()\n    }",
+    ),
     I(
         "ts-opener-empty-block-is-fine",
         "class A {\n  █\n}\n",
@@ -1197,6 +1225,80 @@ LANGUAGES = [
     ),
 ]
 
+OTHER_ENGINES = [
+    I("js-space-trailing-dropped-at-end", "let foo = new █\n", "Foo(); ", "Foo();"),
+    I("js-space-trailing-dropped-before-space", "let foo = sum(█ baz)\n", "bar, ", "bar,"),
+    I(
+        "js-space-leading-kept-on-blank-column-0",
+        "function sum(a, b) {\n█\n}\n",
+        "  return a + b;",
+        "  return a + b;",
+    ),
+    I("js-space-leading-dropped-after-space", "let foo = █\n", " sum(bar, baz);", "sum(bar, baz);"),
+    I(
+        "js-below-overlap-with-closer",
+        "function sum(a, b) {\n  █\n  return value;\n}\n",
+        "let value = a + b;\n  return value;\n}",
+        "let value = a + b;",
+    ),
+    I(
+        "js-midline-statement-already-there",
+        "let sum = (a, b) => {\n  █return a + b;\n};\n",
+        "return a + b;",
+        "",
+    ),
+    I(
+        "js-closing-line-closer-already-below",
+        "let sum = (a, b) => {\n  return a + b;\n  █\n};\n",
+        "}",
+        "",
+    ),
+    I(
+        "js-below-near-copy-of-next-lines",
+        "var a, b;\n// swap a and b█\nlet z = a;\na = b;\nb = z;\n// something else\n",
+        "\nlet c = a;\na = b;\nb = c;\nconsole.log({a, b});",
+        "",
+    ),
+    I(
+        "ts-below-similar-next-line",
+        "function f() {\n  █\n  const x = 6;\n}\n",
+        "console.log();\n  const y = () => {};\n  aconst x = 6;",
+        "console.log();\n  const y = () => {};",
+    ),
+    I(
+        "ts-below-bracket-line-is-not-similar",
+        "█\n}\n",
+        "if (x > 0) {\n  console.log(x);\n}",
+        "if (x > 0) {\n  console.log(x);\n}",
+    ),
+    I(
+        "js-loop-repeated-line-in-the-middle",
+        "█",
+        "const x = 5;\nlet y = 10;\nlet y = 10;\nlet y = 10;\nconst z = 15;",
+        "const x = 5;\nlet y = 10;",
+    ),
+    I(
+        "ts-path-line-skipped",
+        "█",
+        "// Path: src/index.ts\nconst x = 5;\n//\nconsole.log(x);",
+        "const x = 5;\n//\nconsole.log(x);",
+    ),
+    I(
+        "py-path-line-ends-the-suggestion",
+        "import os\n█",
+        "import re\n# Path: other.py (python)\nimport sys",
+        "import re",
+    ),
+    I(
+        "js-first-line-stray-indent",
+        "█",
+        "  const x = 5;\nlet y = 10;",
+        "const x = 5;\nlet y = 10;",
+    ),
+    I("py-first-line-indent-kept-for-body", "def f():\n█", "    return 1\n", "    return 1"),
+]
+
+
 RULES = (
     CLOSERS_TYPED
     + CLOSING_LINES
@@ -1210,6 +1312,7 @@ RULES = (
     + CONTINUATION_INDENT
     + SCOPE
     + LANGUAGES
+    + OTHER_ENGINES
 )
 CORPUS = PYTHON + TYPESCRIPT + GO + RUST + C + LUA + RULES
 
