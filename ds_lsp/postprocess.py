@@ -806,7 +806,7 @@ def fit_line(text: str, line_prefix: str, line_suffix: str) -> Cleaned:
     replace = retyped_closers(text, line_prefix, run) if run else 0
     if replace == len(run) and not line_suffix[replace:].strip():
         replace = len(line_suffix.rstrip("\r\n"))  # the blanks after the closers go too
-    if replace and _badness(line_prefix + text + line_suffix[replace:]) >= _badness(
+    if replace and _badness(line_prefix + text + line_suffix[replace:]) > _badness(
         line_prefix + text + line_suffix
     ):
         replace = 0

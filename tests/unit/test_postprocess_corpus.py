@@ -1299,6 +1299,47 @@ OTHER_ENGINES = [
 ]
 
 
+MORE_SHAPES = [
+    D("py-closers-then-comment", "print(█)\n", "x) # comment", "print(x) # comment\n"),
+    D(
+        "js-closers-object-brace-same-line",
+        "const x = {█}\n",
+        "\n  a: 1,\n  b: 2,\n}",
+        "const x = {\n  a: 1,\n  b: 2,\n}\n",
+    ),
+    D("js-closers-call-arguments-on-lines", "foo(█)\n", "\n  a,\n  b,\n)", "foo(\n  a,\n  b,\n)\n"),
+    I(
+        "py-closers-string-then-keyword-argument",
+        'print("█")\n',
+        'hello", end="")',
+        'hello", end="',
+    ),
+    I("ts-closers-generic-angle", "let m: Map<█>\n", "string>", "string"),
+    I("rs-closers-match-arm-comma", "match x {\n    1 => █,\n}\n", '"one",', '"one"'),
+    I("py-closers-fstring-braces", "print(f'{█}')\n", "x}')", "x"),
+    I(
+        "js-scope-else-block-after-cursor",
+        "if (a) {\n  b();\n} else █\n",
+        "{\n  c();\n}",
+        "{\n  c();\n}",
+    ),
+    I(
+        "py-scope-expression-then-other-code",
+        "def f(a, b):\n    return a█",
+        " + b\n\nprint(f(1, 2))",
+        " + b",
+    ),
+    I(
+        "go-scope-printf-then-next-statement",
+        'fmt.Printf("%s\\n", █)\n',
+        'name)\nfmt.Println("done")',
+        "name",
+    ),
+    I("c-closers-array-initializer", "int arr[] = {1, 2, █};\n", "3};", "3"),
+    I("jsx-closers-class-name", '<div className="█">\n', 'container">', "container"),
+]
+
+
 RULES = (
     CLOSERS_TYPED
     + CLOSING_LINES
@@ -1313,6 +1354,7 @@ RULES = (
     + SCOPE
     + LANGUAGES
     + OTHER_ENGINES
+    + MORE_SHAPES
 )
 CORPUS = PYTHON + TYPESCRIPT + GO + RUST + C + LUA + RULES
 
