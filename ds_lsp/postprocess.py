@@ -5,27 +5,33 @@ returns what the item needs: the text to insert at the cursor and how many chara
 cursor's line after the cursor it replaces. The document after accept is
 `prefix + text + suffix[replace:]`. The rules, in the order they run:
 
-- Line breaks become `\\n`; a Markdown fence a chat-tuned model wrote (```` ```lang ````) goes.
+- Line breaks become `\\n`. A Markdown fence a chat-tuned model wrote (```` ```lang ````) goes,
+  and so does an echo of the prompt's `// Path: file` header (later, it ends the text).
 - Single-line mode keeps the first line. Indentation or a space the model wrote again in front
-  of an indented cursor (`x = ` + ` 1`) goes.
+  of the cursor (`x = ` + ` 1`) goes, as does a stray indent on a first line at column 0.
 - Degenerate output: a line that ends by repeating itself (`a = a = a = ...`, runaway digits)
-  goes with everything after it; a run of near-identical lines keeps its first line.
-- Scope (multi-line): a suggestion that completes the cursor's line stops at the end of that
-  statement. Lines stay within the cursor's block: a line indented less than the cursor's
-  stops it, except a first line on a new line that closes the block or dedents (`}`, a
-  dedented `return`) when the code below does not continue the block. A line that closes a
-  block enclosing the cursor ends the suggestion; it is dropped when the code below already
-  closes that block (same closer at the same indent, or by bracket balance), kept when the
-  document lacks it. A closer that ends a block the suggestion opened stays.
-- Lines that already follow: the suggestion stops at a line that repeats one of the next
-  code lines below the cursor (indentation ignored; short lines only as the very next one).
-- A suggestion never ends with a line that opens a block it does not fill: it is shown
-  re-indented when the model wrote its body too shallow, else that line goes.
-- Continuation lines indented one stray space off the document's grid are put back on it.
-- The cursor's line: closers the editor already typed after the cursor (`)`, `]`, `}`,
-  quotes, `>`, `;`) that the suggestion types again are either trimmed from the suggestion or
-  replaced (`replace`), so nothing is doubled; a suggestion that retypes the rest of the line
-  keeps only what is new. Spaces inside the line are kept.
+  goes with everything after it; of 6+ near-identical lines in a row only the first stays.
+- Scope (multi-line). A suggestion that completes the cursor's line ends with that statement
+  unless it goes on (a block it opens, an open bracket or string, an operator at the line's
+  edge, a deeper next line, an Allman brace). Lines stay in the cursor's block: a line
+  indented less than the cursor's ends it, except a first line on a new line that dedents
+  (`}`, a dedented `return`) when the code below does not continue the block, and `} else {`.
+  A line that closes a block opened before the suggestion ends it; that line is dropped when
+  the code below continues the block, when the next line below closes the same way at the
+  same indent (`};` and `}` alike), or when bracket balance says the document already closes
+  it; kept when the document lacks it. A closer of a block the suggestion opened stays.
+- Lines that already follow: the suggestion stops at a line that repeats one of the next five
+  code lines below (blank lines skipped, indentation ignored; short lines like `4,` only as
+  the very next line; a near-identical next line counts too); three lines that nearly copy
+  the code below make it nothing. A line repeating the line before it ends it.
+- Never an opening line alone: when the model's body was cut for being too shallow, the block
+  is shown re-indented under its opener, else the opener goes too.
+- Continuation lines one stray space off the document's indentation grid go back on it.
+- The cursor's line: closers the editor already typed after the cursor (`)`, `]`, `}`, quotes,
+  `>`, `;`) that the suggestion types again are trimmed from its end or replaced (`replace`,
+  also when the suggestion goes on after them: `"x: |")` + `", obj);`), never so that the line
+  gets worse; a suggestion that retypes the rest of the line keeps only what is new. Spaces
+  before more text on the line are kept.
 
 Everything is linear in the size of the text (a hostile upstream may send 10k characters on
 one line).

@@ -1300,6 +1300,12 @@ OTHER_ENGINES = [
 
 
 MORE_SHAPES = [
+    I(
+        "jsx-midline-self-closing-tag",
+        "    <App █/>\n",
+        "message={message} />",
+        "message={message} ",
+    ),
     D("py-closers-then-comment", "print(█)\n", "x) # comment", "print(x) # comment\n"),
     D(
         "js-closers-object-brace-same-line",
