@@ -1301,6 +1301,20 @@ OTHER_ENGINES = [
 
 MORE_SHAPES = [
     I(
+        "js-scope-comment-line-ends-there",
+        "function check(obj) {\n  // if obj.a is defined, then return t█\n  return false;\n}\n",
+        "rue\n  if (obj.a) {\n    return true;\n  }",
+        "rue",
+    ),
+    I(
+        "ts-scope-method-body-before-closer",
+        "class Foo {\n  update(value): Foo {\n    █\n  }\n\n  get foo(): number {\n"
+        "    return this._foo;\n  }\n}\n",
+        "this._foo = value;\n    return this;",
+        "this._foo = value;\n    return this;",
+    ),
+    I("css-scope-value-before-unit", "  border-radius: █px;\n", "8", "8"),
+    I(
         "jsx-midline-self-closing-tag",
         "    <App █/>\n",
         "message={message} />",
