@@ -96,13 +96,6 @@ def stop_check(ask: Ask, max_lines: int) -> Callable[[str], bool]:
         return lambda text: "\n" in text
 
     def done(text: str) -> bool:
-        if "\n" not in text:
-            return False
-        complete = text[: text.rfind("\n")]
-        if complete.count("\n") + 1 > max_lines:
-            return True
-        kept = postprocess.cut_block(complete, window.line_prefix, max_lines)
-        kept = postprocess.cut_at_suffix_lines(kept, window.suffix)
-        return len(kept) < len(complete.rstrip())
+        return postprocess.block_complete(text, window.line_prefix, window.suffix, max_lines)
 
     return done

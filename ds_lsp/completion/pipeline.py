@@ -44,6 +44,7 @@ class Suggestion:
     character: int
     window: Window
     cached: bool = False
+    replace: int = 0  # characters of the cursor's line after the cursor the text replaces
 
 
 class LatestWins:
@@ -181,7 +182,7 @@ class CompletionPipeline:
             return None
         text = postprocess.clean(
             result.text, w.prefix, w.suffix, w.line_prefix, ask.mode, s.max_lines
-        )
+        ).text
         self.cache.put(*ask.ident, text)
         return text
 
@@ -195,7 +196,13 @@ class CompletionPipeline:
         self, ask: Ask, text: str, line: int, character: int, cached: bool = False
     ) -> Suggestion | None:
         self.prefetch.after_shown(ask, text)
-        return Suggestion(text, line, character, ask.window, cached) if text else None
+        if not text:
+            return None
+        # the cache keeps only the text: fit it to the cursor's line again, replacing the
+        # closers after the cursor that it types again
+        w = ask.window
+        fitted = postprocess.fit_line(text, w.line_prefix, w.line_suffix)
+        return Suggestion(fitted.text, line, character, w, cached, fitted.replace)
 
     # ---- settings and documents --------------------------------------------------------------
     def update(self, settings: Settings, new_server: bool) -> None:

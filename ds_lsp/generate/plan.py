@@ -19,6 +19,7 @@ from ds_lsp.languages import fence_tag
 from ds_lsp.window import build_window
 
 MAX_INSTRUCTION_CHARS = 4000
+BLOCK_OPENERS = (":", "{", "(", "[", "=>", " do", " then")
 ANCHOR_ABOVE, ANCHOR_BELOW = 3, 1
 NO_INSTRUCTION = (
     "ds-lsp: nothing to generate from. Give an instruction, select text that says what to "
@@ -174,7 +175,9 @@ def make_plan(doc: Document, args: GenerateArgs, budget: Budget, file_name: str)
 def comment_block_at(doc: Document, point: tuple[int, int]) -> comments.CommentBlock | None:
     line, index = point
     head = doc.line_text(line)[:index]
-    return comments.comment_block(doc.line_text, doc.text.line_count, line, head, doc.language_id)
+    return comments.comment_block(
+        doc.line_text, doc.text.line_count, line, head, doc.language_id
+    )
 
 
 def make_anchor(
@@ -250,8 +253,14 @@ def target(doc: Document, start: tuple[int, int], end: tuple[int, int], replacin
         indent = _selection_indent(doc, start, end)
         keep = end[1] == 0 and end[0] > start[0]
     else:
-        indent, keep = indent_at(doc, start[0], start[1]), False
+        indent, keep = indent_at(doc, start[0], start[1]), _on_last_empty_line(doc, start)
     return Target(start, end, head, tail, indent, keep)
+
+
+def _on_last_empty_line(doc: Document, point: tuple[int, int]) -> bool:
+    """At the empty line after a file's final newline: the code ends with one too."""
+    line = point[0]
+    return line > 0 and line == doc.text.line_count - 1 and not doc.line_text(line)
 
 
 def _selection_indent(doc: Document, start: tuple[int, int], end: tuple[int, int]) -> str:
@@ -263,18 +272,55 @@ def _selection_indent(doc: Document, start: tuple[int, int], end: tuple[int, int
 
 
 def indent_at(doc: Document, line: int, index: int) -> str:
-    """The line's indentation; on a blank line the blanks before the cursor, else the
-    indentation of the nearest non-blank line above."""
+    """The line's indentation; on a blank line the blanks before the cursor (the cursor's
+    column is the indent to use)."""
     text = doc.line_text(line)
     if text.strip():
         return comments.leading_ws(text)
     if text[:index]:
         return text[:index]
-    for i in range(line - 1, max(-1, line - 50), -1):
-        above = doc.line_text(i)
-        if above.strip():
-            return comments.leading_ws(above)
+    return _column_zero_indent(doc, line)
+
+
+def _near_code(doc: Document, line: int, step: int) -> tuple[int, str] | None:
+    """The nearest non-blank line above (step -1) or below (+1), within 50 lines."""
+    i = line + step
+    while 0 <= i < doc.text.line_count and abs(i - line) <= 50:
+        text = doc.line_text(i)
+        if text.strip():
+            return i, text
+        i += step
+    return None
+
+
+def _column_zero_indent(doc: Document, line: int) -> str:
+    """Column 0 of a blank line, where editors often put the cursor: column 0 (a new
+    top-level definition below an indented block stays top-level), unless the line is
+    inside a block: the line right above opens one, or the block goes on below."""
+    above, below = _near_code(doc, line, -1), _near_code(doc, line, +1)
+    if above is None:
+        return ""
+    above_ws = comments.leading_ws(above[1])
+    if above[0] == line - 1 and above[1].rstrip().endswith(BLOCK_OPENERS):
+        return above_ws + _indent_step(doc, above[0])
+    if below is not None:
+        below_ws = comments.leading_ws(below[1])
+        if below_ws and len(above_ws) >= len(below_ws):
+            return below_ws
     return ""
+
+
+def _indent_step(doc: Document, line: int) -> str:
+    """One level of the file's indentation, from the lines around `line`."""
+    widths = set()
+    for i in range(max(0, line - 50), min(doc.text.line_count, line + 50)):
+        ws = comments.leading_ws(doc.line_text(i))
+        if ws.startswith("\t"):
+            return "\t"
+        if ws and doc.line_text(i).strip():
+            widths.add(len(ws))
+    steps = {b - a for a in widths for b in widths if b > a} | widths
+    return " " * min(steps) if steps else "    "
 
 
 def insertion(code: str, where: Target, replacing: bool) -> tuple[str, str]:

@@ -29,12 +29,19 @@ def accepted_command(sugg: Suggestion) -> types.Command:
     )
 
 
-def inline_item(sugg: Suggestion) -> types.InlineCompletionItem:
-    """The suggestion inserted at the cursor."""
+def replaced_end(sugg: Suggestion, encoding: str) -> types.Position:
+    """Where an item's range ends: after the closers on the cursor's line that the
+    suggestion types again (at the cursor when it replaces nothing)."""
+    units = index_to_column(sugg.window.line_suffix, sugg.replace, encoding)
+    return types.Position(line=sugg.line, character=sugg.character + units)
+
+
+def inline_item(sugg: Suggestion, encoding: str) -> types.InlineCompletionItem:
+    """The suggestion inserted at the cursor, over the closers it types again."""
     at = types.Position(line=sugg.line, character=sugg.character)
     return types.InlineCompletionItem(
         insert_text=sugg.text,
-        range=types.Range(start=at, end=at),
+        range=types.Range(start=at, end=replaced_end(sugg, encoding)),
         command=accepted_command(sugg),
     )
 
@@ -52,7 +59,7 @@ def completion_item(
     word = match.group(0) if match else ""
     column = index_to_column(head, len(head) - len(word), encoding)
     start = types.Position(line=sugg.line, character=column)
-    end = types.Position(line=sugg.line, character=sugg.character)
+    end = replaced_end(sugg, encoding)  # on the cursor's line: Helix and Neovim 0.11 need it
     full = word + sugg.text
     first = full.split("\n", 1)[0]
     label = first if "\n" not in full else first + " …"

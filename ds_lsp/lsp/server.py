@@ -322,7 +322,7 @@ def _register_completion(server: DsLanguageServer) -> None:
     ) -> types.InlineCompletionList:
         invoked = params.context.trigger_kind == types.InlineCompletionTriggerKind.Invoked
         sugg = await _suggestion(ls, params.text_document.uri, params.position, invoked)
-        items = [inline_item(sugg)] if sugg is not None else []
+        items = [inline_item(sugg, ls.docs.encoding)] if sugg is not None else []
         return types.InlineCompletionList(items=items)
 
     @server.feature(

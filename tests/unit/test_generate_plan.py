@@ -200,7 +200,7 @@ def test_locate_refuses(edit, why):
     ("start", "end", "replacing", "indent", "keep"),
     [
         pytest.param((4, 4), (4, 4), False, "    ", False, id="blank-line"),
-        pytest.param((5, 0), (5, 0), False, "    ", False, id="blank-col0-uses-above"),
+        pytest.param((5, 0), (5, 0), False, "", False, id="blank-col0-below-a-block-is-top-level"),
         pytest.param((3, 4), (4, 0), True, "    ", True, id="whole-line-selection"),
         pytest.param((6, 0), (6, 0), False, "", False, id="top-level"),
     ],
@@ -213,3 +213,49 @@ def test_target(start, end, replacing, indent, keep):
 def test_insertion_returns_text_and_block():
     t = genplan.target(doc(), (4, 4), (4, 4), False)
     assert genplan.insertion("return a + b", t, False) == ("return a + b", "    return a + b")
+
+
+# ---- where generated code lands on a blank line (issue 11) -----------------------------------
+BLOCK_THEN_BLANK = "def a():\n    return 1\n\n"
+INSIDE = "def a():\n    x = 1\n\n    return x\n"
+OPENER = "def a():\n\n"
+BRACES = "int main() {\n\n}\n"
+TABS = "func a() {\n\tx := 1\n\n\treturn\n}\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "point", "indent"),
+    [
+        pytest.param(BLOCK_THEN_BLANK, (2, 0), "", id="column-0-below-a-block-is-top-level"),
+        pytest.param(BLOCK_THEN_BLANK, (3, 0), "", id="end-of-file-is-top-level"),
+        pytest.param(INSIDE, (2, 0), "    ", id="column-0-inside-a-block-that-goes-on"),
+        pytest.param(OPENER, (1, 0), "    ", id="column-0-right-below-an-opener"),
+        pytest.param(BRACES, (1, 0), "    ", id="column-0-in-an-empty-brace-block"),
+        pytest.param(TABS, (2, 0), "\t", id="tabs-inside-a-block"),
+        pytest.param("def a():\n    return 1\n  \n", (2, 2), "  ", id="cursor-column-wins"),
+        pytest.param("x = 1\n", (1, 0), "", id="top-level-file"),
+    ],
+)
+def test_blank_line_indent(text, point, indent):
+    assert genplan.indent_at(doc(text), *point) == indent
+
+
+def test_new_top_level_function_below_an_indented_block_keeps_the_final_newline():
+    d = doc(BLOCK_THEN_BLANK)
+    t = genplan.target(d, (3, 0), (3, 0), False)
+    text, _ = genplan.insertion("def b():\n    return 2", t, False)
+    d.apply_change(
+        {
+            "range": {"start": {"line": 3, "character": 0}, "end": {"line": 3, "character": 0}},
+            "text": text,
+        }
+    )
+    assert d.text.lines(0, d.text.line_count) == (
+        "def a():\n    return 1\n\ndef b():\n    return 2\n"
+    )
+
+
+def test_new_function_on_a_blank_line_between_functions_stays_top_level():
+    d = doc("def a():\n    return 1\n\n\ndef c():\n    pass\n")
+    t = genplan.target(d, (2, 0), (2, 0), False)
+    assert genplan.insertion("def b():\n    return 2", t, False)[0] == "def b():\n    return 2"
