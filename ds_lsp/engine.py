@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 import httpx
@@ -37,6 +37,9 @@ from ds_lsp.context import Window, build_window
 from ds_lsp.documents import Document, DocumentStore
 from ds_lsp.postprocess import Mode
 from ds_lsp.usage import UsageBook
+
+if TYPE_CHECKING:
+    from ds_lsp.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -171,6 +174,8 @@ class Engine:
         self._prefetching: dict[tuple, asyncio.Future] = {}  # by Ask.ident
         self._asked: dict[str, int] = {}  # per document: the line of the latest upstream ask
         self._sigs: dict[str, tuple[int, context_files.Signatures]] = {}
+        self.workspace_roots: list[str] = []
+        self._workspace: Workspace | None = None  # built at the first completion
         self.health = LatencyHealth()
 
     # ---- settings and client -------------------------------------------------------------
@@ -178,6 +183,7 @@ class Engine:
         old, self.settings = self.settings, settings
         self._excluded.clear()
         self._blocks.clear()
+        self._workspace = None  # exclusion decisions and the disk switch may have changed
         switched = backend_identity(old) != backend_identity(settings)
         if switched:  # another server, URL or key: new connection, answers of the old one
             self._reset_client()
@@ -271,6 +277,8 @@ class Engine:
         """A document was closed: drop what was kept for it and stop its request."""
         for table in (self._excluded, self._blocks, self._sigs, self._asked):
             table.pop(uri, None)
+        if self._workspace is not None:
+            self._workspace.forget(uri)
         work = self._inflight.pop(uri, None)
         if work is not None:
             work.cancel()
@@ -418,21 +426,21 @@ class Engine:
         return context_files.render(list(parts), doc.language_id) + head + window.prefix, ()
 
     def _context_parts(self, doc: Document, window: Window) -> tuple[tuple[str, str], ...]:
-        """Snippets of other open documents; frozen while nothing but this document moves."""
+        """Definitions the cursor needs, from open documents and the workspace's files
+        (ds_lsp.workspace); frozen while nothing but this document moves."""
         s = self.settings
         if not s.context_files or s.context_files_budget <= 0:
             return ()
-        others = [d for d in self.docs if d.uri != doc.uri and d.language_id == doc.language_id
-                  and not self.excluded(d.uri)]
-        key = (window.start_line, tuple((d.uri, d.version) for d in others))
-        frozen = self._blocks.get(doc.uri)
-        if frozen is not None and frozen[0] == key:
-            return frozen[1]
-        indexed = [(self._relative(d.uri), d, self._signatures(d)) for d in others]
-        parts = tuple(context_files.build_parts(indexed, window.prefix, window.suffix,
-                                                s.context_files_budget))
-        self._blocks[doc.uri] = (key, parts)
-        return parts
+        if self._workspace is None:
+            from ds_lsp.workspace import Workspace
+
+            roots = self.workspace_roots or ([self.root_path] if self.root_path else [])
+            self._workspace = Workspace(
+                roots, lambda path: self.excluded(PurePosixPath(path).as_uri()),
+                read_disk=getattr(s, "workspace_context", True))
+        others = [d for d in self.docs if d.uri != doc.uri and not self.excluded(d.uri)]
+        return tuple(self._workspace.context_block(doc, window, others,
+                                                   s.context_files_budget))
 
     def _signatures(self, doc: Document) -> context_files.Signatures:
         known = self._sigs.get(doc.uri)

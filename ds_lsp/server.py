@@ -220,6 +220,7 @@ def _register_lifecycle(server: DsLanguageServer) -> None:
         ls.progress_support = bool(caps.window and caps.window.work_done_progress)
         ls.init_options = config.section(params.initialization_options)
         ls.engine.root_path = _root_path(params)
+        ls.engine.workspace_roots = [uri_to_path(f.uri) for f in params.workspace_folders or ()]
         ls.apply_settings()
         log.info("initialize: encoding %s, inline declared %s, client %s", ls.docs.encoding,
                  ls.inline_declared, params.client_info and params.client_info.name)
