@@ -222,12 +222,20 @@ class Workspace:
         imports = parse_imports(head, fam) if fam else Imports()
         package = imports.bound.pop("\x00package", ("", ""))[0]
         resolver = None
+        open_by_path = {uri_to_path(d.uri): d for d in others}
         if fam is not None:
             root = self._root_of(path)
-            resolver = Resolver(
-                path, fam, root, self._is_file, self.files.list_dir, self.files.read_small, package
-            )
-        return _Request(path, fam or "", imports, resolver, {uri_to_path(d.uri): d for d in others})
+
+            def is_file(candidate: str) -> bool:  # an open document counts as a file
+                return candidate in open_by_path or self._is_file(candidate)
+
+            def list_dir(folder: str) -> list[str]:
+                names = self.files.list_dir(folder) if self.read_disk else []
+                opened = [os.path.basename(p) for p in open_by_path if os.path.dirname(p) == folder]
+                return sorted({*names, *opened})
+
+            resolver = Resolver(path, fam, root, is_file, list_dir, self.files.read_small, package)
+        return _Request(path, fam or "", imports, resolver, open_by_path)
 
     # ---- lookup -------------------------------------------------------------------------
     def _lookup(
