@@ -79,7 +79,8 @@ class Definition:
 
 
 class _Builder:
-    def __init__(self) -> None:
+    def __init__(self, offset: int = 0) -> None:
+        self.offset = offset  # line number of the text's first line in its file
         self.top: list[str] = []
         self.members: list[str] = []
         self.imports: list[str] = []
@@ -88,7 +89,7 @@ class _Builder:
     def add(self, name: str, line: int, text: str, parent: str = "") -> None:
         if not name or FLD in text or REC in text:
             return
-        record = f"{REC}{name}{FLD}{line}{FLD}{parent}{FLD}{text}"
+        record = f"{REC}{name}{FLD}{line + self.offset}{FLD}{parent}{FLD}{text}"
         (self.members if parent else self.top).append(record)
 
     def attach(self, cls: str, text: str) -> None:
@@ -108,9 +109,10 @@ class _Builder:
         return Outline("".join(top), "".join(self.members), tuple(self.imports))
 
 
-def outline(text: str, family: str) -> Outline:
-    """The outline of `text` written in a language of `family` (see `languages.family`)."""
-    builder = _Builder()
+def outline(text: str, family: str, first_line: int = 0) -> Outline:
+    """The outline of `text` written in a language of `family` (see `families.family`);
+    `first_line`: where `text` starts in its file (a slice of a big file)."""
+    builder = _Builder(first_line)
     lines = text.split("\n")
     if family == "python":
         _python(lines, builder)
@@ -123,6 +125,8 @@ def outline(text: str, family: str) -> Outline:
 def join_signature(parts: list[str]) -> str:
     """Lines of one signature as one line: `def f(\\n    a,\\n    b,\\n) -> T:` ->
     `def f(a, b) -> T:`; keeps the first line's indentation."""
+    if len(parts) == 1:
+        return parts[0].rstrip()
     indent = parts[0][: len(parts[0]) - len(parts[0].lstrip())]
     text = " ".join(p.strip() for p in parts if p.strip())
     text = re.sub(r"([(\[<{]) ", r"\1", text)
@@ -140,6 +144,7 @@ def _doc_line(text: str) -> str:
 
 
 # ---- Python ---------------------------------------------------------------------------------
+_PY_SLOW = re.compile(r"[\"'#]")
 _PY_TOKEN = re.compile(r"""[rRbBuUfF]{0,2}(?:'''|\"\"\"|'|")|#|[(\[{]|[)\]}]""")
 _PY_DEF = re.compile(r"(?:async\s+)?(def|class)\s+([A-Za-z_]\w*)")
 _PY_ASSIGN = re.compile(r"([A-Za-z_]\w*)\s*(?::[^=]+)?=(?!=)")
@@ -157,6 +162,11 @@ def _py_logical(lines: list[str]) -> Iterator[tuple[int, int, bool]]:
             start = number
         if len(line) > MAX_LINE and quote is None and depth == 0:
             yield start, number, False
+            continue
+        if quote is None and not _PY_SLOW.search(line):  # no string or comment: count
+            depth = max(0, depth + sum(map(line.count, "([{")) - sum(map(line.count, ")]}")))
+            if depth == 0 and not line.endswith("\\"):
+                yield start, number, False
             continue
         pos = 0
         while True:
@@ -241,7 +251,9 @@ def _python(lines: list[str], out: _Builder) -> None:
                     cls = name
                 continue
             if _PY_IMPORT.match(body):
-                out.imports.append(f"{first}{FLD}{join_signature(lines[first : last + 1])}")
+                out.imports.append(
+                    f"{first + out.offset}{FLD}{join_signature(lines[first : last + 1])}"
+                )
                 continue
             match = _PY_ASSIGN.match(body)
             if match and last - first < 3:
@@ -535,7 +547,7 @@ def _definition(
     body = line.strip()
     if where == "top" and import_re.match(line):
         if not body.endswith(("(", "{")):
-            out.imports.append(f"{number}{FLD}{body}")
+            out.imports.append(f"{number + out.offset}{FLD}{body}")
         return 0
     kind, name, receiver = _classify(body, family, head_re, where, container)
     if kind is None:
@@ -788,3 +800,76 @@ def doc_comment_above(lines: list[str], number: int) -> str:
             i -= 1
         return _doc_line(lines[i])
     return ""
+
+
+# ---- big files: a name filter and slices -----------------------------------------------------
+_DEFINED = {
+    "python": re.compile(r"^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)|^(\w+)[ \t]*[:=]", re.M),
+}
+_DEFINED_BRACES = re.compile(
+    r"^[ \t]{0,12}(?:[\w$*&<>,\[\]\"@:.]+[ \t]+){0,6}\(?\**([~$A-Za-z_][\w$]*)[ \t]*[(<{=:;]",
+    re.M,
+)
+SLICE_BACK = 400  # lines searched upwards for the top-level line a definition belongs to
+SLICE_AHEAD = 80
+
+
+def defined_names(text: str, family: str) -> set[str]:
+    """Names that may be defined in `text` (a superset: the filter of a big document)."""
+    pattern = _DEFINED.get(family, _DEFINED_BRACES)
+    out: set[str] = set()
+    for match in pattern.finditer(text):
+        out.update(g for g in match.groups() if g)
+    return out
+
+
+def outline_around(text: str, name: str, family: str) -> Outline | None:
+    """The outline of the slice of a big file where `name` is defined: from the top-level
+    line above it to a few dozen lines below, with the file's own line numbers."""
+    tried = 0
+    at = -1
+    while True:
+        at = text.find(name, at + 1)
+        if at < 0:
+            return None
+        end_at = at + len(name)
+        if (at and (text[at - 1].isalnum() or text[at - 1] in "_$")) or (
+            end_at < len(text) and (text[end_at].isalnum() or text[end_at] in "_$")
+        ):
+            continue  # part of a longer word
+        start = text.rfind("\n", 0, at) + 1
+        if re.search(r"[(=.,!]", text[start:at]):
+            continue  # a use, not a definition
+        tried += 1
+        if tried > 12:
+            return None
+        first, top = _top_line_above(text, start)
+        end = start
+        for _ in range(SLICE_AHEAD):
+            nxt = text.find("\n", end)
+            if nxt < 0:
+                end = len(text)
+                break
+            end = nxt + 1
+        found = outline(text[top:end], family, first)
+        if found.find(name) is not None:
+            return found
+
+
+def _top_line_above(text: str, start: int) -> tuple[int, int]:
+    """(line number, offset) of the nearest line at or above `start` that begins at column
+    0 with code (a top-level definition's first line)."""
+    pos = start
+    for _ in range(SLICE_BACK):
+        ch = text[pos : pos + 1]
+        if ch and ch not in " \t\n}])#/*@":
+            break
+        if pos == 0:
+            break
+        pos = text.rfind("\n", 0, pos - 1) + 1
+    while pos > 0:  # decorators and doc comments above it belong to it
+        prev = text.rfind("\n", 0, pos - 1) + 1
+        if not text[prev:pos].lstrip().startswith(("@", "///", "/**", "* ", "//", "#[")):
+            break
+        pos = prev
+    return text.count("\n", 0, pos), pos

@@ -188,9 +188,11 @@ COMMON = frozenset(
         "String",
     ]
 )
-_LOCAL = (
-    r"(?:^|[^\w$.])(?:let|const|var|val|mut|auto|int|for|def|function|fn|func)\s+"
-    r"\(?\s*(?:[\w$]+\s*,\s*)*{name}\b|(?:^|[^\w$.]){name}\s*(?::=|=(?!=)|\bin\b)"
+_BINDS = re.compile(
+    r"(?:^|[^\w$.])(?:let|const|var|val|mut|auto|def|function|fn|func|for)\s+\(?\s*"
+    r"([$A-Za-z_][\w$]*)(?:\s*,\s*([$A-Za-z_][\w$]*))?"
+    r"|(?<![\w$.])([$A-Za-z_][\w$]*)\s*(?::=|=(?![=>]))",
+    re.M,
 )
 
 
@@ -242,10 +244,18 @@ def wanted(
         if len(out) >= MAX_WANTED * 2:
             break
     ranked = list(out)
-    text = window_prefix[-6000:] + window_suffix[:2000]
-    locals_ = [c for c in ranked if c != first and _is_local(c[0], text)]
-    keep = [c for c in ranked if c not in locals_]
+    bound = local_names(window_prefix[-6000:] + window_suffix[:2000])
+    locals_ = [c for c in ranked if c != first and c[0] in bound]
+    keep = [c for c in ranked if c[0] not in bound or c == first]
     return (keep + locals_)[:MAX_WANTED]
+
+
+def local_names(text: str) -> set[str]:
+    """Names the window itself binds: assignments, loop variables, `let`, nested defs."""
+    out: set[str] = set()
+    for match in _BINDS.finditer(text):
+        out.update(g for g in match.groups() if g)
+    return out
 
 
 def _chains(line: str) -> list[tuple[str, ...]]:
@@ -266,10 +276,3 @@ def _useful(chain: tuple[str, ...]) -> bool:
     if head in ("self", "this", "cls", "super", "Self") and len(chain) > 1:
         return chain[1] not in COMMON
     return head not in COMMON or len(chain) > 1
-
-
-def _is_local(name: str, text: str) -> bool:
-    """Whether the window itself binds `name`: an assignment, a loop variable, a `let`."""
-    if "$" in name:
-        name = re.escape(name)
-    return re.search(_LOCAL.format(name=name), text, re.M) is not None

@@ -30,7 +30,15 @@ from ds_lsp.workspace import ranking
 from ds_lsp.workspace.families import compatible, family, family_of_path
 from ds_lsp.workspace.files import FileReader
 from ds_lsp.workspace.imports import Imports, Resolver, parse_imports
-from ds_lsp.workspace.outline import Definition, Outline, outline
+from ds_lsp.workspace.outline import (
+    FLD,
+    REC,
+    Definition,
+    Outline,
+    defined_names,
+    outline,
+    outline_around,
+)
 
 HEAD_LINES = 400  # imports are read from the first lines of the current file
 MAX_NEW_FILES = 8  # files read from disk per rebuilt block
@@ -39,6 +47,7 @@ MAX_OPEN_CHARS = 1_500_000  # characters of open documents outlined per request
 EDIT_CONTEXT = 4
 MAX_HOPS = 2
 PART_OVERHEAD = 6  # the path comment line and the blank line after a part
+BIG_DOC = 64 * 1024  # characters: an open document this big is never outlined whole
 
 
 class WindowLike(Protocol):
@@ -397,21 +406,26 @@ class Workspace:
         return sorted(request.open_by_path, key=lambda p: (os.path.dirname(p) != here, p))
 
     def _may_define(self, request: _Request, doc: Document, name: str) -> bool:
-        """The document's name filter (built with its outline, kept per version)."""
+        """The document's name filter (built with its outline, or by a regex for a big
+        document; kept per version): a superset of the names it defines."""
+        size = len(doc.text)
         known = self._filters.get(doc.uri)
-        if known is None or known[0] != doc.version or known[1] != len(doc.text):
-            if request.open_chars <= 0:
+        if known is None or known[0] != doc.version or known[1] != size:
+            if request.open_chars <= 0 or not self._allowed_open(uri_to_path(doc.uri)):
                 return False
-            request.open_chars -= len(doc.text)
-            found = self._outline(request, uri_to_path(doc.uri))
-            if found is None:
+            request.open_chars -= size
+            if size > BIG_DOC:
+                fam = family(doc.language_id) or request.fam
+                names = defined_names(doc.text.full(), fam)
+                self._filters[doc.uri] = (doc.version, size, _hashes(names))
+            elif self._outline(request, uri_to_path(doc.uri)) is None:
                 return False
             known = self._filters[doc.uri]
         hashes = known[2]
         at = bisect_left(hashes, hash(name))
         return at < len(hashes) and hashes[at] == hash(name)
 
-    def _outline(self, request: _Request, path: str) -> Outline | None:
+    def _outline(self, request: _Request, path: str) -> Outline | _BigDoc | None:
         """The outline of a file: its open document's text if open, else the disk's."""
         doc = request.open_by_path.get(path)
         fam = family_of_path(path) or request.fam
@@ -420,6 +434,8 @@ class Workspace:
                 return None
             key = "open:" + doc.uri
             size = len(doc.text)
+            if size > BIG_DOC:  # outlined around the names looked up, never whole
+                return _BigDoc(self.files, doc, family(doc.language_id) or fam)
             found = self.files.cached(key, doc.version, size)
             if found is None:
                 text = doc.text.full()
@@ -489,10 +505,48 @@ class Workspace:
 
 
 def _name_hashes(found: Outline) -> array:
-    from ds_lsp.workspace.outline import FLD, REC
-
     names = [r.split(FLD, 1)[0] for t in (found.top, found.members) for r in t.split(REC)[1:]]
+    return _hashes(names)
+
+
+def _hashes(names: Iterable[str]) -> array:
+    """A sorted array of the names' hashes: 8 bytes a name, no string kept."""
     return array("q", sorted({hash(n) for n in names}))
+
+
+class _BigDoc:
+    """A big open document, outlined only around the names looked up in it (each slice
+    cached like a file's outline), and its import lines from its first lines."""
+
+    def __init__(self, files: FileReader, doc: Document, fam: str) -> None:
+        self.files, self.doc, self.fam = files, doc, fam
+        self._key = f"open:{doc.uri}"
+        self._size = len(doc.text)
+
+    def _cached(self, key: str, build: Callable[[], Outline | None]) -> Outline | None:
+        found = self.files.cached(key, self.doc.version, self._size)
+        if found is None:
+            found = build()
+            if found is not None:
+                self.files.remember(key, self.doc.version, self._size, found)
+        return found
+
+    def find(self, name: str) -> Definition | None:
+        found = self._cached(
+            f"{self._key}#{name}", lambda: outline_around(self.doc.text.full(), name, self.fam)
+        )
+        return found.find(name) if found is not None else None
+
+    @property
+    def imports(self) -> tuple[str, ...]:
+        head = self._cached(
+            f"{self._key}#", lambda: outline(self.doc.text.lines(0, HEAD_LINES), self.fam)
+        )
+        return head.imports if head is not None else ()
+
+    def import_lines(self) -> list[tuple[int, str]]:
+        head = self.files.cached(f"{self._key}#", self.doc.version, self._size)
+        return head.import_lines() if head is not None and self.imports else []
 
 
 class _Packer:
