@@ -200,9 +200,22 @@ def split_chain(text: str) -> tuple[str, ...]:
     return tuple(p for p in _SPLIT.split(text) if p)
 
 
+_DEFINING = re.compile(
+    r"^\s*(?:export\s+|pub\s+|async\s+|public\s+|private\s+|static\s+)*"
+    r"(?:def|function|func|fn|fun|class|struct|interface|type)\s+[$\w]*$"
+)
+_USED = re.compile(
+    r"(?:\bnew\s+)?([$A-Za-z_][\w$]*(?:\s*(?:\?\.|\.|::|->)\s*[$A-Za-z_][\w$]*)*)"
+    r"\s*(?=\(|\.|::)"
+)
+
+
 def callee(line_prefix: str) -> tuple[str, ...] | None:
     """The chain being called or constructed at the cursor: `url_for(` (also with some
-    arguments typed), `obj.method(`, `new Foo`."""
+    arguments typed), `obj.method(`, `new Foo`. Not a name being defined (`def f(`)."""
+    head = line_prefix[: line_prefix.rfind("(")] if "(" in line_prefix else line_prefix
+    if _DEFINING.match(head.rstrip()) or _DEFINING.match(line_prefix):
+        return None
     match = NEW_TYPE.search(line_prefix)
     if match:
         return split_chain(match.group(1))
@@ -276,3 +289,12 @@ def _useful(chain: tuple[str, ...]) -> bool:
     if head in ("self", "this", "cls", "super", "Self") and len(chain) > 1:
         return chain[1] not in COMMON
     return head not in COMMON or len(chain) > 1
+
+
+def used_on_line(line: str) -> list[tuple[str, ...]]:
+    """Chains the line calls or reaches into (`f(`, `mod.x`, `Type::new`), in order."""
+    if _DEFINING.match(line.split("(")[0].rstrip()):
+        return []
+    code = _strip_strings(line)
+    out = [split_chain(m.group(1)) for m in _USED.finditer(code)]
+    return [c for c in dict.fromkeys(out) if _useful(c)]

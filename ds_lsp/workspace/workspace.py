@@ -178,7 +178,8 @@ class Workspace:
             packer.add_edit(uri_to_path(other.uri), other)
         for path in packer.files():
             packer.add_imports(path, self._outline(request, path))
-        parts = packer.render()
+        # path order: a block rebuilt for a moved window keeps most of its opening
+        parts = sorted(packer.render())
         return _Frozen(
             key, parts, packer.used_total(), packer.shown(), request.imports, request.resolver
         )
@@ -195,11 +196,13 @@ class Workspace:
         """Add the cursor's callee (or a name on its line) when the block lacks it."""
         if fam is None or frozen.used >= budget - 40:
             return
+        # each append costs one prompt whose window misses the prefix cache: only names
+        # whose signature the line needs (calls, constructions, attribute access)
         line_names: list[tuple[str, ...]] = []
         callee = ranking.callee(window.line_prefix)
         if callee:
             line_names.append(callee)
-        line_names += ranking.wanted("", "", window.line_prefix, window.line_suffix)[:6]
+        line_names += ranking.used_on_line(window.line_prefix + window.line_suffix)[:4]
         request = _Request(
             uri_to_path(doc.uri),
             fam,
