@@ -137,7 +137,7 @@ def rows(r: dict[str, Any]) -> list[dict[str, Any]]:
             None, "≤ 80 MB (baseline: RSS before opening)", m["rss_after_mb"] <= 80, "MB")
     if "memory_defs" in r:
         m = r["memory_defs"]
-        add(f"memory, 100 files × 2500 defs, {m['completions']} completions", m["rss_after_mb"],
+        add(f"memory, 100 files of 2500 defs, {m['completions']} completions", m["rss_after_mb"],
             None, m["rss_before_mb"], None, "≤ 80 MB (baseline: RSS before opening)",
             m["rss_after_mb"] <= 80, "MB")
         c = m["completion_ms"]

@@ -6,7 +6,6 @@ import asyncio
 import gc
 import itertools
 import json
-import os
 import random
 import sys
 import time
@@ -547,8 +546,6 @@ async def stable_opening(n_lines: int, below: int = 3000,
     await client.close()
     await mock.stop()
     prompts = [r["body"]["prompt"] for r in fim]
-    if os.environ.get("DS_DUMP"):
-        json.dump(prompts, open(os.environ["DS_DUMP"], "w"))
     shares = [common_prefix_len(a, b) / len(b) for a, b in itertools.pairwise(prompts) if b]
     with_context = sum(1 for p in prompts if p.startswith("# lib/helpers_")
                        or p.startswith("# bench/lib/helpers_") or "helpers_0.py" in p[:200])
