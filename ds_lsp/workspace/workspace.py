@@ -444,6 +444,8 @@ class Workspace:
                 text = doc.text.full()
                 found = outline(text, family(doc.language_id) or fam)
                 self.files.remember(key, doc.version, size, found)
+            known = self._filters.get(doc.uri)
+            if known is None or known[0] != doc.version or known[1] != size:
                 self._filters[doc.uri] = (doc.version, size, _name_hashes(found))
             return found
         if not self.read_disk:
