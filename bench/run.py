@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import scenarios
 from lsp_client import ROOT
 
-SCENARIOS = ("startup", "overhead", "keystroke", "memory", "leak", "typing", "stable",
-             "stable_ctx")
+SCENARIOS = ("startup", "overhead", "keystroke", "memory", "memory_defs", "leak", "typing",
+             "stable", "stable_ctx")
 SIZES = {  # quick, full
     "startup_runs": (5, 10), "overhead_pairs": (60, 300), "keystroke_rounds": (10, 30),
     "leak_requests": (1000, 3000), "typing_lines": (12, 30), "stable_lines": (20, 40),
@@ -44,6 +44,7 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
         "overhead": lambda: scenarios.overhead(size["overhead_pairs"], latency),
         "keystroke": lambda: scenarios.keystroke_cost(size["keystroke_rounds"]),
         "memory": lambda: scenarios.memory(100, 5000),
+        "memory_defs": lambda: scenarios.memory_defs(100, 5000, 10),
         "leak": lambda: scenarios.leak(size["leak_requests"]),
         "typing": lambda: scenarios.typing_replay(size["typing_lines"], latency,
                                                   predict_lines=args.predict_lines),
@@ -134,6 +135,14 @@ def rows(r: dict[str, Any]) -> list[dict[str, Any]]:
         m = r["memory"]
         add("memory, 100 files of 5000 lines", m["rss_after_mb"], None, m["rss_before_mb"],
             None, "≤ 80 MB (baseline: RSS before opening)", m["rss_after_mb"] <= 80, "MB")
+    if "memory_defs" in r:
+        m = r["memory_defs"]
+        add(f"memory, 100 files of 2500 defs, {m['completions']} completions", m["rss_after_mb"],
+            None, m["rss_before_mb"], None, "≤ 80 MB (baseline: RSS before opening)",
+            m["rss_after_mb"] <= 80, "MB")
+        c = m["completion_ms"]
+        add("  completion with other-file context there", c["median"], c["p95"],
+            m["rss_opened_mb"], None, "(info; baseline col: RSS once opened, MB)", None, "ms")
     if "startup" in r:
         s = r["startup"]
         add("startup (spawn → initialize)", s["ds"]["median"] * 1000, s["ds"]["p95"] * 1000,

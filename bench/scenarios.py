@@ -286,6 +286,56 @@ async def memory(files: int = 100, lines: int = 5000) -> dict[str, Any]:
             "files": files, "lines_per_file": lines}
 
 
+def defs_source(n_lines: int, tag: str, others: int = 100) -> str:
+    """`n_lines` lines of two-line functions (2,500 definitions in 5,000 lines), each
+    calling a function of another file, so completions look names up across files."""
+    out: list[str] = []
+    i = 0
+    while len(out) < n_lines:
+        other = f"f{(int(tag[1:]) + 1 + i % 7) % others}_fn_{(i * 7) % 2500}"
+        out += [f"def {tag}_fn_{i}(records, factor={i % 7 + 2}):",
+                f"    return {other}(records) * factor"]
+        i += 1
+    return "\n".join(out[:n_lines]) + "\n"
+
+
+async def memory_defs(files: int = 100, lines: int = 5000, completions: int = 10
+                      ) -> dict[str, Any]:
+    """Issue 15: RSS with 100 open 5,000-line files of 2,500 definitions each, after one
+    completion (other-file context on, the default) in each of 10 of them."""
+    mock = await MockProcess().start()
+    client = await start_server(mock, {"debounceMs": 0, "prefetch": False}, "memory_defs")
+    await asyncio.sleep(0.3)
+    before = rss_mb(client.pid)
+    sources = []
+    for i in range(files):
+        text = defs_source(lines, f"f{i}", files)
+        sources.append(text)
+        client.did_open(f"file:///bench/memdefs/f{i}.py", text)
+        await client.proc.stdin.drain()
+    await client.call(INLINE, UNKNOWN)
+    opened = rss_mb(client.pid)
+    times = []
+    for k in range(completions):
+        i = k * (files // completions)
+        row = lines // 2 + 1  # the body line of a function: a call to another file's name
+        col = len(sources[i].split("\n")[row])
+        t0 = time.perf_counter()
+        await client.call(INLINE, LspClient.inline_params(f"file:///bench/memdefs/f{i}.py",
+                                                          row, col, True))
+        times.append(time.perf_counter() - t0)
+    await asyncio.sleep(0.5)
+    after = rss_mb(client.pid)
+    prompts = [r["body"]["prompt"] for r in mock.fim_requests()]
+    await client.close()
+    await mock.stop()
+    return {"rss_before_mb": before, "rss_opened_mb": opened, "rss_after_mb": after,
+            "files": files, "lines_per_file": lines, "completions": completions,
+            "completion_ms": summary([t * 1000 for t in times]),
+            "prompts_with_other_files": sum(1 for p in prompts if p.startswith("# bench/")
+                                            or p.startswith("# f"))}
+
+
 # ---- leak -----------------------------------------------------------------------------------
 async def leak(requests: int, warmup: int = 600, workers: int = 8) -> dict[str, Any]:
     """RSS growth over `requests` completions (a third cancelled), after a warm-up that fills

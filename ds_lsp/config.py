@@ -293,6 +293,14 @@ class Settings:
             "Add definitions and recently edited lines from other open files of the language.",
         ),
     )
+    workspace_context: bool = field(
+        default=True,
+        metadata=_meta(
+            "workspaceContext",
+            "Let other-file context read the files the current file imports from disk (under "
+            "the workspace folders, never an excluded file); false: open files only.",
+        ),
+    )
     context_files_budget: int = field(
         default=1500,
         metadata=_meta("contextFilesBudget", "Characters of other-file context (~4 per token)."),

@@ -1,116 +1,25 @@
-"""Context from other files: snippets of other open documents that open the prompt.
+"""Context from other files: the definitions the cursor needs, opening the prompt.
 
-The prompt opens with snippets from other open documents of the same language — the
-definitions (signatures, imports) of names used near the cursor and the region last edited
-there — each tagged with its relative path as a comment; then come the header comment and
-the prefix window (completion/ask.py). Files are visited in path order and the block is
-frozen while the user types in one place (same document, same window start, same other
-documents), so consecutive prompts keep the same opening for DeepSeek's prefix cache. Each
-other document's signatures are indexed once per version, never per keystroke.
+The snippets come from ds_lsp.workspace (open documents and the files the current file
+imports, read from disk under the workspace folders unless `workspaceContext` is off), each
+tagged with its relative path as a comment in the document's language; the header comment
+and the prefix window follow (completion/ask.py). The block is frozen while the user types
+in one place and only grows by appending, so consecutive prompts keep their opening for
+DeepSeek's prefix cache.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from ds_lsp.completion.gating import Gate
 from ds_lsp.documents import Document, DocumentStore
-from ds_lsp.exclusion import relative_path
+from ds_lsp.exclusion import is_excluded
 from ds_lsp.languages import comment
 from ds_lsp.window import Window
+from ds_lsp.workspace import Workspace
 
 Parts = tuple[tuple[str, str], ...]  # (relative path, snippet)
-
-SIGNATURE = re.compile(
-    r"^\s*(?:export\s+|pub(?:\(\w+\))?\s+|public\s+|private\s+|protected\s+|static\s+|"
-    r"async\s+|default\s+|local\s+|extern\s+|inline\s+)*"
-    r"(?:def|class|function|fn|func|interface|type|struct|enum|trait|impl|const|let|var|"
-    r"module|record|typedef)\s+(?:\([^)]*\)\s*)?([A-Za-z_]\w*)"
-)
-IMPORT = re.compile(r"^\s*(?:import|from|#include|use|require|using|package)\b")
-IDENT = re.compile(r"[A-Za-z_]\w{2,}")
-NEAR_LINES = 12
-EDIT_CONTEXT = 4
-
-
-@dataclass(frozen=True)
-class Signatures:
-    """A document's import lines and named definitions, by line number."""
-
-    imports: tuple[int, ...]
-    names: dict[str, tuple[int, ...]]
-
-
-def index_signatures(doc: Document) -> Signatures:
-    """One pass over a document: where its imports and definitions are."""
-    imports: list[int] = []
-    names: dict[str, list[int]] = {}
-    for number, line in enumerate(doc.text.full().split("\n")):
-        if len(line) > 400:
-            continue
-        if IMPORT.match(line):
-            imports.append(number)
-            continue
-        match = SIGNATURE.match(line)
-        if match:
-            names.setdefault(match.group(1), []).append(number)
-    return Signatures(tuple(imports[:40]), {k: tuple(v) for k, v in names.items()})
-
-
-def names_near(prefix: str, suffix: str) -> list[str]:
-    """Identifiers used around the cursor, nearest first, without duplicates."""
-    before = prefix.split("\n")[-NEAR_LINES:]
-    after = suffix.split("\n")[:4]
-    seen: dict[str, None] = {}
-    for line in [*reversed(before), *after]:
-        for name in IDENT.findall(line):
-            seen.setdefault(name, None)
-    return list(seen)
-
-
-def snippet_for(
-    doc: Document, sigs: Signatures, wanted: Iterable[str], edited: tuple[int, int] | None
-) -> list[str]:
-    """The lines of `doc` worth showing: imports, wanted definitions, the last edit."""
-    numbers: list[int] = []
-    hits = [n for name in wanted for n in sigs.names.get(name, ())]
-    if hits:
-        numbers.extend(sigs.imports)
-        numbers.extend(hits)
-    if edited is not None:
-        first, last = edited
-        numbers.extend(range(max(0, first - EDIT_CONTEXT), last + EDIT_CONTEXT + 1))
-    lines: list[str] = []
-    for number in sorted(set(numbers)):
-        if number < doc.text.line_count:
-            lines.append(doc.line_text(number))
-    return lines
-
-
-def build_parts(
-    others: list[tuple[str, Document, Signatures]], prefix: str, suffix: str, budget: int
-) -> list[tuple[str, str]]:
-    """(relative path, snippet) of other open documents, in path order, within `budget`."""
-    wanted = names_near(prefix, suffix)
-    parts: list[tuple[str, str]] = []
-    used = 0
-    seen_lines: set[str] = set()
-    for rel_path, doc, sigs in sorted(others, key=lambda item: item[0]):
-        lines = [
-            ln
-            for ln in snippet_for(doc, sigs, wanted, doc.last_edit)
-            if ln.strip() and ln not in seen_lines
-        ]
-        text = "\n".join(lines) + "\n"
-        cost = len(rel_path) + len(text) + 6
-        if not lines or used + cost > budget:
-            continue
-        seen_lines.update(lines)
-        parts.append((rel_path, text))
-        used += cost
-    return parts
 
 
 def render(parts: Iterable[tuple[str, str]], language: str) -> str:
@@ -119,45 +28,36 @@ def render(parts: Iterable[tuple[str, str]], language: str) -> str:
 
 
 class OtherFiles:
-    """The other-file block of each document's prompt, frozen while the user types in one
-    place, and each other document's signatures, indexed once per version."""
+    """The workspace context of each document's prompt (built at the first completion)."""
 
     def __init__(self, docs: DocumentStore, gate: Gate) -> None:
         self.docs = docs
         self.gate = gate
-        self._blocks: dict[str, tuple[tuple, Parts]] = {}
-        self._sigs: dict[str, tuple[int, Signatures]] = {}
+        self.roots: list[str] = []  # the workspace folders; the gate's root when empty
+        self._workspace: Workspace | None = None
 
     def parts(self, doc: Document, window: Window, budget: int) -> Parts:
-        """Snippets of other open documents of the same language, within `budget`."""
-        others = [
-            d
-            for d in self.docs
-            if d.uri != doc.uri
-            and d.language_id == doc.language_id
-            and not self.gate.excluded(d.uri)
-        ]
-        key = (window.start_line, budget, tuple((d.uri, d.version) for d in others))
-        frozen = self._blocks.get(doc.uri)
-        if frozen is not None and frozen[0] == key:
-            return frozen[1]
-        root = self.gate.root_path
-        indexed = [(relative_path(d.uri, root), d, self._signatures(d)) for d in others]
-        parts = tuple(build_parts(indexed, window.prefix, window.suffix, budget))
-        self._blocks[doc.uri] = (key, parts)
-        return parts
+        """Definitions for the cursor of `doc`, within `budget` characters."""
+        others = [d for d in self.docs if d.uri != doc.uri and not self.gate.excluded(d.uri)]
+        return tuple(self.workspace.context_block(doc, window, others, budget))
 
-    def _signatures(self, doc: Document) -> Signatures:
-        known = self._sigs.get(doc.uri)
-        if known is None or known[0] != doc.version:
-            known = (doc.version, index_signatures(doc))
-            self._sigs[doc.uri] = known
-        return known[1]
+    @property
+    def workspace(self) -> Workspace:
+        if self._workspace is None:
+            root = self.gate.root_path
+            roots = self.roots or ([root] if root else [])
+            self._workspace = Workspace(
+                roots, self._excluded_path, read_disk=self.gate.settings.workspace_context
+            )
+        return self._workspace
+
+    def _excluded_path(self, path: str) -> bool:
+        return is_excluded(path, self.gate.settings.exclude, self.gate.root_path)
 
     def clear(self) -> None:
-        """Settings changed: every block is built again."""
-        self._blocks.clear()
+        """Settings changed (exclusion, the disk switch): everything is built again."""
+        self._workspace = None
 
     def forget(self, uri: str) -> None:
-        self._blocks.pop(uri, None)
-        self._sigs.pop(uri, None)
+        if self._workspace is not None:
+            self._workspace.forget(uri)

@@ -273,6 +273,8 @@ def _register_lifecycle(server: DsLanguageServer) -> None:
         ls.progress_support = bool(caps.window and caps.window.work_done_progress)
         ls.init_options = config.section(params.initialization_options)
         ls.completions.gate.root_path = _root_path(params)
+        folders = params.workspace_folders or ()
+        ls.completions.other_files.roots = [uri_to_path(f.uri) for f in folders]
         ls.apply_settings()
         log.info(
             "initialize: encoding %s, inline declared %s, client %s",

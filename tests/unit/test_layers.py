@@ -1,8 +1,8 @@
 """The package's rooms and the one-way flow of imports between them, checked by folder.
 
-cli -> lsp -> {completion, generate} -> upstream -> the base modules (config, documents,
-languages, exclusion, window, usage, redact). Only lsp/ imports pygls or lsprotocol, so the
-core is tested with plain pytest; every module opens with a docstring saying what it is for.
+cli -> lsp -> {completion, generate} -> {upstream, workspace} -> the base modules (config,
+documents, languages, exclusion, window, usage, redact). Only lsp/ imports pygls or
+lsprotocol, so the core is tested with plain pytest; every module says what it is for.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ MODULES = sorted(PACKAGE.rglob("*.py"))
 PROTOCOL = {"pygls", "lsprotocol", "attrs", "cattrs"}
 # which rooms each room may import (a room always may import itself)
 ALLOWED = {
-    "cli": {"lsp", "completion", "generate", "upstream", "base"},
+    "cli": {"lsp", "completion", "generate", "upstream", "workspace", "base"},
     "lsp": {"completion", "generate", "upstream", "base"},
-    "completion": {"upstream", "base"},
+    "completion": {"upstream", "workspace", "base"},
+    "workspace": {"base"},
     "generate": {"base"},
     "upstream": {"base"},
     "base": {"base"},

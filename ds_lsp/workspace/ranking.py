@@ -1,0 +1,300 @@
+"""Which names the cursor needs defined, most needed first.
+
+The callee right before the cursor comes first (`X(`, `obj.X(`, `new X`, a call whose
+arguments are being typed), then the names on the cursor's line (nearest first), then the
+names in the window by distance from the cursor. Each is a chain (`models.User`,
+`store.NewStore`, `Config::new`), so a module alias can lead to the module's file. Keywords,
+builtins and `self`/`this` are never wanted; a name the window itself assigns or defines
+(a local variable, a parameter, a nested function) is demoted behind every other name.
+"""
+
+from __future__ import annotations
+
+import re
+
+CHAIN = re.compile(r"[$A-Za-z_][\w$]*(?:\s*(?:\?\.|\.|::|->)\s*[$A-Za-z_][\w$]*)*")
+_SPLIT = re.compile(r"\s*(?:\?\.|\.|::|->)\s*")
+CALLEE = re.compile(
+    r"(?:\bnew\s+)?([$A-Za-z_][\w$]*(?:\s*(?:\?\.|\.|::|->)\s*[$A-Za-z_][\w$]*)*)"
+    r"\s*(?:<[^<>()]*>|!)?\s*$"
+)
+NEW_TYPE = re.compile(r"\bnew\s+([$A-Za-z_][\w$.]*)\s*$")
+MAX_WANTED = 48
+WINDOW_LINES = 60
+
+COMMON = frozenset(
+    [
+        "self",
+        "this",
+        "cls",
+        "super",
+        "None",
+        "True",
+        "False",
+        "null",
+        "undefined",
+        "nil",
+        "true",
+        "false",
+        "and",
+        "or",
+        "not",
+        "in",
+        "is",
+        "if",
+        "else",
+        "elif",
+        "for",
+        "while",
+        "return",
+        "def",
+        "class",
+        "import",
+        "from",
+        "as",
+        "with",
+        "try",
+        "except",
+        "finally",
+        "raise",
+        "pass",
+        "break",
+        "continue",
+        "lambda",
+        "yield",
+        "await",
+        "async",
+        "function",
+        "const",
+        "let",
+        "var",
+        "new",
+        "typeof",
+        "instanceof",
+        "void",
+        "delete",
+        "export",
+        "default",
+        "extends",
+        "implements",
+        "interface",
+        "type",
+        "enum",
+        "public",
+        "private",
+        "protected",
+        "static",
+        "final",
+        "abstract",
+        "package",
+        "func",
+        "go",
+        "defer",
+        "chan",
+        "map",
+        "struct",
+        "range",
+        "select",
+        "switch",
+        "case",
+        "fallthrough",
+        "fn",
+        "pub",
+        "mod",
+        "use",
+        "crate",
+        "impl",
+        "trait",
+        "where",
+        "mut",
+        "ref",
+        "match",
+        "loop",
+        "move",
+        "dyn",
+        "unsafe",
+        "extern",
+        "val",
+        "fun",
+        "object",
+        "when",
+        "data",
+        "sealed",
+        "override",
+        "open",
+        "internal",
+        "companion",
+        "int",
+        "float",
+        "str",
+        "bool",
+        "bytes",
+        "list",
+        "dict",
+        "set",
+        "tuple",
+        "len",
+        "print",
+        "range",
+        "isinstance",
+        "getattr",
+        "setattr",
+        "hasattr",
+        "object",
+        "string",
+        "number",
+        "boolean",
+        "any",
+        "never",
+        "unknown",
+        "Array",
+        "Object",
+        "String",
+        "Number",
+        "Promise",
+        "Error",
+        "console",
+        "log",
+        "error",
+        "make",
+        "append",
+        "cap",
+        "copy",
+        "panic",
+        "recover",
+        "println",
+        "printf",
+        "sizeof",
+        "char",
+        "double",
+        "long",
+        "short",
+        "unsigned",
+        "signed",
+        "include",
+        "define",
+        "ifdef",
+        "ifndef",
+        "endif",
+        "Some",
+        "Ok",
+        "Err",
+        "Vec",
+        "Box",
+        "Self",
+        "Option",
+        "Result",
+        "std",
+        "String",
+    ]
+)
+_BINDS = re.compile(
+    r"(?:^|[^\w$.])(?:let|const|var|val|mut|auto|def|function|fn|func|for)\s+\(?\s*"
+    r"([$A-Za-z_][\w$]*)(?:\s*,\s*([$A-Za-z_][\w$]*))?"
+    r"|(?<![\w$.])([$A-Za-z_][\w$]*)\s*(?::=|=(?![=>]))",
+    re.M,
+)
+
+
+def split_chain(text: str) -> tuple[str, ...]:
+    return tuple(p for p in _SPLIT.split(text) if p)
+
+
+_DEFINING = re.compile(
+    r"^\s*(?:export\s+|pub\s+|async\s+|public\s+|private\s+|static\s+)*"
+    r"(?:def|function|func|fn|fun|class|struct|interface|type)\s+[$\w]*$"
+)
+_USED = re.compile(
+    r"(?:\bnew\s+)?([$A-Za-z_][\w$]*(?:\s*(?:\?\.|\.|::|->)\s*[$A-Za-z_][\w$]*)*)"
+    r"\s*(?=\(|\.|::)"
+)
+
+
+def callee(line_prefix: str) -> tuple[str, ...] | None:
+    """The chain being called or constructed at the cursor: `url_for(` (also with some
+    arguments typed), `obj.method(`, `new Foo`. Not a name being defined (`def f(`)."""
+    head = line_prefix[: line_prefix.rfind("(")] if "(" in line_prefix else line_prefix
+    if _DEFINING.match(head.rstrip()) or _DEFINING.match(line_prefix):
+        return None
+    match = NEW_TYPE.search(line_prefix)
+    if match:
+        return split_chain(match.group(1))
+    depth = 0
+    for i in range(len(line_prefix) - 1, -1, -1):
+        ch = line_prefix[i]
+        if ch in ")]}":
+            depth += 1
+        elif ch in "([{":
+            if depth == 0:
+                if ch != "(":
+                    return None
+                found = CALLEE.search(line_prefix[:i])
+                return split_chain(found.group(1)) if found else None
+            depth -= 1
+    return None
+
+
+def wanted(
+    window_prefix: str, window_suffix: str, line_prefix: str, line_suffix: str
+) -> list[tuple[str, ...]]:
+    """Chains the definitions of which the prompt should show, most needed first."""
+    out: dict[tuple[str, ...], None] = {}
+    first = callee(line_prefix)
+    if first and _useful(first):
+        out[first] = None
+    cursor_line = [*_chains(line_prefix)[::-1], *_chains(line_suffix)]
+    for chain in cursor_line:
+        if _useful(chain):
+            out.setdefault(chain, None)
+    before = window_prefix.split("\n")[:-1][-WINDOW_LINES:][::-1]
+    after = window_suffix.split("\n")[1 : WINDOW_LINES // 3]
+    for distance in range(max(len(before), len(after))):
+        for lines in (before, after) if distance < len(after) else (before,):
+            if distance < len(lines):
+                for chain in _chains(lines[distance])[::-1]:
+                    if _useful(chain):
+                        out.setdefault(chain, None)
+        if len(out) >= MAX_WANTED * 2:
+            break
+    ranked = list(out)
+    bound = local_names(window_prefix[-6000:] + window_suffix[:2000])
+    locals_ = [c for c in ranked if c != first and c[0] in bound]
+    keep = [c for c in ranked if c[0] not in bound or c == first]
+    return (keep + locals_)[:MAX_WANTED]
+
+
+def local_names(text: str) -> set[str]:
+    """Names the window itself binds: assignments, loop variables, `let`, nested defs."""
+    out: set[str] = set()
+    for match in _BINDS.finditer(text):
+        out.update(g for g in match.groups() if g)
+    return out
+
+
+def _chains(line: str) -> list[tuple[str, ...]]:
+    code = _strip_strings(line)
+    return [split_chain(m.group()) for m in CHAIN.finditer(code)]
+
+
+def _strip_strings(line: str) -> str:
+    line = re.sub(r"""(["'`])(?:\\.|(?!\1).)*\1""", '""', line)
+    hash_at = line.find(" #")
+    slash_at = line.find("//")
+    cut = min(x for x in (hash_at, slash_at, len(line)) if x >= 0)
+    return line[:cut]
+
+
+def _useful(chain: tuple[str, ...]) -> bool:
+    head = chain[0]
+    if head in ("self", "this", "cls", "super", "Self") and len(chain) > 1:
+        return chain[1] not in COMMON
+    return head not in COMMON or len(chain) > 1
+
+
+def used_on_line(line: str) -> list[tuple[str, ...]]:
+    """Chains the line calls or reaches into (`f(`, `mod.x`, `Type::new`), in order."""
+    if _DEFINING.match(line.split("(")[0].rstrip()):
+        return []
+    code = _strip_strings(line)
+    out = [split_chain(m.group(1)) for m in _USED.finditer(code)]
+    return [c for c in dict.fromkeys(out) if _useful(c)]

@@ -1,0 +1,347 @@
+"""The context block on small multi-file projects: the needed signature is there, distractors
+rank below it, files on disk are read (never excluded ones), the budget holds, the opening
+stays frozen while typing in one place."""
+
+from __future__ import annotations
+
+import builtins
+import itertools
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ds_lsp.completion.other_files import render
+from ds_lsp.documents import Document, DocumentStore
+from ds_lsp.window import build_window
+from ds_lsp.workspace import Workspace, find_root
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "workspaces"
+
+
+def never_secret(path: str) -> bool:
+    return os.path.basename(path) == "credentials.py"
+
+
+def cut_at(
+    root: Path, rel: str, language: str, line: int, marker: str, store: DocumentStore | None = None
+) -> tuple[Document, object, DocumentStore]:
+    """Open `rel` cut right after `marker` on `line` (0-based), as the user is typing."""
+    store = store or DocumentStore()
+    lines = (root / rel).read_text().split("\n")
+    col = lines[line].index(marker) + len(marker)
+    text = "\n".join([*lines[:line], lines[line][:col]])
+    doc = store.open((root / rel).as_uri(), language, 1, text)
+    return doc, build_window(doc, line, col, 6000, 2000, 16), store
+
+
+def block(
+    root: Path,
+    rel: str,
+    language: str,
+    line: int,
+    marker: str,
+    budget: int = 1500,
+    open_too: tuple[tuple[str, str], ...] = (),
+    **options,
+) -> tuple[str, Workspace]:
+    store = DocumentStore()
+    for other, lang in open_too:
+        store.open((root / other).as_uri(), lang, 1, (root / other).read_text())
+    doc, window, store = cut_at(root, rel, language, line, marker, store)
+    ws = Workspace([str(root)], options.pop("excluded", never_secret), **options)
+    return render(ws.context_block(doc, window, list(store), budget), language), ws
+
+
+CALLS = [
+    pytest.param(
+        "py",
+        "app/views.py",
+        "python",
+        11,
+        "link(",
+        "def url_for(endpoint: str, *, _external: bool = False, **values: Any) -> str:",
+        id="python-aliased-import",
+    ),
+    pytest.param(
+        "py",
+        "app/views.py",
+        "python",
+        10,
+        "models.Session(",
+        "    def __init__(self, db, user: User, autocommit: bool = False):",
+        id="python-module-attribute-class-init",
+    ),
+    pytest.param(
+        "py",
+        "app/views.py",
+        "python",
+        10,
+        "database.db(",
+        "def db(url: str, pool_size: int = 5):",
+        id="python-short-name-module-alias",
+    ),
+    pytest.param(
+        "py",
+        "app/views.py",
+        "python",
+        6,
+        "Router(",
+        'def __init__(self, prefix: str = "", strict_slashes: bool = True) -> None:',
+        id="python-init-reexport",
+    ),
+    pytest.param(
+        "ts",
+        "src/app.ts",
+        "typescript",
+        5,
+        "new ApiClient(",
+        "constructor(private readonly baseUrl: string, timeoutMs = 5000)",
+        id="ts-export-star-index-constructor",
+    ),
+    pytest.param(
+        "ts",
+        "src/app.ts",
+        "typescript",
+        8,
+        "$fetch(",
+        "export function $fetch(url: string, init?: RequestInit): Promise<Response>",
+        id="ts-dollar-name",
+    ),
+    pytest.param(
+        "ts",
+        "src/app.ts",
+        "typescript",
+        6,
+        "fd(",
+        'export function formatDate(d: Date, pattern = "yyyy-MM-dd"): string',
+        id="ts-tsconfig-paths-alias",
+    ),
+    pytest.param(
+        "ts",
+        "src/app.ts",
+        "typescript",
+        7,
+        "dates.toIso(",
+        "export const toIso = (d: Date, withMs = false): string =>",
+        id="ts-namespace-import",
+    ),
+    pytest.param(
+        "ts",
+        "src/app.ts",
+        "typescript",
+        7,
+        "parse(",
+        "export default function parseDate(text: string, strict?: boolean): Date",
+        id="ts-default-import",
+    ),
+    pytest.param(
+        "go",
+        "cmd/server/main.go",
+        "go",
+        9,
+        "store.NewStore(",
+        "func NewStore(db *sql.DB, opts ...Option) *Store",
+        id="go-module-package",
+    ),
+    pytest.param(
+        "go",
+        "cmd/server/main.go",
+        "go",
+        10,
+        "handleGet(",
+        "func handleGet(s *store.Store) http.HandlerFunc",
+        id="go-same-package",
+    ),
+    pytest.param(
+        "rust",
+        "src/main.rs",
+        "rust",
+        7,
+        "Config::new(",
+        "pub fn new(path: &str, verbose: bool) -> Self",
+        id="rust-use-crate-impl-new",
+    ),
+    pytest.param(
+        "rust",
+        "src/main.rs",
+        "rust",
+        8,
+        "Client::connect(",
+        "pub fn connect<'a>(addr: &'a str, timeout: Duration) -> io::Result<Self>",
+        id="rust-mod-use-member",
+    ),
+    pytest.param(
+        "java",
+        "src/main/java/com/acme/App.java",
+        "java",
+        6,
+        "new Greeter(",
+        "public Greeter(String name, int times)",
+        id="java-same-package-constructor",
+    ),
+    pytest.param(
+        "java",
+        "src/main/java/com/acme/App.java",
+        "java",
+        7,
+        "Strings.pad(",
+        "public static String pad(String s, int width, char fill)",
+        id="java-import-static-method",
+    ),
+    pytest.param(
+        "kotlin",
+        "src/main/kotlin/com/acme/Main.kt",
+        "kotlin",
+        3,
+        "Repo(",
+        "data class Repo(val name: String, val stars: Int = 0)",
+        id="kotlin-same-package",
+    ),
+    pytest.param(
+        "c",
+        "src/main.c",
+        "c",
+        5,
+        "vec_push(",
+        "int vec_push(vec_t *v, void *item);",
+        id="c-quoted-include",
+    ),
+]
+
+
+@pytest.mark.parametrize(("project", "rel", "language", "line", "marker", "expected"), CALLS)
+def test_needed_signature_read_from_disk(
+    project: str, rel: str, language: str, line: int, marker: str, expected: str
+) -> None:
+    text, ws = block(FIXTURES / project, rel, language, line, marker)
+    assert expected in text
+    assert ws.files.reads > 0  # nothing else was open: it came from the disk
+
+
+def test_incidental_locals_rank_below_the_imported_definition() -> None:
+    # aaa_helpers.py sorts first and binds `request`, `url_for` and `app` as locals only
+    text, _ = block(
+        FIXTURES / "py",
+        "app/views.py",
+        "python",
+        11,
+        "link(",
+        open_too=(("app/aaa_helpers.py", "python"),),
+    )
+    assert "aaa_helpers" not in text
+    assert "def url_for(endpoint: str" in text
+
+
+def test_ts_local_const_is_no_definition() -> None:
+    text, _ = block(
+        FIXTURES / "ts",
+        "src/app.ts",
+        "typescript",
+        5,
+        "new ApiClient(",
+        open_too=(("src/aaa.ts", "typescript"),),
+    )
+    assert "src/aaa.ts" not in text and "constructor(private readonly" in text
+
+
+def test_excluded_file_is_never_opened(monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[str] = []
+    real_open = builtins.open
+
+    def spy(file, *args, **kwargs):
+        opened.append(str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", spy)
+    root = FIXTURES / "py"
+    store = DocumentStore()
+    lines = (root / "app/views.py").read_text().split("\n")
+    text = "\n".join(lines[:12]) + "\n    token = token_for("
+    doc = store.open((root / "app/views.py").as_uri(), "python", 1, text)
+    window = build_window(doc, 12, len("    token = token_for("), 6000, 2000, 16)
+    ws = Workspace([str(root)], never_secret)
+    parts = ws.context_block(doc, window, list(store), 1500)
+    assert not [p for p in opened if p.endswith("credentials.py")]
+    assert "sk-never-sent" not in render(parts, "python")
+    assert opened  # other files were read
+
+
+def test_symlink_out_of_the_root_is_not_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.py").write_text("def leak(a, b):\n    pass\n")
+    root = tmp_path / "proj"
+    root.mkdir()
+    (root / ".git").mkdir()
+    os.symlink(outside / "secret.py", root / "secret.py")
+    (root / "main.py").write_text("from secret import leak\nleak(\n")
+    text, _ws = block(root, "main.py", "python", 1, "leak(")
+    assert "def leak" not in text
+
+
+def test_disk_reading_can_be_turned_off() -> None:
+    text, ws = block(FIXTURES / "py", "app/views.py", "python", 11, "link(", read_disk=False)
+    assert text == "" and ws.files.reads == 0
+
+
+def test_open_document_wins_over_the_disk(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    shutil.copytree(FIXTURES / "py", root)
+    store = DocumentStore()
+    store.open(
+        (root / "app/routing.py").as_uri(),
+        "python",
+        3,
+        "def url_for(endpoint, unsaved_param):\n    pass\n",
+    )
+    doc, window, store = cut_at(root, "app/views.py", "python", 11, "link(", store)
+    ws = Workspace([str(root)], never_secret)
+    text = render(ws.context_block(doc, window, list(store), 1500), "python")
+    assert "def url_for(endpoint, unsaved_param):" in text
+
+
+@pytest.mark.parametrize("budget", [120, 200, 400, 800, 1500])
+def test_budget_holds_and_the_callee_is_trimmed_not_dropped(budget: int) -> None:
+    store = DocumentStore()
+    doc, window, store = cut_at(FIXTURES / "py", "app/views.py", "python", 11, "link(", store)
+    ws = Workspace([str(FIXTURES / "py")], never_secret)
+    parts = ws.context_block(doc, window, list(store), budget)
+    cost = sum(len(path) + 6 + len(text) for path, text in parts)
+    assert cost <= budget + 6 * len(parts)
+    assert any("def url_for(endpoint" in text for _, text in parts)
+
+
+def test_block_is_frozen_while_typing_and_a_new_callee_is_appended() -> None:
+    root = FIXTURES / "py"
+    store = DocumentStore()
+    lines = (root / "app/views.py").read_text().split("\n")
+    base = "\n".join(lines[:12]) + "\n    "
+    doc = store.open((root / "app/views.py").as_uri(), "python", 1, base)
+    ws = Workspace([str(root)], never_secret)
+    openings = []
+    typed = ""
+    for ch in "x = database.connect(":
+        typed += ch
+        doc.text = type(doc.text)(base + typed)
+        doc.version += 1
+        window = build_window(doc, 12, 4 + len(typed), 6000, 2000, 16)
+        openings.append(render(ws.context_block(doc, window, list(store), 1500), "python"))
+    for earlier, later in itertools.pairwise(openings):
+        assert later.startswith(earlier)  # the opening never changes, it only grows
+    assert "def connect" not in openings[0]
+    assert "def connect(url: str, *, timeout: float = 10.0, retries: int = 3):" in openings[-1]
+
+
+def test_same_inputs_same_block() -> None:
+    first, _ = block(FIXTURES / "ts", "src/app.ts", "typescript", 5, "new ApiClient(")
+    second, _ = block(FIXTURES / "ts", "src/app.ts", "typescript", 5, "new ApiClient(")
+    assert first == second
+
+
+def test_find_root(tmp_path: Path) -> None:
+    (tmp_path / "proj" / "pkg").mkdir(parents=True)
+    (tmp_path / "proj" / "pyproject.toml").write_text("")
+    assert find_root(str(tmp_path / "proj" / "pkg" / "m.py")) == str(tmp_path / "proj")
+    assert find_root(str(FIXTURES / "go" / "cmd" / "server" / "main.go")) == str(FIXTURES / "go")

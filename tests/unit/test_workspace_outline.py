@@ -1,0 +1,156 @@
+"""Outlines: whole signatures, constructors, and only top-level / member definitions."""
+
+from __future__ import annotations
+
+import pytest
+
+from ds_lsp.workspace.outline import outline
+
+CASES = [
+    pytest.param(
+        "python",
+        "def url_for(\n    endpoint,\n    **values\n) -> str:\n    return ''\n",
+        "url_for",
+        "def url_for(endpoint, **values) -> str:",
+        id="python-multiline-def-joined",
+    ),
+    pytest.param(
+        "python",
+        "class Foo(Base):\n    '''A foo.'''\n    def __init__(self, a,\n                 b=2):\n"
+        "        self.a = a\n",
+        "Foo",
+        'class Foo(Base):\n    """A foo."""\n    def __init__(self, a, b=2):',
+        id="python-class-with-init",
+    ),
+    pytest.param(
+        "python",
+        "@dataclass\nclass P:\n    x: int\n    y: int = 0\n",
+        "P",
+        "class P:\n    x: int\n    y: int = 0",
+        id="python-dataclass-fields",
+    ),
+    pytest.param(
+        "ts",
+        "export class Api {\n  constructor(\n    private base: string,\n    t = 5,\n  ) {}\n}\n",
+        "Api",
+        "export class Api\n  constructor(private base: string, t = 5)",
+        id="ts-constructor",
+    ),
+    pytest.param(
+        "ts",
+        "export function $fetch(\n  url: string,\n): Promise<R> {\n  return f(url);\n}\n",
+        "$fetch",
+        "export function $fetch(url: string): Promise<R>",
+        id="ts-dollar-name",
+    ),
+    pytest.param(
+        "ts",
+        "export const toIso = (d: Date): string => d.toISOString();\n",
+        "toIso",
+        "export const toIso = (d: Date): string =>",
+        id="ts-arrow-const",
+    ),
+    pytest.param(
+        "go",
+        "// NewFoo makes one.\nfunc NewFoo(a int,\n\tb string,\n) *Foo {\n\treturn nil\n}\n",
+        "NewFoo",
+        "// NewFoo makes one.\nfunc NewFoo(a int, b string) *Foo",
+        id="go-func-doc",
+    ),
+    pytest.param(
+        "go",
+        "type Item struct {\n\tID string\n\tPrice int64\n}\n",
+        "Item",
+        "type Item struct\n\tID string\n\tPrice int64",
+        id="go-struct-fields",
+    ),
+    pytest.param(
+        "rust",
+        "pub struct C {\n    a: u8,\n}\nimpl C {\n    pub fn new(a: u8,\n        b: &str) -> Self"
+        " {\n        let c = '{';\n        C { a }\n    }\n}\n",
+        "C",
+        "pub struct C\n    a: u8,\n    pub fn new(a: u8, b: &str) -> Self",
+        id="rust-impl-new-attached",
+    ),
+    pytest.param(
+        "java",
+        "public class G {\n    public G(String n,\n             int t) {\n    }\n}\n",
+        "G",
+        "public class G\n    public G(String n, int t)",
+        id="java-constructor",
+    ),
+    pytest.param(
+        "kotlin",
+        "data class Repo(val name: String, val stars: Int = 0)\n",
+        "Repo",
+        "data class Repo(val name: String, val stars: Int = 0)",
+        id="kotlin-primary-constructor",
+    ),
+    pytest.param(
+        "c",
+        "int vec_push(vec_t *v,\n             void *item);\n",
+        "vec_push",
+        "int vec_push(vec_t *v, void *item);",
+        id="c-prototype",
+    ),
+]
+
+
+@pytest.mark.parametrize(("family", "source", "name", "expected"), CASES)
+def test_definition_text(family: str, source: str, name: str, expected: str) -> None:
+    found = outline(source, family).find(name)
+    assert found is not None
+    assert found.text == expected
+
+
+LOCALS = [
+    pytest.param(
+        "python",
+        "def handle(env):\n    request = env\n    def app():\n        pass\n",
+        ("request", "app"),
+        id="python-locals-and-nested-def",
+    ),
+    pytest.param(
+        "ts",
+        "export function setup() {\n  const x = 1;\n  function inner() {}\n}\n",
+        ("x", "inner"),
+        id="ts-local-const-and-nested-function",
+    ),
+    pytest.param("go", "func f() {\n\tvar y = 2\n\tconst z = 3\n}\n", ("y", "z"), id="go-locals"),
+    pytest.param(
+        "java",
+        "class A {\n  void m() {\n    if (x) { run(); }\n  }\n}\n",
+        ("run",),
+        id="java-call-in-body",
+    ),
+    pytest.param(
+        "ts", 'const s = "{ not a body";\nfunction after(a) {}\n', ("not",), id="ts-brace-in-string"
+    ),
+]
+
+
+@pytest.mark.parametrize(("family", "source", "absent"), LOCALS)
+def test_locals_are_not_definitions(family: str, source: str, absent: tuple[str, ...]) -> None:
+    found = outline(source, family)
+    for name in absent:
+        assert found.find(name) is None
+
+
+def test_brace_in_string_does_not_hide_the_next_definition() -> None:
+    found = outline('const s = "{ not a body";\nexport function after(a) {}\n', "ts")
+    assert found.find("after") is not None
+
+
+def test_methods_are_members_with_their_class() -> None:
+    found = outline("class A:\n    def run(self, n: int) -> None:\n        pass\n", "python")
+    method = found.find("run")
+    assert method is not None and method.parent == "A"
+    assert method.text == "    def run(self, n: int) -> None:"
+
+
+def test_outline_is_compact_strings() -> None:
+    source = "\n".join(f"def f_{i}(a, b=1):\n    return a" for i in range(2500))
+    found = outline(source, "python")
+    assert isinstance(found.top, str) and len(found.members) == 0
+    assert found.size < 120_000
+    assert found.find("f_2499") is not None
