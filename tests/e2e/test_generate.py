@@ -216,6 +216,30 @@ async def test_fences_prose_and_indentation(start, mock, tmp_path, answer, expec
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("class A:\n    def f(self):\n        return 1\n\n", 3),
+        ("def a():\n    return 1\n\n\nprint(a())\n", 2),
+    ],
+    ids=["end-of-file", "between-blocks"],
+)
+async def test_column_0_below_an_indented_block_gets_top_level_code(
+    start, mock, tmp_path, text: str, line: int
+) -> None:
+    client = await start()
+    edits = record_edits(client)
+    uri = (tmp_path / "top.py").as_uri()
+    open_doc(client, uri, text)
+    mock.script({"text": "def b():\n    return 2\n```"}, path=CHAT)
+    result = await generate(client, uri, position=pos(line, 0), instruction="a function b")
+    assert result["applied"] is True
+    after = apply_edits(text, text_edits(edits[0], uri))
+    lines = after.split("\n")
+    assert lines[line : line + 2] == ["def b():", "    return 2"]  # top level, not nested
+    assert after.endswith("\n")  # the file keeps its final newline
+
+
 async def test_cursor_on_comment_writes_below_it(start, mock, tmp_path):
     client = await start()
     edits = record_edits(client)
