@@ -175,6 +175,9 @@ class MockDeepSeek:
 
     async def _respond(self, rec: Recorded, reader, writer) -> bool:
         path = rec.path.split("?")[0]
+        scripted = self._next_reply(path) if rec.method == "GET" else None
+        if scripted is not None:  # e.g. script({"status": 401}, path="models")
+            return await self._reply(rec, path, scripted, reader, writer)
         if rec.method == "GET" and path.endswith("/models"):
             data = [{"id": m, "object": "model", "owned_by": "deepseek"} for m in self.models]
             return await self._send_json(writer, 200, {"object": "list", "data": data})

@@ -1,87 +1,149 @@
-"""`ds-lsp check`: is the key, endpoint and model usable? Plain words, exit 0 or 1."""
+"""`ds-lsp check`: can ds-lsp complete code with these settings? Plain words, exit 0 or 1.
+
+It asks the configured backend's model list (and, for DeepSeek, the balance), then sends one
+tiny FIM request. What it could not determine it says so, rather than guessing; each problem
+is told once, with what to do, and every line passes through the key redaction.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 
-from ds_lsp import config
-from ds_lsp.config import FALLBACK_MODEL, PREFERRED_MODELS
+from ds_lsp import config, redact
+from ds_lsp.config import FALLBACK_MODEL, PREFERRED_MODELS, Settings
+from ds_lsp.upstream import backends
 from ds_lsp.upstream.backends.deepseek import DeepSeekClient, FimRequest
 from ds_lsp.upstream.backends.http import UpstreamError, make_client
 
+KEYS_PAGE = "https://platform.deepseek.com/api_keys"
+TOP_UP_PAGE = "https://platform.deepseek.com/top_up"
+WAIT_S = 15
 ADVICE = {
-    "auth": "the API key was rejected (401): set DEEPSEEK_API_KEY to a valid key",
-    "balance": "the balance is insufficient (402): top up at https://platform.deepseek.com",
-    "network": "the endpoint cannot be reached: check DEEPSEEK_BASE_URL, network and proxy",
-    "timeout": "the endpoint did not answer in time",
+    "auth": f"the API key was rejected (401): set DEEPSEEK_API_KEY to a valid key ({KEYS_PAGE})",
+    "no_key": f"no API key: export DEEPSEEK_API_KEY=sk-... (get one at {KEYS_PAGE})",
+    "balance": f"the account balance is insufficient (402): top up at {TOP_UP_PAGE}",
+    "network": "the endpoint cannot be reached: check the base URL, your network and proxy",
+    "timeout": f"the endpoint did not answer within {WAIT_S} s",
+    "model": "the model was rejected: set `model` (DEEPSEEK_MODEL) to one that /models lists",
 }
 
 
-def _explain(exc: Exception) -> str:
-    if isinstance(exc, UpstreamError):
-        return f"{ADVICE.get(exc.kind, exc.kind)} ({exc})"
-    return "no answer within 15 s" if isinstance(exc, TimeoutError) else str(exc)
+class Report:
+    """Lines for the user, redacted, and each problem told once."""
+
+    def __init__(self, out: Callable[[str], None] = print) -> None:
+        self.out = out
+        self.problems: dict[str, str] = {}
+
+    def line(self, text: str) -> None:
+        self.out(redact.redact(text))
+
+    def problem(self, exc: BaseException) -> str:
+        """Remember a failure; the short reason for the line that reports it."""
+        if not isinstance(exc, UpstreamError):
+            self.problems.setdefault("timeout", ADVICE["timeout"])
+            return "timeout"
+        if not (exc.kind == "auth" and "no_key" in self.problems):  # the same problem
+            self.problems.setdefault(exc.kind, ADVICE.get(exc.kind, f"{exc.kind}: {exc}"))
+        return exc.kind + (f" ({exc.status})" if exc.status else "")
 
 
-async def run_check() -> int:
-    settings, report = config.resolve()
-    for problem in report.invalid:
-        print(f"Setting problem: {problem}")
-    key = settings.api_key
-    print(
-        f"API key: {'set (' + key[:3] + '…' + key[-2:] + ')' if key else 'NOT SET'}"
-        + ("" if key else " — export DEEPSEEK_API_KEY=sk-...")
-    )
-    print(f"Endpoint: {settings.base_url} (FIM: POST {settings.base_url}/completions)")
-    async with make_client(settings.base_url) as http:
-        client = DeepSeekClient(http, settings.base_url, key)
-        model = await _check_models(client, settings.model)
-        await _check_balance(client)
-        return await _check_fim(client, model, settings.temperature)
+async def run_check(settings: Settings | None = None, out: Callable[[str], None] = print) -> int:
+    if settings is None:
+        settings, parsed = config.resolve()
+        for line in parsed.invalid:
+            out(f"Setting: {line}")
+    report = Report(out)
+    url = backends.base_url(settings)
+    key = backends.api_key(settings)
+    report.line(f"Backend: {settings.backend} at {url}")
+    if key:
+        report.line(f"API key: set ({key[:3]}…{key[-2:]})")
+    elif not backends.has_key(settings):
+        report.line("API key: NOT SET")
+        report.problems["no_key"] = ADVICE["no_key"]
+    else:
+        report.line("API key: none (this server needs none)")
+    async with make_client(url) as http:
+        client = backends.create(settings, http)
+        model = await _model(client, settings, report)
+        if isinstance(client, DeepSeekClient) and settings.backend == "deepseek":
+            await _balance(client, report)
+        ok = await _fim(client, model, settings, report)
+    for advice in report.problems.values():
+        report.line(f"To do: {advice}")
+    report.line("Result: ds-lsp is ready." if ok else "Result: ds-lsp cannot complete code yet.")
+    return 0 if ok else 1
 
 
-async def _check_models(client: DeepSeekClient, configured: str | None) -> str:
+async def _model(client: backends.FimBackend, settings: Settings, report: Report) -> str | None:
+    """The model a completion would use; None when it cannot be known without /models."""
+    configured = backends.configured_model(settings)
+    listed: list[str] | None = None
     try:
-        listed = await asyncio.wait_for(client.list_models(), 15)
-        print(f"Models: GET {client.api_root}/models lists {', '.join(listed) or 'nothing'}")
+        listed = await asyncio.wait_for(client.list_models(), WAIT_S)
     except (UpstreamError, TimeoutError) as exc:
-        print(f"Models: GET {client.api_root}/models failed: {_explain(exc)}")
-        listed = []
-    if configured:
-        note = "" if not listed or configured in listed else " (NOT in the list above)"
-        print(f"Model: {configured} (configured){note}")
+        report.line(f"Models: GET /models failed: {report.problem(exc)}")
+    else:
+        report.line(f"Models: {', '.join(listed) or 'none listed'}")
+    if configured is not None:
+        absent = listed is not None and configured and configured not in listed
+        report.line(
+            f"Model: {configured or 'the one the server loaded'} (configured)"
+            + (" — NOT in the list above" if absent else "")
+        )
         return configured
-    chosen = next((m for m in PREFERRED_MODELS if m in listed), None)
-    model = chosen or (listed[0] if listed else FALLBACK_MODEL)
-    print(f"Model: {model} (chosen automatically)")
-    return model
+    if listed is None:
+        report.line(
+            "Model: unknown until GET /models answers (set `model` / DEEPSEEK_MODEL to choose "
+            f"one; meanwhile completions try {FALLBACK_MODEL})"
+        )
+        return None
+    preferred = PREFERRED_MODELS if settings.backend == "deepseek" else ()
+    chosen = next((m for m in preferred if m in listed), listed[0] if listed else None)
+    report.line(
+        f"Model: {chosen} (chosen automatically from the list)"
+        if chosen
+        else "Model: unknown (the list is empty)"
+    )
+    return chosen
 
 
-async def _check_balance(client: DeepSeekClient) -> None:
+async def _balance(client: DeepSeekClient, report: Report) -> None:
     try:
-        data = await asyncio.wait_for(client.get_json("/user/balance"), 15)
+        data = await asyncio.wait_for(client.get_json("/user/balance"), WAIT_S)
     except (UpstreamError, TimeoutError) as exc:
-        print(f"Balance: unknown ({_explain(exc)})")
+        report.line(f"Balance: unknown ({report.problem(exc)})")
         return
     infos = data.get("balance_infos") or []
     amounts = ", ".join(
         f"{i.get('total_balance')} {i.get('currency')}" for i in infos if isinstance(i, dict)
     )
-    state = "available" if data.get("is_available") else "NOT available"
-    print(f"Balance: {amounts or 'no figures'} ({state})")
+    available = bool(data.get("is_available"))
+    if not available:
+        report.problems.setdefault("balance", ADVICE["balance"])
+    report.line(
+        f"Balance: {amounts or 'no figures'} ({'available' if available else 'NOT available'})"
+    )
 
 
-async def _check_fim(client: DeepSeekClient, model: str, temperature: float) -> int:
-    req = FimRequest(model, "def add(a, b):\n    return", "\n", 8, temperature)
+async def _fim(
+    client: backends.FimBackend, model: str | None, settings: Settings, report: Report
+) -> bool:
+    if "no_key" in report.problems:
+        report.line("FIM: not tried (no API key)")
+        return False
+    req = FimRequest(
+        model or FALLBACK_MODEL, "def add(a, b):\n    return", "\n", 8, settings.temperature
+    )
     started = time.perf_counter()
     try:
-        result = await asyncio.wait_for(client.fim(req), 15)
+        result = await asyncio.wait_for(client.fim(req), WAIT_S)
     except (UpstreamError, TimeoutError) as exc:
-        print(f"FIM: FAILED — {_explain(exc)}")
-        print("Result: ds-lsp cannot complete code with these settings.")
-        return 1
+        report.line(f"FIM: FAILED ({report.problem(exc)})")
+        return False
     ms = (time.perf_counter() - started) * 1000
-    print(f"FIM: OK, {model} answered {result.text!r} in {ms:.0f} ms")
-    print("Result: ds-lsp is ready.")
-    return 0
+    report.line(f"FIM: OK, {req.model} answered {result.text!r} in {ms:.0f} ms")
+    return True

@@ -32,9 +32,20 @@ def setup_logging(level: str, log_file: str | None) -> None:
         logging.getLogger(name).setLevel(quiet)
 
 
+def logging_flags(default: object) -> argparse.ArgumentParser:
+    """--log-file and --log-level, accepted before and after a subcommand."""
+    flags = argparse.ArgumentParser(add_help=False)
+    flags.add_argument("--log-file", default=default, help="write the log here, not stderr")
+    flags.add_argument("--log-level", default=default, help="DEBUG, INFO, WARNING, ERROR")
+    return flags
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="ds-lsp", description="DeepSeek fill-in-the-middle completion language server."
+        prog="ds-lsp",
+        description="DeepSeek fill-in-the-middle completion language server. Your editor "
+        "starts it (LSP over stdio); `ds-lsp check` tells whether key, endpoint and model work.",
+        parents=[logging_flags(None)],
     )
     parser.add_argument("--version", action="version", version=f"ds-lsp {__version__}")
     parser.add_argument("--tcp", action="store_true", help="serve LSP over TCP, not stdio")
@@ -45,19 +56,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--host", default="127.0.0.1", help="TCP host (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=2087, help="TCP port (default 2087)")
-    parser.add_argument("--log-file", help="write the log here instead of stderr")
-    parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING, ERROR")
     sub = parser.add_subparsers(dest="command")
-    sub.add_parser("check", help="check key, endpoint, model and balance")
-    sub.add_parser("usage", help="requests, suggestions, tokens and estimated cost per day")
-    complete = sub.add_parser("complete", help="print one completion at FILE:LINE:COL")
-    complete.add_argument("target", help="FILE:LINE:COL, 1-based")
+    later = [logging_flags(argparse.SUPPRESS)]  # do not reset what was given before
+    sub.add_parser("check", help="check key, endpoint, model and balance", parents=later)
+    sub.add_parser(
+        "usage", help="requests, suggestions, tokens and estimated cost per day", parents=later
+    )
+    complete = sub.add_parser(
+        "complete", help="print one completion at FILE:LINE:COL (1-based)", parents=later
+    )
+    complete.add_argument("target", metavar="FILE:LINE:COL", help="1-based line and column")
+    complete.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a setting for this run, e.g. --set maxLines=3 (repeatable)",
+    )
+    complete.add_argument(
+        "--show-prompt", action="store_true", help="print the prompt instead of asking upstream"
+    )
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    setup_logging(args.log_level, args.log_file)
+    level = args.log_level or ("WARNING" if args.command in ("check", "usage") else "INFO")
+    setup_logging(level, args.log_file)
     redact.register(os.environ.get("DEEPSEEK_API_KEY"))
     if args.command == "check":
         from ds_lsp.cli.check import run_check
@@ -66,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "complete":
         from ds_lsp.cli.complete import complete_at
 
-        return asyncio.run(complete_at(args.target))
+        return asyncio.run(complete_at(args.target, args.set, args.show_prompt))
     if args.command == "usage":
         from ds_lsp.cli.usage import print_usage
 
@@ -78,6 +103,12 @@ def serve(args: argparse.Namespace) -> int:
     """The language server until its client goes away."""
     from ds_lsp.lsp import serve as lsp_serve
 
+    if not args.tcp and sys.stdin.isatty():
+        print(
+            "ds-lsp is a language server: your editor starts it and talks LSP on stdin/stdout. "
+            "Try `ds-lsp check`, `ds-lsp --help`, or see editors/README.md. (Ctrl-D to quit)",
+            file=sys.stderr,
+        )
     log.info("ds-lsp %s starting", __version__)
     try:
         asyncio.run(lsp_serve.run_tcp(args.host, args.port) if args.tcp else lsp_serve.run_stdio())

@@ -175,9 +175,7 @@ def make_plan(doc: Document, args: GenerateArgs, budget: Budget, file_name: str)
 def comment_block_at(doc: Document, point: tuple[int, int]) -> comments.CommentBlock | None:
     line, index = point
     head = doc.line_text(line)[:index]
-    return comments.comment_block(
-        doc.line_text, doc.text.line_count, line, head, doc.language_id
-    )
+    return comments.comment_block(doc.line_text, doc.text.line_count, line, head, doc.language_id)
 
 
 def make_anchor(

@@ -272,6 +272,7 @@ def _register_lifecycle(server: DsLanguageServer) -> None:
         ls.markdown_docs = types.MarkupKind.Markdown in formats
         ls.progress_support = bool(caps.window and caps.window.work_done_progress)
         ls.init_options = config.section(params.initialization_options)
+        ls.session.client_name = params.client_info.name if params.client_info else None
         ls.completions.gate.root_path = _root_path(params)
         folders = params.workspace_folders or ()
         ls.completions.other_files.roots = [uri_to_path(f.uri) for f in folders]

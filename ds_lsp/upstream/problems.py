@@ -13,12 +13,13 @@ from collections import deque
 
 log = logging.getLogger(__name__)
 
+KEYS_PAGE = "https://platform.deepseek.com/api_keys"
+# clients whose users set the key with the VS Code extension's command
+VS_CODE_FAMILY = ("visual studio code", "code - oss", "code-server", "vscodium", "cursor")
+
 MESSAGES = {
-    "auth": "The server rejected the API key (401). Set a valid key: your editor's ds-lsp API "
-    "key (VS Code: 'DeepSeek: Set API Key'), the apiKey setting, or DEEPSEEK_API_KEY=sk-... "
-    "in the environment the editor starts from.",
-    "no_key": "No DeepSeek API key. Set DEEPSEEK_API_KEY=sk-... in the environment your editor "
-    "starts from, or the apiKey setting of ds-lsp. Keys: https://platform.deepseek.com/api_keys",
+    "auth": "The server rejected the API key (401). To set a valid one, {advice}.",
+    "no_key": "No DeepSeek API key. To set one, {advice}. Keys: " + KEYS_PAGE,
     "balance": "DeepSeek says the account balance is insufficient (402). Top up at "
     "https://platform.deepseek.com/top_up; completions resume by themselves.",
     "network": "ds-lsp cannot reach {url}: {detail}. Check the base URL setting and your "
@@ -30,6 +31,16 @@ LATENCY_CAUSES = (
     " Likely causes: a slow network or proxy, DeepSeek under load (it queues requests and "
     "sends keep-alive lines meanwhile), or a large prompt (lower maxPrefixChars)."
 )
+
+
+def key_advice(client: str | None, setting: str = "apiKey", env: str = "DEEPSEEK_API_KEY") -> str:
+    """How to set the key, in the words of the user's editor."""
+    if setting == "apiKey" and client and any(n in client.lower() for n in VS_CODE_FAMILY):
+        return "run 'DeepSeek: Set API Key' from the command palette"
+    return (
+        f"set {env}=... in the environment your editor starts from, or `{setting}` in the "
+        "initializationOptions of your editor's ds-lsp config"
+    )
 
 
 class UI:

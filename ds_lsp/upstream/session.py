@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 import httpx
 
+from ds_lsp import config
 from ds_lsp.config import FALLBACK_MODEL, PREFERRED_MODELS, Settings
 from ds_lsp.upstream import backends
 from ds_lsp.upstream.backends import FimBackend
@@ -28,6 +29,7 @@ from ds_lsp.upstream.problems import (
     UI,
     LatencyHealth,
     ProblemNotifier,
+    key_advice,
 )
 from ds_lsp.usage import UsageBook
 
@@ -74,6 +76,7 @@ class UpstreamSession:
         self._http: httpx.AsyncClient | None = None
         self._model: str | None = None
         self._model_task: asyncio.Future[str] | None = None
+        self.client_name: str | None = None  # the editor, from initialize's clientInfo
 
     # ---- lifecycle ---------------------------------------------------------------------------
     def update(self, settings: Settings) -> bool:
@@ -193,7 +196,7 @@ class UpstreamSession:
     def _key_present(self) -> bool:
         if self.has_key():
             return True
-        self.problems.report("no_key", "error", MESSAGES["no_key"])
+        self.problems.report("no_key", "error", self._key_message("no_key"))
         self.ui.status("error", "no API key")
         return False
 
@@ -275,8 +278,10 @@ class UpstreamSession:
         self.ui.status("error", exc.kind)
         if exc.kind == "model":
             await self._report_model_problem(model, str(exc))
-        elif exc.kind in ("auth", "balance"):
-            self.problems.report(exc.kind, "error", MESSAGES[exc.kind])
+        elif exc.kind == "auth":
+            self.problems.report("auth", "error", self._key_message("auth"))
+        elif exc.kind == "balance":
+            self.problems.report("balance", "error", MESSAGES["balance"])
         elif exc.kind == "network":
             url = backends.base_url(self.settings)
             text = MESSAGES["network"].format(url=url, detail=exc)
@@ -284,6 +289,11 @@ class UpstreamSession:
         elif exc.kind == "bad_request":
             text = MESSAGES["bad_request"].format(status=exc.status, detail=exc)
             self.problems.report("bad_request", "warning", text)
+
+    def _key_message(self, kind: str) -> str:
+        f = config.backend_field(self.settings.backend, "key")
+        setting, env = (f.metadata["key"], f.metadata["env"]) if f else ("apiKey", "")
+        return MESSAGES[kind].format(advice=key_advice(self.client_name, setting, env))
 
     async def _report_model_problem(self, model: str, detail: str) -> None:
         try:

@@ -85,6 +85,7 @@ async def start(mock: MockDeepSeek, tmp_path: Path) -> AsyncIterator[Starter]:
         configuration: dict[str, Any] | None = None,
         caps: types.ClientCapabilities | None = None,
         log_file: Path | None = None,
+        client_name: str | None = None,
     ) -> LanguageClient:
         log = log_file or tmp_path / f"server{len(clients)}.log"
         cfg = ClientServerConfig(
@@ -117,6 +118,7 @@ async def start(mock: MockDeepSeek, tmp_path: Path) -> AsyncIterator[Starter]:
             types.InitializeParams(
                 capabilities=caps or capabilities(),
                 initialization_options=options,
+                client_info=types.ClientInfo(name=client_name) if client_name else None,
                 root_uri=tmp_path.as_uri(),
                 workspace_folders=[types.WorkspaceFolder(uri=tmp_path.as_uri(), name="ws")],
             )
@@ -144,17 +146,28 @@ def fetches_done(client: LanguageClient) -> int:
     return done
 
 
-def send_inline(client: LanguageClient, uri: str, line: int, char: int, invoked: bool = True,
-                msg_id: str | None = None) -> asyncio.Future:
+def send_inline(
+    client: LanguageClient,
+    uri: str,
+    line: int,
+    char: int,
+    invoked: bool = True,
+    msg_id: str | None = None,
+) -> asyncio.Future:
     """Send an inlineCompletion request now (in order with later sends); its answer future."""
-    kind = (types.InlineCompletionTriggerKind.Invoked if invoked
-            else types.InlineCompletionTriggerKind.Automatic)
+    kind = (
+        types.InlineCompletionTriggerKind.Invoked
+        if invoked
+        else types.InlineCompletionTriggerKind.Automatic
+    )
     params = types.InlineCompletionParams(
         text_document=types.TextDocumentIdentifier(uri=uri),
         position=types.Position(line=line, character=char),
-        context=types.InlineCompletionContext(trigger_kind=kind))
-    sent = client.protocol.send_request(types.TEXT_DOCUMENT_INLINE_COMPLETION, params,
-                                        msg_id=msg_id)
+        context=types.InlineCompletionContext(trigger_kind=kind),
+    )
+    sent = client.protocol.send_request(
+        types.TEXT_DOCUMENT_INLINE_COMPLETION, params, msg_id=msg_id
+    )
     return asyncio.wrap_future(sent)
 
 

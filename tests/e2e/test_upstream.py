@@ -85,6 +85,25 @@ async def test_401_shows_one_message_until_fixed_then_again(start, mock, tmp_pat
     assert all(API_KEY not in m.message for m in client.messages)
 
 
+@pytest.mark.parametrize(
+    ("client_name", "words", "not_words"),
+    [
+        ("Visual Studio Code", "DeepSeek: Set API Key", "DEEPSEEK_API_KEY"),
+        ("code-server", "DeepSeek: Set API Key", "DEEPSEEK_API_KEY"),
+        ("Neovim", "DEEPSEEK_API_KEY", "Set API Key"),
+        ("helix", "initializationOptions", "Set API Key"),
+    ],
+)
+async def test_the_key_message_speaks_the_editors_language(
+    start, mock, tmp_path, client_name, words, not_words
+):
+    mock.script({"status": 401})
+    client = await start(client_name=client_name)
+    assert await _ask(client, tmp_path) == []
+    (message,) = client.messages
+    assert words in message.message and not_words not in message.message
+
+
 async def test_402_says_top_up(start, mock, tmp_path):
     mock.script({"status": 402, "error": {"message": "Insufficient Balance"}})
     client = await start()
