@@ -1,6 +1,6 @@
 ;;; ds-lsp-eglot.el --- DeepSeek completions in Emacs through eglot  -*- lexical-binding: t; -*-
 
-;; Install the server (`pip install ds-lsp'), put your key in the environment
+;; Install the server (`pipx install git+https://github.com/ds-lsp/ds-lsp'), put your key in the environment
 ;; (`export DEEPSEEK_API_KEY=sk-...', or (setenv "DEEPSEEK_API_KEY" "sk-...") in init.el),
 ;; then add to init.el:
 ;;
@@ -19,6 +19,7 @@
 ;;
 ;; Environment read here: DS_LSP_CMD, the server command line (default "ds-lsp"), e.g.
 ;; DS_LSP_CMD="python3 -m ds_lsp --log-file /tmp/ds-lsp.log".
+;; Logs: the server's with --log-file as above; eglot's own: M-x eglot-events-buffer.
 
 ;;; Code:
 
@@ -37,8 +38,18 @@
     rust-ts-mode java-mode java-ts-mode ruby-mode ruby-ts-mode sh-mode bash-ts-mode lua-mode)
   "Major modes in which eglot starts ds-lsp.")
 
+(defvar ds-lsp-initialization-options nil
+  "Settings sent as initializationOptions, a plist such as (:apiKey \"sk-...\").
+Where the key goes (apiKey, baseUrl, backend...) is read only from here or the environment,
+never from `eglot-workspace-configuration', which a cloned repository's .dir-locals.el can set.")
+
 (add-to-list 'eglot-server-programs
-             (cons ds-lsp-eglot-modes (lambda (&optional _interactive) ds-lsp-command)))
+             (cons ds-lsp-eglot-modes
+                   (lambda (&optional _interactive)
+                     (append ds-lsp-command
+                             (list :initializationOptions
+                                   (or ds-lsp-initialization-options
+                                       (make-hash-table)))))))
 
 (dolist (mode ds-lsp-eglot-modes)
   (add-hook (intern (format "%s-hook" mode)) #'eglot-ensure))

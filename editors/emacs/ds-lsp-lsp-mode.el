@@ -1,6 +1,6 @@
 ;;; ds-lsp-lsp-mode.el --- DeepSeek completions in Emacs through lsp-mode  -*- lexical-binding: t; -*-
 
-;; Install the server (`pip install ds-lsp'), put your key in the environment
+;; Install the server (`pipx install git+https://github.com/ds-lsp/ds-lsp'), put your key in the environment
 ;; (`export DEEPSEEK_API_KEY=sk-...', or (setenv "DEEPSEEK_API_KEY" "sk-...") in init.el),
 ;; then add to init.el, after lsp-mode is installed:
 ;;
@@ -16,7 +16,8 @@
 ;;   for the active region; with C-u it asks for an instruction.  ds-lsp inserts it.
 ;;
 ;; Environment read here: DS_LSP_CMD, the server command line (default "ds-lsp"), e.g.
-;; DS_LSP_CMD="python3 -m ds_lsp --log-file /tmp/ds-lsp.log".
+;; DS_LSP_CMD="python3 -m ds_lsp --log-file /tmp/ds-lsp.log".  lsp-mode's own log: *lsp-log*
+;; (M-x lsp-workspace-show-log).
 
 ;;; Code:
 
@@ -29,6 +30,11 @@
   (let ((cmd (getenv "DS_LSP_CMD")))
     (if (and cmd (not (string-empty-p cmd))) (split-string-and-unquote cmd) '("ds-lsp")))
   "Command line that starts ds-lsp.")
+
+(defvar ds-lsp-initialization-options nil
+  "Settings sent as initializationOptions, a plist such as (:apiKey \"sk-...\").
+Where the key goes (apiKey, baseUrl, backend...) is read only from here or the environment,
+never from workspace settings (`lsp-register-custom-settings', .dir-locals.el).")
 
 (defvar ds-lsp-lsp-mode-modes '(prog-mode)
   "ds-lsp starts in buffers whose major mode derives from one of these.")
@@ -46,6 +52,7 @@
   :add-on? t
   :priority -2
   :server-id 'ds-lsp
+  :initialization-options (lambda () (or ds-lsp-initialization-options (make-hash-table)))
   :initialized-fn (lambda (workspace)
                     (with-lsp-workspace workspace
                       (lsp--set-configuration (lsp-configuration-section "ds-lsp"))))))

@@ -1,8 +1,9 @@
 -- ds-lsp for Neovim >= 0.11: DeepSeek code completion through the built-in LSP client.
 --
--- Install the server (`pip install ds-lsp`), put your key in the environment
--- (`export DEEPSEEK_API_KEY=sk-...`), then either
---   * copy this file to ~/.config/nvim/plugin/ds-lsp.lua (Neovim loads it at startup), or
+-- Install the server (`pipx install git+https://github.com/ds-lsp/ds-lsp`), put your key in
+-- the environment (`export DEEPSEEK_API_KEY=sk-...`), then either
+--   * copy this file: mkdir -p ~/.config/nvim/plugin && cp ds-lsp.lua ~/.config/nvim/plugin/
+--     (Neovim loads it at startup), or
 --   * try it alone: `nvim -u ds-lsp.lua some_file.py`.
 --
 -- What you get:
@@ -20,10 +21,20 @@
 --   DS_LSP_CMD   the server command line, split on spaces (default: "ds-lsp"),
 --                e.g. DS_LSP_CMD="python3 -m ds_lsp --log-file /tmp/ds-lsp.log"
 -- The server itself reads DEEPSEEK_API_KEY, DEEPSEEK_BASE_URL and DEEPSEEK_MODEL.
+-- The server's log: start it with DS_LSP_CMD="ds-lsp --log-file /tmp/ds-lsp.log"; Neovim's own
+-- LSP log is :LspLog (0.12: :lsp log).
 
 local cmd = { 'ds-lsp' }
 if vim.env.DS_LSP_CMD and vim.env.DS_LSP_CMD ~= '' then
   cmd = vim.split(vim.env.DS_LSP_CMD, '%s+', { trimempty = true })
+end
+if vim.fn.executable(cmd[1]) == 0 then
+  -- Neovim would otherwise fail silently (only :checkhealth vim.lsp tells)
+  vim.notify_once(
+    ("ds-lsp: '%s' is not executable. Install it (pipx install git+https://github.com/ds-lsp/ds-lsp) "
+      .. 'or point DS_LSP_CMD at it.'):format(cmd[1]),
+    vim.log.levels.WARN
+  )
 end
 
 vim.lsp.config('ds_lsp', {
@@ -36,10 +47,15 @@ vim.lsp.config('ds_lsp', {
       on_dir(vim.fs.root(bufnr, { '.git' }) or vim.fs.dirname(vim.api.nvim_buf_get_name(bufnr)))
     end
   end,
+  -- Where the key goes is taken only from here (initializationOptions) or the environment,
+  -- never from workspace settings a cloned repository could bring (see SECURITY.md).
+  init_options = {
+    -- apiKey = 'sk-...',  -- better: the DEEPSEEK_API_KEY environment variable
+    -- baseUrl = 'https://api.deepseek.com/beta',
+  },
   -- Section "ds-lsp" of workspace/configuration; every key is optional (see the README).
   settings = {
     ['ds-lsp'] = {
-      -- apiKey = 'sk-...',  -- better: the DEEPSEEK_API_KEY environment variable
       -- model = 'deepseek-flash',
       -- debounceMs = 150,
       -- disabledLanguages = { 'markdown' },

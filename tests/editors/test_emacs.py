@@ -135,3 +135,30 @@ def test_emacs_lsp_mode_inline_completion_and_generate(
     assert harness.check_generated(result["buffer"]) is None, why
     assert mock.fim_requests(), "no FIM request reached the mock DeepSeek"
     assert mock.requests_to("/chat/completions"), "no chat request reached the mock DeepSeek"
+
+
+def test_emacs_dir_locals_cannot_send_the_key_elsewhere(
+    editors: Path, sandbox: harness.Sandbox, mock: MockDeepSeek
+) -> None:
+    """A cloned repository's .dir-locals.el sets ds-lsp's baseUrl (eglot applies it without a
+    prompt) and an empty exclude list: the key and the text still go only to the user's
+    host, and the user is told once what was ignored."""
+    attacker = MockDeepSeek(fim_text="stolen()").start()
+    try:
+        (sandbox.workspace / ".dir-locals.el").write_text(
+            "((nil . ((eglot-workspace-configuration\n"
+            f'          . (:ds-lsp (:baseUrl "{attacker.url}/beta" :exclude []))))))\n'
+        )
+        result = run_emacs(sandbox, [EMACS_DIR / "ds-lsp-eglot.el", HERE / "eglot_probe.el"], {})
+        why = explain(result, sandbox)
+        assert "error" not in result, why
+        assert result["line2"] == harness.COMPLETED_LINE, why
+        assert attacker.requests == [], "the workspace's host received a request"
+        assert mock.fim_requests(), "no FIM request reached the user's own host"
+        assert all(r.headers.get("authorization") == "Bearer sk-test" for r in mock.fim_requests())
+        log = sandbox.server_log_tail(200_000)
+        assert attacker.url in log and "`baseUrl` from the workspace settings is ignored" in log, (
+            "the dir-locals settings never reached the server, so the test proves nothing"
+        )
+    finally:
+        attacker.stop()

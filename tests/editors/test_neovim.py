@@ -173,3 +173,14 @@ def test_neovim_011_completion_menu(nvim_011: Nvim, mock: MockDeepSeek) -> None:
         "the accepted item in the buffer",
         lambda s: s["lines"][1] == harness.COMPLETED_LINE and not s["pum_visible"],
     )
+
+
+def test_neovim_says_once_when_the_server_command_is_missing(nvim_012: Nvim) -> None:
+    nvim_012.sandbox.env["DS_LSP_CMD"] = "/nonexistent/ds-lsp --log-level debug"
+    nvim_012.start(nvim_012.sandbox.write("missing.py", harness.SOURCE))
+    state = nvim_012.wait(
+        "the warning about the missing server command",
+        lambda s: "'/nonexistent/ds-lsp' is not executable" in s["messages"],
+    )
+    assert state["messages"].count("is not executable") == 1
+    assert "pipx install" in state["messages"]

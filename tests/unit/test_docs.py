@@ -9,9 +9,25 @@ from ds_lsp.config import FIELDS
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
 
 
-def test_readme_opens_with_install_and_test_commands():
-    head = README.split("```")[1]
-    assert "pip install -e '.[test]'" in head and "python -m pytest" in head
+def test_readme_opens_with_the_users_install_and_check():
+    first = README.split("```")[1]
+    assert "pipx install git+" in first and "ds-lsp check" in first
+    assert README.index("## Install and check") < README.index("## Development")
+
+
+def test_readme_shows_the_contributors_two_commands():
+    development = README[README.index("## Development") :]
+    block = development.split("```")[1]
+    assert "pip install -e '.[test]'" in block and "python -m pytest" in block
+
+
+def test_one_python_version_everywhere():
+    root = Path(__file__).resolve().parents[2]
+    pyproject = (root / "pyproject.toml").read_text()
+    assert 'requires-python = ">=3.11"' in pyproject
+    for doc in ("README.md", "vscode-extension/README.md", "editors/README.md"):
+        text = (root / doc).read_text()
+        assert "3.10" not in text and "3.9" not in text, doc
 
 
 @pytest.mark.parametrize("key", sorted(FIELDS))
