@@ -257,7 +257,8 @@ def wanted(
         if len(out) >= MAX_WANTED * 2:
             break
     ranked = list(out)
-    bound = local_names(window_prefix[-6000:] + window_suffix[:2000])
+    # the lines the chains came from: names bound there are locals
+    bound = local_names("\n".join([*before, line_prefix + line_suffix, *after]))
     locals_ = [c for c in ranked if c != first and c[0] in bound]
     keep = [c for c in ranked if c[0] not in bound or c == first]
     return (keep + locals_)[:MAX_WANTED]

@@ -47,6 +47,7 @@ MAX_OPEN_CHARS = 1_500_000  # characters of open documents outlined per request
 EDIT_CONTEXT = 4
 MAX_HOPS = 2
 PART_OVERHEAD = 6  # the path comment line and the blank line after a part
+HEAD_CACHE = 16  # parsed import heads kept (one per recently completed document)
 BIG_DOC = 64 * 1024  # characters: an open document this big is never outlined whole
 
 
@@ -89,6 +90,7 @@ class Workspace:
         self.max_new_files = max_new_files
         self.files = FileReader([os.path.abspath(r) for r in roots], excluded, max_file_bytes)
         self._blocks: dict[str, _Frozen] = {}
+        self._heads: dict[tuple[str | None, str], tuple[Imports, str]] = {}
         self._filters: dict[str, tuple[int, int, array]] = {}  # uri -> (version, len, hashes)
 
     # ---- the entry point ----------------------------------------------------------------
@@ -215,11 +217,23 @@ class Workspace:
             frozen.used += packer.used_total()
             frozen.shown |= packer.shown()
 
+    def _own_imports(self, head: str, fam: str | None) -> tuple[Imports, str]:
+        """The current file's imports and package, parsed once per distinct head (the head
+        rarely changes while the user types further down)."""
+        key = (fam, head)
+        known = self._heads.get(key)
+        if known is None:
+            imports = parse_imports(head, fam) if fam else Imports()
+            package = imports.bound.pop("\x00package", ("", ""))[0]
+            known = self._heads[key] = (imports, package)
+            while len(self._heads) > HEAD_CACHE:
+                del self._heads[next(iter(self._heads))]
+        imports, package = known
+        return Imports(dict(imports.bound), list(imports.stars)), package
+
     def _request(self, doc: Document, fam: str | None, others: list[Document]) -> _Request:
         path = uri_to_path(doc.uri)
-        head = doc.text.lines(0, HEAD_LINES)
-        imports = parse_imports(head, fam) if fam else Imports()
-        package = imports.bound.pop("\x00package", ("", ""))[0]
+        imports, package = self._own_imports(doc.text.lines(0, HEAD_LINES), fam)
         resolver = None
         open_by_path = {uri_to_path(d.uri): d for d in others}
         if fam is not None:
