@@ -238,16 +238,24 @@ async function focusEditor() {
     await sleep(200);
 }
 
+/** Run a command from the palette: F1 (again if the palette did not take the focus), its title, Enter. */
 async function runCommand(title) {
-    await page.keyboard.press('F1');
-    await page.waitForSelector('.quick-input-widget input', { visible: true });
+    for (let attempt = 1; ; attempt++) {
+        await page.keyboard.press('F1');
+        try {
+            await page.waitForFunction(() => document.activeElement?.closest('.quick-input-widget'), { timeout: 5000 });
+            break;
+        } catch (error) {
+            if (attempt === 3) throw error;
+            await page.keyboard.press('Escape');
+        }
+    }
     await page.keyboard.type(title, { delay: 10 });
     await page.waitForFunction(
-        (t) => [...document.querySelectorAll('.quick-input-list .monaco-list-row')].some((r) => r.textContent.includes(t)),
+        (t) => document.querySelector('.quick-input-list .monaco-list-row.focused')?.textContent.includes(t),
         {},
         title,
     );
-    await sleep(300);
     await page.keyboard.press('Enter');
 }
 
@@ -476,7 +484,12 @@ try {
             () => [...document.querySelectorAll('.part.panel .monaco-editor .view-lines')].some((e) => /ds_lsp|starting/.test(e.textContent)),
             { timeout: 20_000 },
         );
-        const panel = await page.$eval('.part.panel', (p) => p.innerText.slice(-4000));
+        // The output view shows the newest lines; the warning record is among them.
+        await page.waitForFunction(
+            () => /\[warning\]\sds_lsp/.test(document.querySelector('.part.panel')?.innerText.replace(/\u00a0/g, ' ') ?? ''),
+            { timeout: 20_000 },
+        );
+        const panel = await page.$eval('.part.panel', (p) => p.innerText.replace(/\u00a0/g, ' ').slice(-4000));
         await shot('output-levels.png');
         return { toast, panel };
     });
