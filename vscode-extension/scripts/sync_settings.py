@@ -1,8 +1,9 @@
 """Generate the extension's settings from the server's (ds_lsp/config.py is the one source).
 
-Writes `contributes.configuration` of vscode-extension/package.json and
-vscode-extension/src/serverSettings.generated.ts. Secret keys (`apiKey`, `*ApiKey`) are never
-settings: the extension keeps them in SecretStorage and passes them as environment variables.
+Writes `contributes.configuration` and the untrusted-workspace restrictions of
+vscode-extension/package.json, and vscode-extension/src/serverSettings.generated.ts. Secret
+keys (`apiKey`, `*ApiKey`) are never settings: the extension keeps them in SecretStorage and
+passes them as environment variables.
 
     python vscode-extension/scripts/sync_settings.py          # rewrite
     python vscode-extension/scripts/sync_settings.py --check  # exit 1 when out of date
@@ -73,9 +74,15 @@ SECTIONS = [
     ("DeepSeek: Usage", (), ("price",)),
 ]  # fmt: skip
 OTHER_SECTION = "DeepSeek: More"
-# Where a value decides which host sees your key or your code: user settings only.
-APPLICATION_SCOPE = ("baseUrl", "openaiFimBaseUrl", "llamaCppBaseUrl", "codestralBaseUrl")
 RESOURCE_SCOPE = ("exclude",)
+# A workspace may add to these lists, never remove from them (the server enforces it too).
+ADDITIVE = ("exclude",)
+# Server settings the extension sets itself: not user settings in VS Code. completionProgress:
+# the extension's status bar item already shows a completion in flight, so no `$/progress`.
+# A key the server does not know (yet) is only logged by it, so this works with any server.
+EXTENSION_SET: dict[str, Any] = {"completionProgress": False}
+# The extension's settings that start a process: not read from an untrusted workspace.
+CLIENT_RESTRICTED = ["ds-lsp.serverPath", "ds-lsp.pythonPath", "ds-lsp.serverArgs"]
 
 # The extension's own settings (never sent to the server).
 CLIENT_SECTION = {
@@ -85,17 +92,17 @@ CLIENT_SECTION = {
             "type": "string",
             "default": "",
             "scope": "machine",
-            "markdownDescription": "Path to the `ds-lsp` executable. Empty: `ds-lsp` found on "
-            "`PATH`, else `python -m ds_lsp` with `#ds-lsp.pythonPath#`. Changing it restarts "
-            "the server.",
+            "markdownDescription": "Path to the `ds-lsp` executable. Empty: the server bundled "
+            "with the extension, run by a Python 3.11+ (`#ds-lsp.pythonPath#`), else `ds-lsp` "
+            "on `PATH`. Changing it restarts the server.",
         },
         "ds-lsp.pythonPath": {
             "type": "string",
             "default": "",
             "scope": "machine",
-            "markdownDescription": "Python interpreter that has `ds-lsp` installed, used as "
-            "`python -m ds_lsp` when no `ds-lsp` executable is found. Empty: the Python "
-            "extension's `python.defaultInterpreterPath`, else `python3` on `PATH`.",
+            "markdownDescription": "Python 3.11+ interpreter that runs the bundled server "
+            "(`python -m ds_lsp`). Empty: the interpreter selected in the Python extension, "
+            "else `python.defaultInterpreterPath`, else `python3` on `PATH`.",
         },
         "ds-lsp.serverArgs": {
             "type": "array",
@@ -119,6 +126,16 @@ CLIENT_SECTION = {
 
 def is_secret(key: str) -> bool:
     return key == "apiKey" or key.endswith("ApiKey")
+
+
+def is_user_only(key: str) -> bool:
+    """Where a value decides which host gets your key and your code: user settings only."""
+    return key in ("backend", "baseUrl") or key.endswith("BaseUrl")
+
+
+def is_user_setting(key: str) -> bool:
+    """A server setting that VS Code shows in its Settings UI."""
+    return not is_secret(key) and key not in EXTENSION_SET
 
 
 def section_of(key: str) -> str:
@@ -155,9 +172,11 @@ def prop(key: str, f: dataclasses.Field, default: Any, order: int) -> dict[str, 
     env = f.metadata.get("env")
     if env and key not in DESCRIPTIONS:
         doc += f" Unset: the `{env}` environment variable."
+    if is_user_only(key) and "User settings only" not in doc:
+        doc += " User settings only, so that a workspace cannot send your key or code elsewhere."
     p["markdownDescription"] = doc
     p["scope"] = (
-        "application" if key in APPLICATION_SCOPE
+        "application" if is_user_only(key)
         else "resource" if key in RESOURCE_SCOPE
         else "window"
     )  # fmt: skip
@@ -170,7 +189,7 @@ def configuration() -> list[dict[str, Any]]:
     titles = [t for t, _, _ in SECTIONS] + [OTHER_SECTION]
     sections: dict[str, dict[str, Any]] = {t: {} for t in titles}
     for order, (key, f) in enumerate(config.FIELDS.items()):
-        if not is_secret(key):
+        if is_user_setting(key):
             sections[section_of(key)][f"ds-lsp.{key}"] = prop(key, f, defaults[key], order)
     result = [{"title": t, "properties": props} for t, props in sections.items() if props]
     client = json.loads(json.dumps(CLIENT_SECTION))
@@ -179,10 +198,18 @@ def configuration() -> list[dict[str, Any]]:
     return [*result, client]
 
 
+def restricted_configurations() -> list[str]:
+    """Settings VS Code ignores in an untrusted workspace (package.json `capabilities`)."""
+    user_only = [f"ds-lsp.{k}" for k in config.FIELDS if is_user_setting(k) and is_user_only(k)]
+    return CLIENT_RESTRICTED + user_only
+
+
 def generated_ts() -> str:
-    keys = [k for k in config.FIELDS if not is_secret(k)]
+    keys = [k for k in config.FIELDS if is_user_setting(k)]
+    user_only = [k for k in keys if is_user_only(k)]
+    additive = [k for k in keys if k in ADDITIVE]
     env = {k: f.metadata["env"] for k, f in config.FIELDS.items()
-           if f.metadata.get("env") and not is_secret(k)}  # fmt: skip
+           if f.metadata.get("env") and is_user_setting(k)}  # fmt: skip
     secrets = {k: f.metadata["env"] for k, f in config.FIELDS.items() if is_secret(k)}
     return (
         "// Generated by scripts/sync_settings.py from ds_lsp/config.py: do not edit.\n\n"
@@ -193,7 +220,14 @@ def generated_ts() -> str:
         f"{json.dumps(env, indent=4)};\n\n"
         "/** Secret settings: kept in SecretStorage, passed as these environment variables. */\n"
         "export const SECRET_ENV: Readonly<Record<string, string>> = "
-        f"{json.dumps(secrets, indent=4)};\n"
+        f"{json.dumps(secrets, indent=4)};\n\n"
+        "/** Where requests go: read from user settings only, sent only at initialization. */\n"
+        f"export const USER_ONLY_KEYS = {json.dumps(user_only, indent=4)} as const;\n\n"
+        "/** Lists a workspace may add to, never remove from. */\n"
+        f"export const ADDITIVE_KEYS = {json.dumps(additive, indent=4)} as const;\n\n"
+        "/** Server settings the extension sets itself (not user settings in VS Code). */\n"
+        "export const EXTENSION_SET: Readonly<Record<string, unknown>> = "
+        f"{json.dumps(EXTENSION_SET, indent=4)};\n"
     )
 
 
@@ -203,14 +237,21 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     package = json.loads(PACKAGE_JSON.read_text(encoding="utf-8"))
     wanted_config = configuration()
+    wanted_restricted = restricted_configurations()
     wanted_ts = generated_ts()
     current_ts = GENERATED_TS.read_text(encoding="utf-8") if GENERATED_TS.exists() else ""
-    stale = package["contributes"]["configuration"] != wanted_config or current_ts != wanted_ts
+    untrusted = package["capabilities"]["untrustedWorkspaces"]
+    stale = (
+        package["contributes"]["configuration"] != wanted_config
+        or untrusted.get("restrictedConfigurations") != wanted_restricted
+        or current_ts != wanted_ts
+    )
     if args.check:
         if stale:
             print("stale: run python vscode-extension/scripts/sync_settings.py", file=sys.stderr)
         return 1 if stale else 0
     package["contributes"]["configuration"] = wanted_config
+    untrusted["restrictedConfigurations"] = wanted_restricted
     PACKAGE_JSON.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", "utf-8")
     GENERATED_TS.write_text(wanted_ts, encoding="utf-8")
     return 0

@@ -7,9 +7,10 @@
  * in settings, in initialization options, or in an LSP trace.
  */
 
-import { execFile } from 'node:child_process';
-import { constants as fsConstants, promises as fs } from 'node:fs';
+import { constants as fsConstants, existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
+import * as readline from 'node:readline';
 import * as vscode from 'vscode';
 import {
     DidChangeConfigurationNotification,
@@ -20,9 +21,12 @@ import {
     ShowMessageNotification,
     State,
 } from 'vscode-languageclient/node';
-import { isApiKeyMessage } from './messages';
+import { COMMANDS } from './commandIds';
+import { ServerLogReader } from './logLevels';
+import { ACTIONS, MessageAction, messageActions } from './messages';
+import { onDidChangeSelectedInterpreter, probePython, selectedInterpreter } from './python';
 import { ApiKeyStore } from './secrets';
-import { ServerCommand, resolveServerCommand } from './serverCommand';
+import { NotFound, Resolution, ServerCommand, resolveServerCommand } from './serverCommand';
 import { isEnabled, isLanguageDisabled, readClientSettings, readServerSettings } from './settings';
 import { RESTART_KEYS, SECTION, SERVER_KEYS, affectsAny, serverEnvironment } from './settingsModel';
 import { StatusBar } from './status';
@@ -30,12 +34,11 @@ import { StatusParams, isStatusParams } from './statusModel';
 
 export const CLIENT_ID = 'ds-lsp';
 const CLIENT_NAME = 'DeepSeek (ds-lsp)';
+const SETTINGS_QUERY = '@ext:ds-lsp.ds-lsp';
 
 export interface ClientHooks {
-    /** Called when ds-lsp cannot be found anywhere (show the install notification). */
-    onServerMissing(): void;
-    /** Called for a server message about the API key (offer the Set API Key command). */
-    onApiKeyMessage(message: string): void;
+    /** Called when no server can be started (show what to do). */
+    onServerMissing(notFound: NotFound): void;
 }
 
 async function isExecutable(file: string): Promise<boolean> {
@@ -48,32 +51,38 @@ async function isExecutable(file: string): Promise<boolean> {
     }
 }
 
-/** The absolute interpreter path when `python` can import ds_lsp (shims resolve to the real one). */
-function canImportServer(python: string): Promise<string | undefined> {
-    const script = 'import sys, ds_lsp; print(sys.executable)';
-    return new Promise((resolve) => {
-        execFile(python, ['-c', script], { timeout: 20_000, cwd: os.homedir() }, (error, stdout) => {
-            const executable = stdout.trim();
-            resolve(error || !executable ? undefined : executable);
-        });
-    });
+/** `<extension>/bundled/libs` when the package bundles the server (`npm run package`). */
+export function bundledLibs(extensionPath: string): string | undefined {
+    const libs = path.join(extensionPath, 'bundled', 'libs');
+    return existsSync(path.join(libs, 'ds_lsp', '__init__.py')) ? libs : undefined;
 }
 
-export function findServer(): Promise<ServerCommand | undefined> {
+export async function findServer(extensionPath: string): Promise<Resolution> {
     const settings = readClientSettings();
+    const interpreters = [settings.pythonPath, (await selectedInterpreter()) ?? '', settings.defaultInterpreter];
     return resolveServerCommand(
-        { ...settings, env: process.env, platform: process.platform, home: os.homedir() },
-        { isExecutable, canImportServer },
+        {
+            serverPath: settings.serverPath,
+            interpreters,
+            serverArgs: settings.serverArgs,
+            bundledLibs: bundledLibs(extensionPath),
+            env: process.env,
+            platform: process.platform,
+            home: os.homedir(),
+        },
+        { isExecutable, probe: probePython },
     );
 }
 
 export class ServerClient implements vscode.Disposable {
     readonly outputChannel: vscode.LogOutputChannel;
     private client: LanguageClient | undefined;
+    private command: ServerCommand | undefined;
     private starting: Promise<void> | undefined;
     private readonly disposables: vscode.Disposable[] = [];
 
     constructor(
+        private readonly extensionPath: string,
         private readonly apiKeys: ApiKeyStore,
         private readonly status: StatusBar,
         private readonly hooks: ClientHooks,
@@ -84,6 +93,7 @@ export class ServerClient implements vscode.Disposable {
             vscode.workspace.onDidChangeConfiguration((e) => this.onConfigurationChanged(e)),
             apiKeys.onDidChange(() => void this.restart()),
         );
+        void onDidChangeSelectedInterpreter(() => this.onInterpreterChanged()).then((d) => d && this.disposables.push(d));
     }
 
     /** The running client, if any. */
@@ -118,18 +128,23 @@ export class ServerClient implements vscode.Disposable {
 
     private async doStart(): Promise<void> {
         this.status.set('starting');
-        const command = await findServer();
-        if (!command) {
+        const found = await findServer(this.extensionPath);
+        if ('notFound' in found) {
+            this.command = undefined;
             this.status.set('stopped', 'ds-lsp not found');
-            this.outputChannel.error(
-                `ds-lsp not found: set "ds-lsp.serverPath", or run "pip install ds-lsp" (PATH=${process.env.PATH ?? ''})`,
-            );
-            this.hooks.onServerMissing();
+            this.outputChannel.error(`ds-lsp cannot start: ${JSON.stringify(found.notFound)} (PATH=${process.env.PATH ?? ''})`);
+            this.hooks.onServerMissing(found.notFound);
             return;
         }
-        this.outputChannel.info(`starting ${command.command} ${command.args.join(' ')} (from ${command.source})`);
+        const command = found.command;
+        this.command = command;
+        const pythonPath = command.env.PYTHONPATH ? ` with PYTHONPATH=${command.env.PYTHONPATH}` : '';
+        this.outputChannel.info(
+            `starting ${command.command} ${command.args.join(' ')}${pythonPath} (from ${command.source})` +
+                (command.detail ? `: ${command.detail}` : ''),
+        );
         this.outputChannel.debug(`PATH=${process.env.PATH ?? ''}`);
-        const env = serverEnvironment(process.env, await this.apiKeys.all());
+        const env = serverEnvironment(process.env, await this.apiKeys.all(), command.env);
         const serverOptions: ServerOptions = {
             command: command.command,
             args: command.args,
@@ -138,7 +153,7 @@ export class ServerClient implements vscode.Disposable {
         };
         const client = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, this.clientOptions());
         client.onNotification('ds-lsp/status', (params: unknown) => this.onStatus(params));
-        client.onNotification(ShowMessageNotification.type, (params) => this.onShowMessage(params.type, params.message));
+        client.onNotification(ShowMessageNotification.type, (params) => void this.onShowMessage(params.type, params.message));
         client.onDidChangeState((e) => {
             if (e.newState === State.Running) {
                 this.status.set(isEnabled() ? 'idle' : 'disabled');
@@ -154,13 +169,11 @@ export class ServerClient implements vscode.Disposable {
             this.outputChannel.error(`ds-lsp failed to start: ${String(error)}`);
             const choice = await vscode.window.showErrorMessage(
                 `DeepSeek: ds-lsp failed to start (${command.command}). ${String(error)}`,
-                'Show Output',
-                'Open Settings',
+                ACTIONS.showOutput,
+                ACTIONS.openSettings,
             );
-            if (choice === 'Show Output') {
-                this.outputChannel.show();
-            } else if (choice === 'Open Settings') {
-                void vscode.commands.executeCommand('workbench.action.openSettings', '@ext:ds-lsp.ds-lsp');
+            if (choice) {
+                await this.runAction(choice);
             }
         }
     }
@@ -168,9 +181,19 @@ export class ServerClient implements vscode.Disposable {
     private clientOptions(): LanguageClientOptions {
         return {
             documentSelector: [{ scheme: 'file' }, { scheme: 'untitled' }],
-            initializationOptions: readServerSettings(),
+            initializationOptions: readServerSettings('initialization'),
             outputChannel: this.outputChannel,
             traceOutputChannel: this.outputChannel,
+            stdioOptions: {
+                stdout: (input, channel) => forEachLine(input, (line) => channel.info(line)),
+                stderr: (input, channel) => {
+                    const reader = new ServerLogReader();
+                    forEachLine(input, (line) => {
+                        const { level, text } = reader.read(line);
+                        channel[level](text);
+                    });
+                },
+            },
             middleware: {
                 workspace: {
                     configuration: async (params, token, next) => {
@@ -180,7 +203,7 @@ export class ServerClient implements vscode.Disposable {
                         }
                         return params.items.map((item, i) =>
                             item.section === SECTION
-                                ? readServerSettings(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined)
+                                ? readServerSettings('workspace', item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined)
                                 : result[i],
                         );
                     },
@@ -206,18 +229,40 @@ export class ServerClient implements vscode.Disposable {
         this.status.set(state, message ?? undefined);
     }
 
-    private onShowMessage(type: MessageType, message: string): void {
-        if (isApiKeyMessage(type, message)) {
-            this.hooks.onApiKeyMessage(message);
-            return;
-        }
+    /** A server message, with buttons when it calls for an action (messages.ts). */
+    private async onShowMessage(type: MessageType, message: string): Promise<void> {
         const show =
             type === MessageType.Error
                 ? vscode.window.showErrorMessage
                 : type === MessageType.Warning
                   ? vscode.window.showWarningMessage
                   : vscode.window.showInformationMessage;
-        void show(message);
+        const choice = await show<MessageAction>(message, ...messageActions(type, message));
+        if (choice) {
+            await this.runAction(choice);
+        }
+    }
+
+    private async runAction(action: MessageAction): Promise<void> {
+        switch (action) {
+            case ACTIONS.setApiKey:
+                await vscode.commands.executeCommand(COMMANDS.setApiKey);
+                break;
+            case ACTIONS.showOutput:
+                this.outputChannel.show();
+                break;
+            case ACTIONS.openSettings:
+                await vscode.commands.executeCommand('workbench.action.openSettings', SETTINGS_QUERY);
+                break;
+        }
+    }
+
+    private onInterpreterChanged(): void {
+        const source = this.command?.source;
+        if ((source === 'bundled' || source === 'python') && !readClientSettings().pythonPath) {
+            this.outputChannel.info('the selected Python interpreter changed: restarting ds-lsp');
+            void this.restart();
+        }
     }
 
     private onConfigurationChanged(e: vscode.ConfigurationChangeEvent): void {
@@ -229,9 +274,11 @@ export class ServerClient implements vscode.Disposable {
         if (affectsAny(affects, ['enable']) && this.running) {
             this.status.set(isEnabled() ? 'idle' : 'disabled');
         }
-        if (affectsAny(affects, SERVER_KEYS) && this.running) {
+        const changed = SERVER_KEYS.filter((key) => affects(`${SECTION}.${key}`));
+        if (changed.length && this.running) {
+            this.outputChannel.info(`settings changed (${changed.join(', ')}): sending them to ds-lsp`);
             void this.running.sendNotification(DidChangeConfigurationNotification.type, {
-                settings: { [SECTION]: readServerSettings() },
+                settings: { [SECTION]: readServerSettings('workspace') },
             });
         }
     }
@@ -242,4 +289,8 @@ export class ServerClient implements vscode.Disposable {
             d.dispose();
         }
     }
+}
+
+function forEachLine(input: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+    readline.createInterface({ input, crlfDelay: Infinity, terminal: false }).on('line', onLine);
 }

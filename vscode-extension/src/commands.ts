@@ -12,7 +12,7 @@ import {
     needsInstruction,
 } from './generateArgs';
 import { ApiKeyStore } from './secrets';
-import { INSTALL_COMMAND } from './serverCommand';
+import { NotFound, notFoundMessage } from './serverCommand';
 import { toggleEnabled } from './settings';
 import { SECTION, secretKeyForBackend } from './settingsModel';
 
@@ -127,25 +127,15 @@ async function openDocs(context: vscode.ExtensionContext): Promise<void> {
     await vscode.commands.executeCommand('markdown.showPreview', readme);
 }
 
-/** The one notification shown when no ds-lsp can be found. */
-export async function showServerMissing(): Promise<void> {
-    const choice = await vscode.window.showErrorMessage(
-        `DeepSeek: the ds-lsp language server was not found. Install it with \`${INSTALL_COMMAND}\` ` +
-            '(into the Python of "ds-lsp.pythonPath", or anywhere on PATH), or set "ds-lsp.serverPath".',
-        'Open Docs',
-        'Open Settings',
-    );
-    if (choice === 'Open Docs') {
+/** The one notification shown when no server can be started, saying what to do. */
+export async function showServerMissing(notFound: NotFound): Promise<void> {
+    const openDocs = 'Open Docs';
+    const openSettings = 'Open Settings';
+    const choice = await vscode.window.showErrorMessage(notFoundMessage(notFound), openDocs, openSettings);
+    if (choice === openDocs) {
         await vscode.commands.executeCommand(OPEN_DOCS_COMMAND);
-    } else if (choice === 'Open Settings') {
-        await vscode.commands.executeCommand('workbench.action.openSettings', 'ds-lsp.serverPath');
-    }
-}
-
-/** Offered on the server's 401 / missing-key message. */
-export async function offerSetApiKey(message: string): Promise<void> {
-    const choice = await vscode.window.showErrorMessage(message, 'Set API Key');
-    if (choice === 'Set API Key') {
-        await vscode.commands.executeCommand(COMMANDS.setApiKey);
+    } else if (choice === openSettings) {
+        const setting = notFound.needsPython ? 'ds-lsp.pythonPath' : 'ds-lsp.serverPath';
+        await vscode.commands.executeCommand('workbench.action.openSettings', setting);
     }
 }

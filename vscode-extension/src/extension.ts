@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { ServerClient } from './client';
 import { COMMANDS } from './commandIds';
-import { offerSetApiKey, registerCommands, showServerMissing } from './commands';
+import { registerCommands, showServerMissing } from './commands';
 import { ApiKeyStore } from './secrets';
 import { StatusBar } from './status';
 
@@ -13,14 +13,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const apiKeys = new ApiKeyStore(context.secrets);
     const status = new StatusBar(COMMANDS.toggle);
     let missingShown = false;
-    server = new ServerClient(apiKeys, status, {
-        onServerMissing: () => {
+    server = new ServerClient(context.extensionPath, apiKeys, status, {
+        onServerMissing: (notFound) => {
             if (!missingShown) {
                 missingShown = true;
-                void showServerMissing();
+                void showServerMissing(notFound);
             }
         },
-        onApiKeyMessage: (message) => void offerSetApiKey(message),
     });
     context.subscriptions.push(apiKeys, status, ...registerCommands(context, server, apiKeys));
     await server.start();

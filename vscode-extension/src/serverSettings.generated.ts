@@ -53,3 +53,22 @@ export const SECRET_ENV: Readonly<Record<string, string>> = {
     "llamaCppApiKey": "LLAMA_API_KEY",
     "codestralApiKey": "CODESTRAL_API_KEY"
 };
+
+/** Where requests go: read from user settings only, sent only at initialization. */
+export const USER_ONLY_KEYS = [
+    "baseUrl",
+    "backend",
+    "openaiFimBaseUrl",
+    "llamaCppBaseUrl",
+    "codestralBaseUrl"
+] as const;
+
+/** Lists a workspace may add to, never remove from. */
+export const ADDITIVE_KEYS = [
+    "exclude"
+] as const;
+
+/** Server settings the extension sets itself (not user settings in VS Code). */
+export const EXTENSION_SET: Readonly<Record<string, unknown>> = {
+    "completionProgress": false
+};

@@ -1,29 +1,23 @@
 /** Reading the `ds-lsp.*` settings from VS Code (the pure part is in settingsModel.ts). */
 
 import * as vscode from 'vscode';
-import { SECTION, ServerKey, ServerSettings, serverSettings } from './settingsModel';
+import { SECTION, ServerKey, ServerSettings, SettingValue, SettingsLayer, serverSettings } from './settingsModel';
 
-function isExplicit(info: ReturnType<vscode.WorkspaceConfiguration['inspect']>): boolean {
-    if (!info) {
-        return false;
-    }
-    return [
-        info.globalValue,
-        info.workspaceValue,
-        info.workspaceFolderValue,
-        info.globalLanguageValue,
-        info.workspaceLanguageValue,
-        info.workspaceFolderLanguageValue,
-    ].some((v) => v !== undefined);
+/** One setting with every layer VS Code kept (it drops restricted workspace values when untrusted). */
+function settingValue(config: vscode.WorkspaceConfiguration, key: string): SettingValue {
+    const info = config.inspect(key);
+    return {
+        value: config.get(key),
+        defaultValue: info?.defaultValue,
+        userValue: info?.globalValue,
+        workspaceValues: [info?.workspaceValue, info?.workspaceFolderValue].filter((v) => v !== undefined),
+    };
 }
 
 /** The server's settings as VS Code sees them for `scope` (a document or folder URI). */
-export function readServerSettings(scope?: vscode.Uri): ServerSettings {
+export function readServerSettings(layer: SettingsLayer, scope?: vscode.Uri): ServerSettings {
     const config = vscode.workspace.getConfiguration(SECTION, scope ?? null);
-    return serverSettings(
-        (key: ServerKey) => ({ value: config.get(key), explicit: isExplicit(config.inspect(key)) }),
-        process.env,
-    );
+    return serverSettings((key: ServerKey) => settingValue(config, key), process.env, layer);
 }
 
 export interface ClientSettings {
@@ -33,14 +27,16 @@ export interface ClientSettings {
     defaultInterpreter: string;
 }
 
-/** The settings that choose the server process. */
+/** The settings that choose the server process (machine-scoped: never from a workspace). */
 export function readClientSettings(): ClientSettings {
     const config = vscode.workspace.getConfiguration(SECTION);
+    const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+    const args: unknown = config.get('serverArgs', []);
     return {
-        serverPath: config.get<string>('serverPath', '') ?? '',
-        pythonPath: config.get<string>('pythonPath', '') ?? '',
-        serverArgs: (config.get<string[]>('serverArgs', []) ?? []).filter((a) => typeof a === 'string'),
-        defaultInterpreter: vscode.workspace.getConfiguration('python').get<string>('defaultInterpreterPath', '') ?? '',
+        serverPath: text(config.get('serverPath', '')),
+        pythonPath: text(config.get('pythonPath', '')),
+        serverArgs: Array.isArray(args) ? args.filter((a): a is string => typeof a === 'string') : [],
+        defaultInterpreter: text(vscode.workspace.getConfiguration('python').get('defaultInterpreterPath', '')),
     };
 }
 

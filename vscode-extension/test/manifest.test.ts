@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { COMMANDS } from '../src/commandIds';
-import { CLIENT_KEYS, SERVER_KEYS } from '../src/settingsModel';
+import { CLIENT_KEYS, EXTENSION_SET, SERVER_KEYS, USER_ONLY_KEYS } from '../src/settingsModel';
 
 const root = path.resolve(__dirname, '..', '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -40,9 +40,27 @@ describe('package.json settings', () => {
     }
 
     it('a workspace cannot redirect the key or the executable', () => {
-        assert.equal(properties['ds-lsp.baseUrl'].scope, 'application');
+        for (const key of ['backend', 'baseUrl', ...USER_ONLY_KEYS]) {
+            assert.equal(properties[`ds-lsp.${key}`].scope, 'application', key);
+        }
         for (const key of ['serverPath', 'pythonPath', 'serverArgs']) {
-            assert.equal(properties[`ds-lsp.${key}`].scope, 'machine');
+            assert.equal(properties[`ds-lsp.${key}`].scope, 'machine', key);
+        }
+    });
+
+    it('an untrusted workspace cannot set where requests go or what runs', () => {
+        const restricted: string[] = pkg.capabilities.untrustedWorkspaces.restrictedConfigurations;
+        assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
+        for (const key of ['serverPath', 'pythonPath', 'serverArgs', 'backend', 'baseUrl', ...USER_ONLY_KEYS]) {
+            assert.ok(restricted.includes(`ds-lsp.${key}`), key);
+        }
+        // exclude only ever adds protection: a workspace's patterns count even when untrusted.
+        assert.ok(!restricted.includes('ds-lsp.exclude'));
+    });
+
+    it('settings the extension sets itself are not user settings', () => {
+        for (const key of Object.keys(EXTENSION_SET)) {
+            assert.ok(!(`ds-lsp.${key}` in properties), key);
         }
     });
 });
@@ -59,6 +77,20 @@ describe('package.json commands', () => {
     it('does not contribute the server command id (vscode-languageclient registers it)', () => {
         const ids = (pkg.contributes.commands as { command: string }[]).map((c) => c.command);
         assert.ok(!ids.includes('ds-lsp.generateCodeBlock'));
+    });
+});
+
+describe('package', () => {
+    it('npm run package bundles the server first, and the .vsix keeps bundled/libs', () => {
+        assert.match(pkg.scripts.prepackage, /bundle:python/);
+        assert.match(pkg.scripts['bundle:python'], /bundle_python\.py/);
+        const ignore = fs.readFileSync(path.join(root, '.vscodeignore'), 'utf8').split('\n');
+        assert.ok(ignore.includes('!bundled/libs/**'));
+    });
+
+    it('lint and typecheck are npm scripts', () => {
+        assert.match(pkg.scripts.lint, /^eslint/);
+        assert.match(pkg.scripts.typecheck, /tsc .*--noEmit/);
     });
 });
 

@@ -2,28 +2,42 @@ import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
     API_KEY_ENV,
+    EXTENSION_SET,
     RESTART_KEYS,
     SERVER_KEYS,
     ServerKey,
     SettingValue,
+    USER_ONLY_KEYS,
+    additiveValue,
     affectsAny,
     serverEnvironment,
     secretKeyForBackend,
     serverSettings,
 } from '../src/settingsModel';
 
-function lookup(values: Partial<Record<ServerKey, SettingValue>>) {
-    return (key: ServerKey): SettingValue => values[key] ?? { value: `default-${key}`, explicit: false };
+/** A setting nobody set: VS Code resolves its default. */
+const unset = (key: string): SettingValue => ({ value: `default-${key}`, defaultValue: `default-${key}`, workspaceValues: [] });
+
+function lookup(values: Partial<Record<ServerKey, Partial<SettingValue>>>) {
+    return (key: ServerKey): SettingValue => ({ ...unset(key), ...values[key] });
 }
 
+const DEFAULT_EXCLUDE = ['.env', '*.pem'];
+
 describe('serverSettings', () => {
-    it('passes every server key', () => {
-        const settings = serverSettings(lookup({}), {});
-        assert.deepEqual(Object.keys(settings).sort(), [...SERVER_KEYS].sort());
+    it('passes every server key at initialization, plus what the extension sets itself', () => {
+        const settings = serverSettings(lookup({}), {}, 'initialization');
+        assert.deepEqual(Object.keys(settings).sort(), [...SERVER_KEYS, ...Object.keys(EXTENSION_SET)].sort());
+    });
+
+    it('turns off the server\'s completion $/progress: the status bar item shows it', () => {
+        for (const layer of ['initialization', 'workspace'] as const) {
+            assert.equal(serverSettings(lookup({}), {}, layer).completionProgress, false, layer);
+        }
     });
 
     it('never passes the API key', () => {
-        const settings = serverSettings(lookup({}), { [API_KEY_ENV]: 'sk-secret' });
+        const settings = serverSettings(lookup({}), { [API_KEY_ENV]: 'sk-secret' }, 'initialization');
         for (const key of Object.keys(settings)) {
             assert.ok(!/apikey/i.test(key), key);
         }
@@ -31,33 +45,106 @@ describe('serverSettings', () => {
     });
 
     it('prefers the environment over a default for env-backed keys', () => {
-        const settings = serverSettings(lookup({ baseUrl: { value: 'https://api.deepseek.com/beta', explicit: false } }), {
-            DEEPSEEK_BASE_URL: 'http://127.0.0.1:9/beta',
-            DEEPSEEK_MODEL: 'deepseek-flash',
-        });
+        const settings = serverSettings(
+            lookup({}),
+            { DEEPSEEK_BASE_URL: 'http://127.0.0.1:9/beta', DEEPSEEK_MODEL: 'deepseek-flash' },
+            'initialization',
+        );
         assert.equal(settings.baseUrl, 'http://127.0.0.1:9/beta');
         assert.equal(settings.model, 'deepseek-flash');
     });
 
     it('prefers an explicit setting over the environment', () => {
-        const settings = serverSettings(lookup({ baseUrl: { value: 'http://mine/beta', explicit: true } }), {
-            DEEPSEEK_BASE_URL: 'http://env/beta',
-        });
+        const settings = serverSettings(
+            lookup({ baseUrl: { value: 'http://mine/beta', userValue: 'http://mine/beta' }, model: { value: 'm', workspaceValues: ['m'] } }),
+            { DEEPSEEK_BASE_URL: 'http://env/beta', DEEPSEEK_MODEL: 'env-model' },
+            'initialization',
+        );
         assert.equal(settings.baseUrl, 'http://mine/beta');
+        assert.equal(settings.model, 'm');
     });
 
     it('keeps null (unset model) so the server resolves it', () => {
-        const settings = serverSettings(lookup({ model: { value: null, explicit: false } }), {});
+        const settings = serverSettings(lookup({ model: { value: null, defaultValue: null } }), {}, 'workspace');
         assert.equal(settings.model, null);
     });
 
     it('leaves out values VS Code does not know', () => {
-        const settings = serverSettings(lookup({ maxLines: { value: undefined, explicit: false } }), {});
+        const settings = serverSettings(lookup({ maxLines: { value: undefined, defaultValue: undefined } }), {}, 'workspace');
         assert.ok(!('maxLines' in settings));
+    });
+
+    it('a workspace value of an ordinary setting wins over the user\'s', () => {
+        const settings = serverSettings(lookup({ maxTokens: { value: 64, userValue: 128, workspaceValues: [64] } }), {}, 'workspace');
+        assert.equal(settings.maxTokens, 64);
     });
 });
 
+describe('serverSettings: where requests go is the user\'s choice only', () => {
+    it('backend, baseUrl and every *BaseUrl are user-only', () => {
+        assert.ok(USER_ONLY_KEYS.length >= 2);
+        for (const key of SERVER_KEYS) {
+            const expected = key === 'backend' || key === 'baseUrl' || key.endsWith('BaseUrl');
+            assert.equal((USER_ONLY_KEYS as readonly string[]).includes(key), expected, key);
+        }
+    });
+
+    it('a workspace value of a user-only key is ignored even when VS Code resolves it', () => {
+        const settings = serverSettings(
+            lookup({
+                baseUrl: { value: 'https://evil.example/beta', userValue: 'https://mine/beta', workspaceValues: ['https://evil.example/beta'] },
+                backend: { value: 'codestral', defaultValue: 'deepseek', workspaceValues: ['codestral'] },
+            }),
+            {},
+            'initialization',
+        );
+        assert.equal(settings.baseUrl, 'https://mine/beta');
+        assert.equal(settings.backend, 'deepseek');
+    });
+
+    it('user-only keys are sent only at initialization, never in the workspace layer', () => {
+        const settings = serverSettings(lookup({}), {}, 'workspace');
+        for (const key of USER_ONLY_KEYS) {
+            assert.ok(!(key in settings), key);
+        }
+    });
+
+    it('changing a user-only key restarts the server (it reads them at initialization)', () => {
+        for (const key of USER_ONLY_KEYS) {
+            assert.ok(RESTART_KEYS.includes(key), key);
+        }
+    });
+});
+
+describe('serverSettings: a workspace can add exclude patterns, never remove them', () => {
+    for (const [name, setting, expected] of [
+        ['default only', { defaultValue: DEFAULT_EXCLUDE }, DEFAULT_EXCLUDE],
+        ['workspace adds to the default', { defaultValue: DEFAULT_EXCLUDE, workspaceValues: [['secret/**']] }, [...DEFAULT_EXCLUDE, 'secret/**']],
+        ['workspace [] removes nothing', { defaultValue: DEFAULT_EXCLUDE, workspaceValues: [[]] }, DEFAULT_EXCLUDE],
+        ['the user may replace the default', { defaultValue: DEFAULT_EXCLUDE, userValue: ['*.key'] }, ['*.key']],
+        [
+            'workspace and folder add to the user\'s list, without repeats',
+            { defaultValue: DEFAULT_EXCLUDE, userValue: ['*.key'], workspaceValues: [['a/**', '*.key'], ['b/**']] },
+            ['*.key', 'a/**', 'b/**'],
+        ],
+        ['non-strings are dropped', { defaultValue: DEFAULT_EXCLUDE, workspaceValues: [[1, null, 'c']] }, [...DEFAULT_EXCLUDE, 'c']],
+    ] as const) {
+        it(name, () => {
+            const value: SettingValue = { value: 'ignored', workspaceValues: [], ...(setting as Partial<SettingValue>) };
+            assert.deepEqual(additiveValue(value), expected);
+            for (const layer of ['initialization', 'workspace'] as const) {
+                assert.deepEqual(serverSettings(lookup({ exclude: value }), {}, layer).exclude, expected, layer);
+            }
+        });
+    }
+});
+
 describe('serverEnvironment', () => {
+    it('sets PYTHONPATH for the bundled server over an inherited one', () => {
+        const env = serverEnvironment({ PATH: '/bin', PYTHONPATH: '/project' }, {}, { PYTHONPATH: '/ext/bundled/libs' });
+        assert.deepEqual(env, { PATH: '/bin', PYTHONPATH: '/ext/bundled/libs' });
+    });
+
     it('adds the stored key', () => {
         const env = serverEnvironment({ PATH: '/bin', UNSET: undefined }, { apiKey: 'sk-1', codestralApiKey: undefined });
         assert.deepEqual(env, { PATH: '/bin', [API_KEY_ENV]: 'sk-1' });
@@ -96,6 +183,8 @@ describe('affectsAny', () => {
         ['restart on serverPath', ['ds-lsp.serverPath'], RESTART_KEYS, true],
         ['no restart on debounceMs', ['ds-lsp.debounceMs'], RESTART_KEYS, false],
         ['push on debounceMs', ['ds-lsp.debounceMs'], SERVER_KEYS, true],
+        ['restart on backend', ['ds-lsp.backend'], RESTART_KEYS, true],
+        ['restart on codestralBaseUrl', ['ds-lsp.codestralBaseUrl'], RESTART_KEYS, true],
         ['other extension', ['python.defaultInterpreterPath'], SERVER_KEYS, false],
     ] as const) {
         it(name, () => assert.equal(affectsAny(changed([...changedKeys]), keys), expected));

@@ -4,7 +4,9 @@
 // saw to $RESULT_FILE (JSON) and screenshots to $OUT_DIR.
 //
 // env: CS_URL, WORKSPACE, SETTINGS_FILE, OUT_DIR, RESULT_FILE, PUPPETEER_DIR, CHROMIUM,
-//      FIM_TEXT (what the mock completes), CHAT_CODE (first line of generated code).
+//      FIM_TEXT (what the mock completes), CHAT_CODE (first line of generated code),
+//      MOCK_URL (the mock's base URL), MOCK_LOG (its requests, one JSON line each),
+//      SLOW_URL (a mock that answers after a delay), DEAD_URL (a base URL where nothing listens).
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -14,6 +16,7 @@ const require = createRequire(path.join(env.PUPPETEER_DIR, 'package.json'));
 const puppeteer = require('puppeteer-core');
 
 const result = { steps: [] };
+const DEFAULT_TIMEOUT_MS = 5000;
 const log = (msg) => process.stderr.write(`[driver ${new Date().toISOString().slice(11, 23)}] ${msg}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const save = () => fs.writeFileSync(env.RESULT_FILE, JSON.stringify(result, null, 2));
@@ -74,10 +77,12 @@ async function waitForLines(predicate, what, timeout = 30_000) {
     throw new Error(`timed out waiting for ${what}; editor has ${JSON.stringify(lines)}`);
 }
 
+// The item's accessibility label is "DeepSeek: <state>[: message]" (status.ts); a status bar
+// message such as "DeepSeek: API key saved" is not the item.
 async function statusLabel() {
     return page.evaluate(() => {
         const el = [...document.querySelectorAll('#workbench\\.parts\\.statusbar [aria-label]')].find((e) =>
-            e.getAttribute('aria-label').startsWith('DeepSeek:'),
+            /^DeepSeek: (idle|fetching|error|disabled|starting|stopped)/.test(e.getAttribute('aria-label')),
         );
         return el ? el.getAttribute('aria-label') : null;
     });
@@ -96,11 +101,126 @@ async function waitForStatus(prefix, timeout = 60_000) {
     throw new Error(`status bar never showed "${prefix}" (last: ${label})`);
 }
 
+/** Record every label the DeepSeek status item shows, and the most spinners seen at once. */
+async function watchStatusBar() {
+    await page.evaluate(() => {
+        const bar = document.querySelector('#workbench\\.parts\\.statusbar');
+        const history = (window.__dsStatus = []);
+        window.__dsSpin = { max: 0, labels: [] };
+        const record = () => {
+            const el = [...bar.querySelectorAll('[aria-label]')].find((e) => /^DeepSeek: (idle|fetching|error|disabled|starting|stopped)/.test(e.getAttribute('aria-label')));
+            const label = el ? el.getAttribute('aria-label') : null;
+            if (label !== history[history.length - 1]) history.push(label);
+            const spinning = [...bar.querySelectorAll('.codicon-modifier-spin')].map(
+                (icon) => (icon.closest('.statusbar-item') ?? icon).textContent.trim() || icon.className,
+            );
+            if (spinning.length > window.__dsSpin.max) window.__dsSpin = { max: spinning.length, labels: spinning };
+        };
+        new MutationObserver(record).observe(bar, { subtree: true, childList: true, attributes: true, characterData: true });
+        record();
+    });
+}
+
+const statusHistoryLength = () => page.evaluate(() => window.__dsStatus.length);
+
+/** Wait until the server was stopped or (re)started after history index `since`, then is idle. */
+async function waitForRestart(since, timeout = 60_000) {
+    await page.waitForFunction(
+        (i) => {
+            const after = window.__dsStatus.slice(i);
+            return (
+                after.some((l) => l && /^DeepSeek: (stopped|starting)/.test(l)) &&
+                /^DeepSeek: idle/.test(after[after.length - 1] ?? '')
+            );
+        },
+        { timeout, polling: 'mutation' },
+        since,
+    ).catch(async (e) => {
+        throw new Error(`no restart seen: ${JSON.stringify(await page.evaluate(() => window.__dsStatus))} (${e})`);
+    });
+}
+
+/**
+ * Set a user setting in the Settings editor, as a user does (code-server does not notice
+ * settings.json being changed behind its back), and wait until it is saved.
+ */
+async function setSettingInUi(key, value, { isDefault = false } = {}) {
+    await page.keyboard.down('Control');
+    await page.keyboard.press('Comma');
+    await page.keyboard.up('Control');
+    await page.waitForSelector('.settings-editor .suggest-input-container', { visible: true });
+    await page.click('.settings-editor .suggest-input-container');
+    await page.keyboard.down('Control');
+    await page.keyboard.press('a');
+    await page.keyboard.up('Control');
+    await page.keyboard.sendCharacter(key);
+    // The row whose label is the key's title ("ds-lsp.maxTokens" -> "Max Tokens"); the search
+    // also lists near matches ("Generate Max Tokens").
+    const title = key
+        .split('.')
+        .pop()
+        .replace(/([a-z])([A-Z])/g, '$1 $2')
+        .replace(/^./, (c) => c.toUpperCase());
+    const row = await page.waitForFunction(
+        (t) =>
+            [...document.querySelectorAll('.settings-editor .setting-item-contents')].find(
+                (r) => r.querySelector('.setting-item-label')?.textContent.trim() === t && r.querySelector('input.input'),
+            ),
+        { timeout: 20_000 },
+        title,
+    );
+    const input = await row.asElement().$('input.input');
+    await input.click();
+    await page.keyboard.down('Control');
+    await page.keyboard.press('a');
+    await page.keyboard.up('Control');
+    await page.keyboard.sendCharacter(String(value)); // one input event: one settings write
+    const end = Date.now() + 20_000;
+    // The Settings editor removes a setting set back to its default.
+    const saved = () => readSettings()[key] === value || (isDefault && readSettings()[key] === undefined);
+    while (!saved()) {
+        if (Date.now() > end) throw new Error(`${key} never became ${JSON.stringify(value)} in settings.json`);
+        await sleep(100);
+    }
+}
+
+/** Close the Settings editor (a modal in this VS Code) if it is open. */
+async function closeSettings() {
+    for (let i = 0; i < 3 && (await page.$('.settings-editor')); i++) {
+        const visible = await page.$eval('.settings-editor', (e) => e.getBoundingClientRect().width > 0).catch(() => false);
+        if (!visible) return;
+        await page.keyboard.press('Escape');
+        await sleep(200);
+    }
+}
+
+/** Change user settings in the Settings editor, wait for the restart they cause, back to the file. */
+async function changeSettingsAndWaitForRestart(changes) {
+    const since = await statusHistoryLength();
+    for (const [key, value] of Object.entries(changes)) {
+        await setSettingInUi(key, value, { isDefault: key === 'ds-lsp.timeoutMs' && value === DEFAULT_TIMEOUT_MS });
+    }
+    await waitForRestart(since);
+    await closeSettings();
+    await openSample();
+}
+
+/** The FIM requests the mock has seen so far. */
+function mockFimRequests() {
+    if (!fs.existsSync(env.MOCK_LOG)) return [];
+    return fs
+        .readFileSync(env.MOCK_LOG, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+        .filter((r) => r.path.endsWith('/completions') && !r.path.includes('chat'));
+}
+
 /** Click the DeepSeek status bar item like a user does (mouse on its centre). */
 async function clickStatusItem() {
     const box = await page.evaluate(() => {
         const el = [...document.querySelectorAll('#workbench\\.parts\\.statusbar [aria-label]')].find((e) =>
-            e.getAttribute('aria-label').startsWith('DeepSeek:'),
+            /^DeepSeek: (idle|fetching|error|disabled|starting|stopped)/.test(e.getAttribute('aria-label')),
         );
         if (!el) return null;
         const r = el.getBoundingClientRect();
@@ -118,16 +238,24 @@ async function focusEditor() {
     await sleep(200);
 }
 
+/** Run a command from the palette: F1 (again if the palette did not take the focus), its title, Enter. */
 async function runCommand(title) {
-    await page.keyboard.press('F1');
-    await page.waitForSelector('.quick-input-widget input', { visible: true });
+    for (let attempt = 1; ; attempt++) {
+        await page.keyboard.press('F1');
+        try {
+            await page.waitForFunction(() => document.activeElement?.closest('.quick-input-widget'), { timeout: 5000 });
+            break;
+        } catch (error) {
+            if (attempt === 3) throw error;
+            await page.keyboard.press('Escape');
+        }
+    }
     await page.keyboard.type(title, { delay: 10 });
     await page.waitForFunction(
-        (t) => [...document.querySelectorAll('.quick-input-list .monaco-list-row')].some((r) => r.textContent.includes(t)),
+        (t) => document.querySelector('.quick-input-list .monaco-list-row.focused')?.textContent.includes(t),
         {},
         title,
     );
-    await sleep(300);
     await page.keyboard.press('Enter');
 }
 
@@ -172,6 +300,28 @@ async function toastWith(pattern, timeout = 30_000) {
     return page.$$eval('.notification-toast', (ts) => ts.map((t) => t.innerText));
 }
 
+/** Each toast's text and button labels. */
+async function toasts() {
+    return page.$$eval('.notification-toast', (ts) =>
+        ts.map((t) => ({
+            text: t.querySelector('.notification-list-item-message')?.textContent ?? t.innerText,
+            buttons: [...t.querySelectorAll('.monaco-button')].map((b) => b.textContent.trim()).filter(Boolean),
+        })),
+    );
+}
+
+async function toastMatching(pattern, timeout = 30_000) {
+    await toastWith(pattern, timeout);
+    return (await toasts()).find((t) => new RegExp(pattern, 'i').test(t.text));
+}
+
+async function gotoEnd() {
+    await focusEditor();
+    await page.keyboard.down('Control');
+    await page.keyboard.press('End');
+    await page.keyboard.up('Control');
+}
+
 async function clickToastButton(label) {
     const clicked = await page.evaluate((l) => {
         const button = [...document.querySelectorAll('.notification-toast .monaco-button')].find((b) => b.textContent.trim() === l);
@@ -179,6 +329,16 @@ async function clickToastButton(label) {
         return !!button;
     }, label);
     if (!clicked) throw new Error(`no "${label}" button on a notification`);
+}
+
+async function openSample() {
+    await page.keyboard.down('Control');
+    await page.keyboard.press('p');
+    await page.keyboard.up('Control');
+    await quickInput('sample.py', true);
+    await page.waitForSelector('.tab[aria-label*="sample.py"]');
+    await waitForLines((lines) => lines.some((l) => l.includes('def main')), 'sample.py content');
+    await gotoEnd();
 }
 
 function readSettings() {
@@ -192,20 +352,13 @@ try {
         await sleep(2000);
     });
 
-    await step('open sample.py', async () => {
-        await page.keyboard.down('Control');
-        await page.keyboard.press('p');
-        await page.keyboard.up('Control');
-        await quickInput('sample.py', true);
-        await page.waitForSelector('.tab[aria-label*="sample.py"]');
-        await waitForLines((lines) => lines.some((l) => l.includes('def main')), 'sample.py content');
-        await focusEditor();
-        await page.keyboard.down('Control');
-        await page.keyboard.press('End');
-        await page.keyboard.up('Control');
-    });
+    await step('open sample.py', openSample);
 
-    result.statusAtStart = await step('extension starts ds-lsp (status bar)', () => waitForStatus('DeepSeek: idle', 90_000));
+    result.statusAtStart = await step('extension starts ds-lsp (status bar)', async () => {
+        const label = await waitForStatus('DeepSeek: idle', 90_000);
+        await watchStatusBar();
+        return label;
+    });
 
     result.apiKeyToast = await step('401 offers Set API Key', async () => {
         await typeLine('value = ');
@@ -213,17 +366,14 @@ try {
     });
 
     await step('Set API Key from the notification', async () => {
+        const since = await statusHistoryLength();
         await clickToastButton('Set API Key');
         await quickInput('sk-from-secret-storage');
-        await sleep(1000);
-        await waitForStatus('DeepSeek: idle', 60_000);
+        await waitForRestart(since);
     });
 
     result.ghost = await step('type and see ghost text', async () => {
-        await focusEditor();
-        await page.keyboard.down('Control');
-        await page.keyboard.press('End');
-        await page.keyboard.up('Control');
+        await gotoEnd();
         await typeLine('result = ');
         const text = await ghostText();
         await shot('ghost-text.png');
@@ -239,13 +389,21 @@ try {
         return lines.find((l) => l.startsWith('result = '));
     });
 
-    await step('settings change applies without restart', async () => {
-        const settings = readSettings();
-        settings['ds-lsp.maxTokens'] = 77;
-        fs.writeFileSync(env.SETTINGS_FILE, JSON.stringify(settings, null, 2));
-        await sleep(3000);
-        await typeLine('other = ');
-        return ghostText();
+    result.settingsChange = await step('settings change applies without restart', async () => {
+        const since = await statusHistoryLength();
+        await setSettingInUi('ds-lsp.maxTokens', 77);
+        await closeSettings();
+        await openSample();
+        // Type until the mock sees the new max_tokens (the push is a notification: no answer).
+        for (let i = 0; i < 20; i++) {
+            await page.keyboard.press('Escape');
+            await typeLine(`other${i} = `);
+            await ghostText();
+            if (mockFimRequests().some((r) => r.body.max_tokens === 77)) {
+                return { lines: i + 1, statusSince: await page.evaluate((n) => window.__dsStatus.slice(n), since) };
+            }
+        }
+        throw new Error('the mock never saw max_tokens 77');
     });
 
     result.generatedFromComment = await step('Generate Code Block below a comment', async () => {
@@ -262,10 +420,7 @@ try {
     });
 
     result.generatedFromInput = await step('Generate Code Block with an instruction', async () => {
-        await focusEditor();
-        await page.keyboard.down('Control');
-        await page.keyboard.press('End');
-        await page.keyboard.up('Control');
+        await gotoEnd();
         await typeLine('x = 1');
         await page.keyboard.press('Escape');
         await page.keyboard.press('Enter');
@@ -304,6 +459,64 @@ try {
         return { before, off, enableAfterClick, on, enableAfterSecondClick: readSettings()['ds-lsp.enable'] };
     });
 
+    result.slowCompletion = await step('a slow completion shows one status indicator', async () => {
+        await changeSettingsAndWaitForRestart({ 'ds-lsp.baseUrl': env.SLOW_URL });
+        await page.keyboard.press('Escape');
+        await page.evaluate(() => (window.__dsSpin = { max: 0, labels: [] }));
+        const since = await statusHistoryLength();
+        await gotoEnd();
+        await typeLine('slow = ');
+        const ghost = await ghostText(30_000);
+        await shot('slow-completion.png');
+        const { spin, statuses } = await page.evaluate((n) => ({ spin: window.__dsSpin, statuses: window.__dsStatus.slice(n) }), since);
+        return { ghost, maxSpinners: spin.max, spinning: spin.labels, statuses };
+    });
+
+    result.networkWarning = await step('network warning offers Show Output and Open Settings', async () => {
+        await changeSettingsAndWaitForRestart({ 'ds-lsp.baseUrl': env.DEAD_URL, 'ds-lsp.timeoutMs': 1500 });
+        await page.keyboard.press('Escape');
+        await gotoEnd();
+        await typeLine('net = ');
+        const toast = await toastMatching('cannot reach', 30_000);
+        await shot('network-warning.png');
+        await clickToastButton('Show Output');
+        await page.waitForFunction(
+            () => [...document.querySelectorAll('.part.panel .monaco-editor .view-lines')].some((e) => /ds_lsp|starting/.test(e.textContent)),
+            { timeout: 20_000 },
+        );
+        // The output view shows the newest lines; the warning record is among them.
+        await page.waitForFunction(
+            () => /\[warning\]\sds_lsp/.test(document.querySelector('.part.panel')?.innerText.replace(/\u00a0/g, ' ') ?? ''),
+            { timeout: 20_000 },
+        );
+        const panel = await page.$eval('.part.panel', (p) => p.innerText.replace(/\u00a0/g, ' ').slice(-4000));
+        await shot('output-levels.png');
+        return { toast, panel };
+    });
+
+    result.networkOpenSettings = await step('network warning: Open Settings opens the extension settings', async () => {
+        const since = await statusHistoryLength();
+        await runCommand('DeepSeek: Restart Server');
+        await waitForRestart(since);
+        await gotoEnd();
+        await typeLine('net2 = ');
+        const toast = await toastMatching('cannot reach', 30_000);
+        await clickToastButton('Open Settings');
+        await page.waitForSelector('.settings-editor', { visible: true, timeout: 20_000 });
+        await page.waitForFunction(
+            () => document.querySelectorAll('.settings-editor .setting-item-contents').length > 0,
+            { timeout: 20_000 },
+        );
+        const query = await page.evaluate(() => document.querySelector('.settings-editor .suggest-input-container .view-lines')?.textContent ?? '');
+        const shown = await page.$$eval('.settings-editor .setting-item-label, .settings-editor .setting-item-category', (els) =>
+            els.map((e) => e.textContent.trim()).filter(Boolean),
+        );
+        await shot('open-settings.png');
+        // Back to the mock and the editor.
+        await changeSettingsAndWaitForRestart({ 'ds-lsp.baseUrl': env.MOCK_URL, 'ds-lsp.timeoutMs': DEFAULT_TIMEOUT_MS });
+        return { toast, query: query.replace(/\u00a0/g, ' '), shown: shown.slice(0, 20) };
+    });
+
     result.output = await step('Show Output', async () => {
         await runCommand('DeepSeek: Show Output');
         await page.waitForFunction(
@@ -314,19 +527,16 @@ try {
     });
 
     await step('Clear API Key', async () => {
+        const since = await statusHistoryLength();
         await runCommand('DeepSeek: Clear API Key');
-        await sleep(1500);
-        await waitForStatus('DeepSeek: idle', 60_000);
+        await waitForRestart(since);
     });
 
-    await step('Restart Server', async () => {
+    result.afterRestart = await step('Restart Server', async () => {
+        const since = await statusHistoryLength();
         await runCommand('DeepSeek: Restart Server');
-        await sleep(1500);
-        await waitForStatus('DeepSeek: idle', 60_000);
-        await focusEditor();
-        await page.keyboard.down('Control');
-        await page.keyboard.press('End');
-        await page.keyboard.up('Control');
+        await waitForRestart(since);
+        await gotoEnd();
         await typeLine('after_restart = ');
         return ghostText();
     });
@@ -339,6 +549,9 @@ try {
         result.toasts = await page.$$eval('.notification-toast', (ts) => ts.map((t) => t.innerText));
         result.status = await statusLabel();
         result.lines = await editorLines();
+        await runCommand('DeepSeek: Show Output');
+        await sleep(1000);
+        result.outputPanel = await page.$eval('.part.panel', (p) => p.innerText.slice(-6000));
     } catch (e) {
         log(`while reporting: ${e}`);
     }
