@@ -290,7 +290,8 @@ class Settings:
         default=True,
         metadata=_meta(
             "contextFiles",
-            "Add definitions and recently edited lines from other open files of the language.",
+            "Open the prompt with the definitions the cursor needs (whole signatures) from "
+            "other open files and the files the current file imports.",
         ),
     )
     workspace_context: bool = field(
@@ -363,6 +364,13 @@ def backend_field(backend: str, role: str) -> dataclasses.Field | None:
     return None
 
 
+def choices(f: dataclasses.Field) -> tuple[str, ...]:
+    """The values a setting may take (empty: any of its type)."""
+    if f.metadata["choices"] == BACKEND_CHOICES:
+        return backend_names()
+    return tuple(f.metadata["choices"])
+
+
 def field_default(f: dataclasses.Field) -> Any:
     """A field's default value (a fresh one for list fields)."""
     if f.default_factory is not dataclasses.MISSING:
@@ -408,11 +416,9 @@ def expectation(f: dataclasses.Field) -> str:
         low, high = _BOUNDS.get(f.name, (float("-inf"), float("inf")))
         unit = next((u for s, u in _UNITS if key.endswith(s) or key.startswith(s)), "a number")
         return f"{unit} from {low:g} to {high:g}"
-    choices = (
-        backend_names() if f.metadata["choices"] == BACKEND_CHOICES else (f.metadata["choices"])
-    )
-    if choices:
-        return "one of " + ", ".join(choices)
+    allowed = choices(f)
+    if allowed:
+        return "one of " + ", ".join(allowed)
     if f.metadata["role"] == "url":
         return "an http:// or https:// URL"
     if f.metadata["role"] == "key":
@@ -472,10 +478,8 @@ def _number(f: dataclasses.Field, value: Any, kind: type) -> float:
 def _text(f: dataclasses.Field, value: Any) -> str | None:
     if not isinstance(value, str):
         raise ValueError
-    choices = (
-        backend_names() if f.metadata["choices"] == BACKEND_CHOICES else (f.metadata["choices"])
-    )
-    if choices and value not in choices:
+    allowed = choices(f)
+    if allowed and value not in allowed:
         raise ValueError
     role = f.metadata["role"]
     if role == "key" and not (value.isascii() and value.strip().isprintable()):

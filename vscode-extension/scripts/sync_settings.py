@@ -160,9 +160,9 @@ def prop(key: str, f: dataclasses.Field, default: Any, order: int) -> dict[str, 
     p: dict[str, Any] = {"type": json_type(f), "default": default}
     if p["type"] == "array":
         p["items"] = {"type": "string"}
-    choices = f.metadata.get("choices") or ()
-    if choices:
-        p["enum"] = list(choices)
+    allowed = config.choices(f)
+    if allowed:
+        p["enum"] = list(allowed)
         if key in ENUM_DESCRIPTIONS:
             p["enumDescriptions"] = ENUM_DESCRIPTIONS[key]
     if f.name in config._BOUNDS:

@@ -28,6 +28,7 @@ export const SERVER_KEYS = [
     "prefetch",
     "promptHeader",
     "contextFiles",
+    "workspaceContext",
     "contextFilesBudget",
     "priceCacheHit",
     "priceCacheMiss",
