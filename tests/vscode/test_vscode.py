@@ -32,7 +32,7 @@ from typing import Any
 
 import pytest
 
-from ds_lsp.config import FIELDS, defaults_as_json
+from ds_lsp.config import FIELDS, choices, defaults_as_json
 from tests.mock_deepseek import MockDeepSeek
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -219,8 +219,8 @@ def test_settings_have_docs_scopes_and_enums() -> None:
         prop = props[f"ds-lsp.{key}"]
         assert prop.get("markdownDescription") or prop.get("description"), key
         assert prop.get("scope"), key
-        if field.metadata["choices"]:
-            assert prop.get("enum") == list(field.metadata["choices"]), key
+        if choices(field):
+            assert prop.get("enum") == list(choices(field)), key
     sections = _package_json()["contributes"]["configuration"]
     assert all(section.get("title") for section in sections)
 
@@ -625,7 +625,7 @@ def test_network_warning_offers_show_output_and_open_settings(workbench: Workben
     assert toast["text"].startswith("ds-lsp cannot reach http://127.0.0.1:"), toast
     assert toast["buttons"] == ["Show Output", "Open Settings"], toast
     # Show Output opened our channel, where the server's warning shows as a warning.
-    assert re.search(r"\[warning\] ds_lsp\.\w+: ", warning["panel"]), warning["panel"]
+    assert re.search(r"\[warning\] ds_lsp[\w.]*: ", warning["panel"]), warning["panel"]
     opened = workbench.step("network warning: Open Settings opens the extension settings")
     assert opened["toast"]["buttons"] == ["Show Output", "Open Settings"], opened
     assert opened["query"] == "@ext:ds-lsp.ds-lsp", opened
