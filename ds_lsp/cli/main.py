@@ -11,9 +11,10 @@ import logging
 import os
 import sys
 
-from ds_lsp import __version__, redact
+from ds_lsp import __version__, config, redact
 
 log = logging.getLogger(__name__)
+SECRET_ENVIRONMENT = ("DEEPSEEK_API_KEY", "DS_LSP_TOKEN")
 
 
 def setup_logging(level: str, log_file: str | None) -> None:
@@ -22,14 +23,23 @@ def setup_logging(level: str, log_file: str | None) -> None:
         if log_file
         else logging.StreamHandler(sys.stderr)
     )
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(redact.RedactingFilter())
+    handler.setFormatter(
+        redact.RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    )
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(getattr(logging, level.upper(), logging.INFO))
     quiet = logging.DEBUG if level.upper() == "DEBUG" else logging.WARNING
     for name in ("pygls", "httpx", "httpcore"):
         logging.getLogger(name).setLevel(quiet)
+
+
+def register_environment_secrets() -> None:
+    """Every backend's key (and the TCP token) from the environment, masked in all output."""
+    keys = [f.metadata["env"] for f in config.FIELDS.values() if f.metadata["role"] == "key"]
+    for name in (*SECRET_ENVIRONMENT, *keys):
+        if name:
+            redact.register(os.environ.get(name))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,8 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    register_environment_secrets()
     setup_logging(args.log_level, args.log_file)
-    redact.register(os.environ.get("DEEPSEEK_API_KEY"))
     if args.command == "check":
         from ds_lsp.cli.check import run_check
 
