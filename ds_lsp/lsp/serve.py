@@ -1,4 +1,4 @@
-"""Running the server on a connection: stdio (the default) or TCP.
+"""Running the server on a connection: stdio (the default), TCP or a Unix socket.
 
 Over stdio, `initialize` is answered from initialize_answer.py before pygls is imported
 (importing it takes a few hundred milliseconds); pygls then handles the same request with
@@ -18,20 +18,23 @@ log = logging.getLogger(__name__)
 
 async def run_stdio() -> None:
     """Serve one client on stdin/stdout until end of input."""
-    reader, writer = await transport.stdin_reader(), transport.StdoutWriter()
-    first = await transport.read_frame(reader)
-    early = initialize_answer.early_answer(first)
+    frames = transport.FrameReader(await transport.stdin_reader())
+    writer = transport.StdoutWriter()
+    first = await frames.next()
+    early = initialize_answer.early_answer(first) if isinstance(first, bytes) else None
     if early is not None:  # answer initialize before the slow import of pygls
         writer.write(early[1])
     from ds_lsp.lsp.server import create_server
 
     server = create_server()
     server.protocol.set_writer(writer)
-    fast = server.fast_handlers()
-    if first:
-        answered = early[0] if early else None
-        transport.handle_body(server.protocol, first, fast, answered=answered)
-    await transport.serve(reader, server.protocol, fast)
+    connection = transport.Connection(server.protocol, server.fast_handlers())
+    if isinstance(first, transport.FrameError):
+        connection.reply_error(first.msg_id, transport.PARSE_ERROR, f"Parse error: {first.message}")
+    elif first is not None:
+        connection.take(first, answered=early[0] if early else None)
+    if first is not None:
+        await connection.serve(frames)
 
 
 async def run_tcp(host: str, port: int) -> None:
@@ -42,7 +45,8 @@ async def run_tcp(host: str, port: int) -> None:
 
     async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         server.protocol.set_writer(writer)
-        await transport.serve(reader, server.protocol, server.fast_handlers())
+        link = transport.Connection(server.protocol, server.fast_handlers())
+        await link.serve(transport.FrameReader(reader))
         tcp.close()
 
     tcp = await asyncio.start_server(connection, host, port)
