@@ -50,7 +50,12 @@ def inline_request(msg_id: Any, uri: str = DOC, line: int = 1, character: int = 
         "position": {"line": line, "character": character},
         "context": {"triggerKind": 1},
     }
-    return {"jsonrpc": "2.0", "id": msg_id, "method": "textDocument/inlineCompletion", "params": params}
+    return {
+        "jsonrpc": "2.0",
+        "id": msg_id,
+        "method": "textDocument/inlineCompletion",
+        "params": params,
+    }
 
 
 class Wire:

@@ -143,7 +143,9 @@ def test_requests_after_shutdown_get_invalid_request_and_exit_still_works(mock):
 def test_malformed_first_frame_is_answered_on_the_early_path(mock):
     proc = subprocess.run(
         [*_command(), "--log-level", "DEBUG"],
-        input=frame(b"[" * 5000) + frame(initialize()) + frame(SHUTDOWN)
+        input=frame(b"[" * 5000)
+        + frame(initialize())
+        + frame(SHUTDOWN)
         + frame(notification("exit")),
         capture_output=True,
         env=_env(mock),

@@ -88,7 +88,7 @@ async def test_a_bad_content_length_is_answered_and_the_next_frame_served(header
 
 
 async def test_garbage_between_frames_is_skipped() -> None:
-    out = await read_all(frame(body(1)) + b"hello there}\r\n{\"x\": 1}" + frame(body(2)))
+    out = await read_all(frame(body(1)) + b'hello there}\r\n{"x": 1}' + frame(body(2)))
     assert out == [body(1), body(2)]
 
 
