@@ -55,6 +55,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--host", default="127.0.0.1", help="TCP host (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=2087, help="TCP port (default 2087)")
+    parser.add_argument(
+        "--socket", metavar="PATH", help="serve LSP on a Unix socket (mode 0600), not stdio"
+    )
+    parser.add_argument(
+        "--token",
+        default=os.environ.get("DS_LSP_TOKEN") or None,
+        help="TCP/socket: the initialize request must carry this as "
+        "initializationOptions.token (default $DS_LSP_TOKEN; prefer the variable: "
+        "arguments show in ps)",
+    )
+    parser.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="let --host name a non-loopback address (anyone who reaches it spends your key)",
+    )
     parser.add_argument("--log-file", help="write the log here instead of stderr")
     parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING, ERROR")
     sub = parser.add_subparsers(dest="command")
@@ -88,9 +103,35 @@ def serve(args: argparse.Namespace) -> int:
     """The language server until its client goes away."""
     from ds_lsp.lsp import serve as lsp_serve
 
+    if args.tcp and args.socket:
+        print("ds-lsp: use --tcp or --socket, not both", file=sys.stderr)
+        return 2
+    if args.tcp and not lsp_serve.is_loopback_host(args.host):
+        if not args.allow_remote:
+            print(
+                f"ds-lsp: --host {args.host} is reachable from other machines, and whoever "
+                "connects completes code on your API key. Add --allow-remote to mean it "
+                "(with --token), or use 127.0.0.1.",
+                file=sys.stderr,
+            )
+            return 2
+        warning = f"WARNING: ds-lsp listens on {args.host}, reachable from other machines"
+        if not args.token:
+            warning += ", without a token: anyone who connects spends your API key"
+        print(warning, file=sys.stderr)
+        log.warning("%s", warning)
+    redact.register(args.token)
     log.info("ds-lsp %s starting", __version__)
+    if args.token and not (args.tcp or args.socket):
+        log.info("--token/DS_LSP_TOKEN applies to --tcp and --socket; stdio ignores it")
+    if args.socket:
+        work = lsp_serve.run_unix(args.socket, args.token)
+    elif args.tcp:
+        work = lsp_serve.run_tcp(args.host, args.port, args.token)
+    else:
+        work = lsp_serve.run_stdio()
     try:
-        asyncio.run(lsp_serve.run_tcp(args.host, args.port) if args.tcp else lsp_serve.run_stdio())
+        asyncio.run(work)
     except KeyboardInterrupt:
         return 0
     except BrokenPipeError:
