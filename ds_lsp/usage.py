@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import math
 import os
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -30,10 +31,14 @@ class Counts:
     cache_miss_tokens: int = 0
     completion_tokens: int = 0
 
-    def add_usage(self, usage: dict[str, Any]) -> None:
+    def add_usage(self, usage: Any) -> None:
+        """Add an answer's `usage`; what is not a finite count (NaN, strings, negative
+        numbers, absurd sizes) counts as 0, and never fails the completion."""
+        if not isinstance(usage, dict):
+            return
+
         def num(key: str) -> int:
-            value = usage.get(key)
-            return int(value) if isinstance(value, (int, float)) else 0
+            return token_count(usage.get(key))
 
         prompt = num("prompt_tokens")
         hit = num("prompt_cache_hit_tokens")
@@ -62,6 +67,18 @@ class Counts:
         data["cacheHitShare"] = round(self.cache_hit_share, 3)
         data["costUsd"] = round(self.cost(prices), 6)
         return data
+
+
+MAX_TOKENS_PER_ANSWER = 10_000_000  # far above any context window
+
+
+def token_count(value: Any) -> int:
+    """A token count from an answer: a finite, non-negative number, else 0."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return 0
+    if not math.isfinite(value) or value < 0:
+        return 0
+    return min(int(value), MAX_TOKENS_PER_ANSWER)
 
 
 def prices(settings: Any) -> dict[str, float]:
