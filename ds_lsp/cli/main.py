@@ -9,6 +9,7 @@ import argparse
 import asyncio
 import logging
 import os
+import socket
 import sys
 
 from ds_lsp import __version__, config, redact
@@ -105,6 +106,9 @@ def serve(args: argparse.Namespace) -> int:
 
     if args.tcp and args.socket:
         print("ds-lsp: use --tcp or --socket, not both", file=sys.stderr)
+        return 2
+    if args.socket and not hasattr(socket, "AF_UNIX"):
+        print("ds-lsp: --socket needs Unix sockets; use --tcp here", file=sys.stderr)
         return 2
     if args.tcp and not lsp_serve.is_loopback_host(args.host):
         if not args.allow_remote:

@@ -170,11 +170,14 @@ def check_token(first: bytes | transport.FrameError | None, token: str) -> tuple
     if isinstance(options.get("ds-lsp"), dict):
         holders.append(options["ds-lsp"])
     given = [h.pop("token") for h in holders if "token" in h]
-    if len(given) != 1 or not isinstance(given[0], str):
-        return None, msg_id
-    if not hmac.compare_digest(given[0].encode(), token.encode()):
+    if not given or not all(_same(g, token) for g in given):
         return None, msg_id
     return json.dumps(data).encode(), msg_id
+
+
+def _same(given: Any, token: str) -> bool:
+    """Whether `given` is the token (compared in constant time)."""
+    return isinstance(given, str) and hmac.compare_digest(given.encode(), token.encode())
 
 
 def _frame(message: dict[str, Any]) -> bytes:
