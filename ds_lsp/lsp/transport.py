@@ -8,9 +8,10 @@ one frame (at most 64 MiB) in memory, and stops only at end of input or on `exit
 Framing and the resync rule:
 - A frame is header lines (`Name: value`, each ending in a line break), a blank line, and
   `Content-Length` bytes of body. Blank lines between frames are skipped.
-- Bytes where a header should start that do not look like a header (the tail of a frame
-  whose Content-Length was too small, stray output) are dropped up to the next
-  `Content-Length:`; that is the resync point.
+- Bytes where a header should start that do not look like a header line (the tail of a
+  frame whose Content-Length was too small, stray output), or a line with
+  `Content-Length:` inside it (a tail glued to the next header), are dropped up to the
+  next `Content-Length:`; that is the resync point.
 - A header block without a Content-Length, or whose value is not a plain non-negative
   number (`-5`, `abc`, `12abc`, two different values), is answered with a Parse error;
   its body is then dropped by the rule above.
@@ -161,13 +162,11 @@ class FrameReader:
             return
         nl = self._buf.find(b"\n")
         line = bytes(self._buf[: nl if nl >= 0 else len(self._buf)])
-        header = _HEADER_LINE.match(line)
-        if header:
-            name = header.group().rstrip(b": \t").lower()
-            if name == b"content-length" or not name.endswith(b"content-length"):
-                return  # a header line
-            # else "abc}Content-Length:": a body's tail glued to the next header
-        elif nl < 0 and _TOKEN.fullmatch(line):
+        # a body's tail glued to the next header ('note: hi"}Content-Length: 52') is no header
+        glued = _CONTENT_LENGTH.search(line, 1) is not None
+        if not glued and _HEADER_LINE.match(line):
+            return  # a header line
+        if not glued and nl < 0 and _TOKEN.fullmatch(line):
             return  # what may still become a header line
         self._drop_to_header(start=1)
 

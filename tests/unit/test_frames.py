@@ -87,6 +87,13 @@ async def test_a_bad_content_length_is_answered_and_the_next_frame_served(header
     assert out[1] == body(2)
 
 
+async def test_a_cut_tail_that_looks_like_a_header_still_resyncs() -> None:
+    text = json.dumps({"jsonrpc": "2.0", "method": "x", "params": {"t": "abc note: hi"}})
+    cut = text.index("note")
+    out = await read_all(frame(text.encode(), cut) + frame(body(2)))
+    assert out == [text.encode()[:cut], body(2)]
+
+
 async def test_garbage_between_frames_is_skipped() -> None:
     out = await read_all(frame(body(1)) + b'hello there}\r\n{"x": 1}' + frame(body(2)))
     assert out == [body(1), body(2)]
