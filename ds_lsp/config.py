@@ -55,6 +55,18 @@ DEFAULT_EXCLUDE = (
     "credentials.json",
     "secrets.*",
     "*.secret",
+    ".env-*",
+    ".dev.vars",
+    ".htpasswd",
+    "service-account*.json",
+    "*.tfvars",
+    "*.tfstate",
+    "*.tfstate.backup",
+    ".kube/config",
+    ".docker/config.json",
+    ".aws/credentials",
+    ".aws/config",
+    ".git/config",
 )
 
 

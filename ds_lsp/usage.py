@@ -1,8 +1,17 @@
 """Usage and cost: tokens from each `usage`, suggestions shown and accepted, per day.
 
-Counts live in memory for the session and are merged into one JSON file per user
-(`$XDG_STATE_HOME/ds-lsp/usage.json`, days as keys) so `ds-lsp usage` can report them.
-Money is an estimate at configurable prices (USD per million tokens).
+Counts live in memory for the session and are merged into one JSON file per user, days as
+keys, so `ds-lsp usage` can report them: `usage.json` in the per-user state folder
+(`$XDG_STATE_HOME/ds-lsp`, else `~/.local/state/ds-lsp` on Linux; `~/Library/Application
+Support/ds-lsp` on macOS; `%LOCALAPPDATA%\\ds-lsp` on Windows). Money is an estimate at
+configurable prices (USD per million tokens).
+
+Several servers (one per editor window) share the file and lose no update: each flush
+reads, adds and writes under a lock (`usage.json.lock`), through a temporary file of its
+own renamed over the old one. The folder is 0700 and the file 0600. A file that is not
+valid usage JSON is moved aside (`usage.json.unreadable-<time>`) and reported, never
+overwritten; a file that cannot be read at all is left alone and the counts are kept in
+memory for the next try.
 """
 
 from __future__ import annotations
@@ -10,10 +19,19 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import logging
+import math
 import os
+import tempfile
+import time
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
+
+import filelock
+import platformdirs
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -30,10 +48,14 @@ class Counts:
     cache_miss_tokens: int = 0
     completion_tokens: int = 0
 
-    def add_usage(self, usage: dict[str, Any]) -> None:
+    def add_usage(self, usage: Any) -> None:
+        """Add an answer's `usage`; what is not a finite count (NaN, strings, negative
+        numbers, absurd sizes) counts as 0, and never fails the completion."""
+        if not isinstance(usage, dict):
+            return
+
         def num(key: str) -> int:
-            value = usage.get(key)
-            return int(value) if isinstance(value, (int, float)) else 0
+            return token_count(usage.get(key))
 
         prompt = num("prompt_tokens")
         hit = num("prompt_cache_hit_tokens")
@@ -64,6 +86,18 @@ class Counts:
         return data
 
 
+MAX_TOKENS_PER_ANSWER = 10_000_000  # far above any context window
+
+
+def token_count(value: Any) -> int:
+    """A token count from an answer: a finite, non-negative number, else 0."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return 0
+    if not math.isfinite(value) or value < 0:
+        return 0
+    return min(int(value), MAX_TOKENS_PER_ANSWER)
+
+
 def prices(settings: Any) -> dict[str, float]:
     """The configured prices (USD per 1M tokens) by kind of token."""
     return {
@@ -73,29 +107,53 @@ def prices(settings: Any) -> dict[str, float]:
     }
 
 
+LOCK_TIMEOUT_S = 2.0  # another server's flush takes milliseconds
+
+
 def state_file() -> Path:
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "ds-lsp" / "usage.json"
+    """The usage file in the per-user state folder of this platform."""
+    return Path(platformdirs.user_state_dir("ds-lsp", appauthor=False)) / "usage.json"
+
+
+class Unreadable(Exception):
+    """The usage file exists but cannot be read (permissions, I/O): leave it alone."""
+
+
+def read_days(path: Path | None = None) -> tuple[dict[str, Counts], str | None]:
+    """(the days in the usage file, why it is not valid usage JSON or None).
+
+    A missing file is no days and no problem; a file that cannot be read raises Unreadable.
+    """
+    path = path or state_file()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}, None
+    except (OSError, UnicodeDecodeError) as exc:
+        if isinstance(exc, UnicodeDecodeError):
+            return {}, "not UTF-8 text"
+        raise Unreadable(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        raw = json.loads(text)
+    except (ValueError, RecursionError):
+        return {}, "not valid JSON"
+    if not isinstance(raw, dict):
+        return {}, "not a JSON object"
+    names = {f.name for f in fields(Counts)}
+    days: dict[str, Counts] = {}
+    for day, counts in raw.items():
+        if isinstance(counts, dict):
+            kept = {k: token_count(v) for k, v in counts.items() if k in names}
+            days[str(day)] = Counts(**kept)
+    return days, None
 
 
 def load_days(path: Path | None = None) -> dict[str, Counts]:
-    path = path or state_file()
+    """The days in the usage file ({} when it is missing or unreadable)."""
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return read_days(path)[0]
+    except Unreadable:
         return {}
-    names = {f.name for f in fields(Counts)}
-    days: dict[str, Counts] = {}
-    for day, counts in raw.items() if isinstance(raw, dict) else ():
-        if isinstance(counts, dict):
-            days[day] = Counts(
-                **{
-                    k: int(v)
-                    for k, v in counts.items()
-                    if k in names and isinstance(v, (int, float))
-                }
-            )
-    return days
 
 
 class UsageBook:
@@ -105,6 +163,7 @@ class UsageBook:
         self.path = path
         self.session = Counts()
         self._unsaved = Counts()
+        self.problem: str | None = None  # the last thing that went wrong with the file
 
     def record(self, **increments: int) -> None:
         for name, value in increments.items():
@@ -116,22 +175,54 @@ class UsageBook:
         self._unsaved.add_usage(usage)
 
     def flush(self) -> None:
-        """Add what was counted since the last flush to today's entry on disk."""
+        """Add what was counted since the last flush to today's entry on disk; on any
+        failure the counts stay in memory for the next flush."""
         if self._unsaved == Counts():
             return
         path = self.path or state_file()
-        days = load_days(path)
-        today = dt.date.today().isoformat()
-        days.setdefault(today, Counts()).merge(self._unsaved)
+        try:
+            _private_folder(path.parent)
+            with filelock.FileLock(f"{path}.lock", timeout=LOCK_TIMEOUT_S, mode=0o600):
+                days, problem = read_days(path)
+                if problem is not None:
+                    self._move_aside(path, problem)
+                today = dt.date.today().isoformat()
+                days.setdefault(today, Counts()).merge(self._unsaved)
+                _write_privately(path, days)
+        except (OSError, Unreadable) as exc:  # filelock.Timeout is an OSError
+            self.problem = f"usage not saved yet: {exc}"
+            log.warning("%s", self.problem)
+            return
         self._unsaved = Counts()
+
+    def _move_aside(self, path: Path, problem: str) -> None:
+        aside = path.with_name(f"{path.name}.unreadable-{time.strftime('%Y%m%d-%H%M%S')}")
+        while aside.exists():
+            aside = aside.with_name(aside.name + "x")
+        os.replace(path, aside)
+        self.problem = f"{path} was {problem}; moved to {aside}, a new one was started"
+        log.warning("usage file %s", self.problem)
+
+
+def _private_folder(folder: Path) -> None:
+    """The state folder, created 0700 (and made 0700 when it is ours)."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = folder.stat()
+    if os.name == "posix" and info.st_uid == os.getuid() and info.st_mode & 0o077:
+        folder.chmod(0o700)
+
+
+def _write_privately(path: Path, days: dict[str, Counts]) -> None:
+    """Write the days to a temporary file of our own (0600), then rename it over `path`."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump({d: asdict(c) for d, c in sorted(days.items())}, out, indent=1)
+        os.replace(tmp, path)
+    except BaseException:
         with contextlib.suppress(OSError):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            tmp.write_text(
-                json.dumps({d: asdict(c) for d, c in sorted(days.items())}, indent=1),
-                encoding="utf-8",
-            )
-            tmp.replace(path)
+            os.unlink(tmp)
+        raise
 
 
 def report_lines(

@@ -54,7 +54,7 @@ async def run_check(settings: Settings | None = None, out: Callable[[str], None]
     if settings is None:
         settings, parsed = config.resolve()
         for line in parsed.invalid:
-            out(f"Setting: {line}")
+            out(redact.redact(f"Setting: {line}"))
     report = Report(out)
     url = backends.base_url(settings)
     key = backends.api_key(settings)

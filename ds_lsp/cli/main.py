@@ -9,11 +9,13 @@ import argparse
 import asyncio
 import logging
 import os
+import socket
 import sys
 
-from ds_lsp import __version__, redact
+from ds_lsp import __version__, config, redact
 
 log = logging.getLogger(__name__)
+SECRET_ENVIRONMENT = ("DEEPSEEK_API_KEY", "DS_LSP_TOKEN")
 
 
 def setup_logging(level: str, log_file: str | None) -> None:
@@ -22,8 +24,9 @@ def setup_logging(level: str, log_file: str | None) -> None:
         if log_file
         else logging.StreamHandler(sys.stderr)
     )
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(redact.RedactingFilter())
+    handler.setFormatter(
+        redact.RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    )
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(getattr(logging, level.upper(), logging.INFO))
@@ -38,6 +41,14 @@ def logging_flags(default: object) -> argparse.ArgumentParser:
     flags.add_argument("--log-file", default=default, help="write the log here, not stderr")
     flags.add_argument("--log-level", default=default, help="DEBUG, INFO, WARNING, ERROR")
     return flags
+
+
+def register_environment_secrets() -> None:
+    """Every backend's key (and the TCP token) from the environment, masked in all output."""
+    keys = [f.metadata["env"] for f in config.FIELDS.values() if f.metadata["role"] == "key"]
+    for name in (*SECRET_ENVIRONMENT, *keys):
+        if name:
+            redact.register(os.environ.get(name))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,6 +67,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--host", default="127.0.0.1", help="TCP host (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=2087, help="TCP port (default 2087)")
+    parser.add_argument(
+        "--socket", metavar="PATH", help="serve LSP on a Unix socket (mode 0600), not stdio"
+    )
+    parser.add_argument(
+        "--token",
+        default=os.environ.get("DS_LSP_TOKEN") or None,
+        help="TCP/socket: the initialize request must carry this as "
+        "initializationOptions.token (default $DS_LSP_TOKEN; prefer the variable: "
+        "arguments show in ps)",
+    )
+    parser.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="let --host name a non-loopback address (anyone who reaches it spends your key)",
+    )
     sub = parser.add_subparsers(dest="command")
     later = [logging_flags(argparse.SUPPRESS)]  # do not reset what was given before
     sub.add_parser("check", help="check key, endpoint, model and balance", parents=later)
@@ -81,9 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    register_environment_secrets()
     level = args.log_level or ("WARNING" if args.command in ("check", "usage") else "INFO")
     setup_logging(level, args.log_file)
-    redact.register(os.environ.get("DEEPSEEK_API_KEY"))
     if args.command == "check":
         from ds_lsp.cli.check import run_check
 
@@ -103,15 +129,44 @@ def serve(args: argparse.Namespace) -> int:
     """The language server until its client goes away."""
     from ds_lsp.lsp import serve as lsp_serve
 
-    if not args.tcp and sys.stdin.isatty():
+    if not (args.tcp or args.socket) and sys.stdin.isatty():
         print(
             "ds-lsp is a language server: your editor starts it and talks LSP on stdin/stdout. "
             "Try `ds-lsp check`, `ds-lsp --help`, or see editors/README.md. (Ctrl-D to quit)",
             file=sys.stderr,
         )
+    if args.tcp and args.socket:
+        print("ds-lsp: use --tcp or --socket, not both", file=sys.stderr)
+        return 2
+    if args.socket and not hasattr(socket, "AF_UNIX"):
+        print("ds-lsp: --socket needs Unix sockets; use --tcp here", file=sys.stderr)
+        return 2
+    if args.tcp and not lsp_serve.is_loopback_host(args.host):
+        if not args.allow_remote:
+            print(
+                f"ds-lsp: --host {args.host} is reachable from other machines, and whoever "
+                "connects completes code on your API key. Add --allow-remote to mean it "
+                "(with --token), or use 127.0.0.1.",
+                file=sys.stderr,
+            )
+            return 2
+        warning = f"WARNING: ds-lsp listens on {args.host}, reachable from other machines"
+        if not args.token:
+            warning += ", without a token: anyone who connects spends your API key"
+        print(warning, file=sys.stderr)
+        log.warning("%s", warning)
+    redact.register(args.token)
     log.info("ds-lsp %s starting", __version__)
+    if args.token and not (args.tcp or args.socket):
+        log.info("--token/DS_LSP_TOKEN applies to --tcp and --socket; stdio ignores it")
+    if args.socket:
+        work = lsp_serve.run_unix(args.socket, args.token)
+    elif args.tcp:
+        work = lsp_serve.run_tcp(args.host, args.port, args.token)
+    else:
+        work = lsp_serve.run_stdio()
     try:
-        asyncio.run(lsp_serve.run_tcp(args.host, args.port) if args.tcp else lsp_serve.run_stdio())
+        asyncio.run(work)
     except KeyboardInterrupt:
         return 0
     except BrokenPipeError:

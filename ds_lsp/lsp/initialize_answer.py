@@ -67,7 +67,7 @@ def early_answer(body: bytes | None) -> tuple[int | str, bytes] | None:
     """(request id, response frame) when `body` is a well-formed initialize request."""
     try:
         data = json.loads(body) if body else None
-    except ValueError:
+    except (ValueError, RecursionError):  # transport.py answers it as a Parse error
         return None
     if not isinstance(data, dict) or data.get("method") != "initialize":
         return None

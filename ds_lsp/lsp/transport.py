@@ -1,11 +1,35 @@
-"""The JSON-RPC frame loop over stdio or TCP, hardened against malformed input.
+"""The JSON-RPC frame loop over stdio, TCP or a Unix socket, hardened against hostile input.
 
 pygls's own loop hands every parsed frame to the protocol and may stop answering after some
-malformed ones (a numeric "method", a batch array, a non-object body). This loop reads
-`Content-Length` frames from an asyncio stream, rejects what is not a well-formed JSON-RPC
-message with the proper error response (or a log line for notifications), and only then
-passes the message to pygls. It never stops on bad input; it stops at end of input or on
-`exit`.
+malformed ones. Here `FrameReader` cuts the byte stream into frames and `Connection` checks
+each one before pygls sees it. The server never stops on bad input, never holds more than
+one frame (at most 64 MiB) in memory, and stops only at end of input or on `exit`.
+
+Framing and the resync rule:
+- A frame is header lines (`Name: value`, each ending in a line break), a blank line, and
+  `Content-Length` bytes of body. Blank lines between frames are skipped.
+- Bytes where a header should start that do not look like a header line (the tail of a
+  frame whose Content-Length was too small, stray output), or a line with
+  `Content-Length:` inside it (a tail glued to the next header), are dropped up to the
+  next `Content-Length:`; that is the resync point.
+- A header block without a Content-Length, or whose value is not a plain non-negative
+  number (`-5`, `abc`, `12abc`, two different values), is answered with a Parse error;
+  its body is then dropped by the rule above.
+- Too small a Content-Length: the cut-off body gets a Parse error; the rest resyncs.
+- Too large: a line `Content-Length: <digits>` with a raw line break cannot occur inside a
+  JSON body (JSON strings hold no raw line breaks), so when one shows up before the
+  declared end, the body is cut there: it gets a Parse error (with its id, when what came
+  parses) and the frame that follows is served. When nothing follows, a body that stops
+  arriving for `STALL_S` seconds is answered and dropped the same way.
+- Over `MAX_FRAME` (64 MiB): answered at once, then discarded in chunks as it arrives
+  (never buffered); a `Content-Length:` header line inside it ends the discarding early.
+
+Checks per message (`Connection.take`): JSON that parses (nesting deeper than `MAX_DEPTH`
+is refused), the JSON-RPC shape, and the lifecycle: requests before `initialize` get
+ServerNotInitialized (-32002) and reach nothing, notifications before it are dropped;
+after `shutdown` requests get InvalidRequest and only `exit` is taken. Secrets in
+`initialize`, `didChangeConfiguration` and the client's responses (workspace/configuration)
+are registered with redact.py before pygls logs anything.
 """
 
 from __future__ import annotations
@@ -13,11 +37,14 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ds_lsp import redact
 from ds_lsp.lsp.pygls_internals import answered_elsewhere, send_payload
 
 if TYPE_CHECKING:  # pygls is imported by the server, after the early initialize answer
@@ -26,32 +53,219 @@ if TYPE_CHECKING:  # pygls is imported by the server, after the early initialize
 log = logging.getLogger(__name__)
 
 PARSE_ERROR, INVALID_REQUEST, INVALID_PARAMS = -32700, -32600, -32602
+SERVER_NOT_INITIALIZED = -32002
 # completion requests never get a JSON-RPC error: bad params get an empty answer
 EMPTY_ANSWERS: dict[str, Any] = {
     "textDocument/inlineCompletion": {"items": []},
     "textDocument/completion": {"isIncomplete": False, "items": []},
 }
+MAX_FRAME = 64 << 20  # bytes of one body
+MAX_HEADER = 8 << 10  # bytes of one header block
+MAX_DEPTH = 100  # nesting of JSON arrays and objects; LSP messages stay under 20
+STALL_S = 10.0  # a body that stops arriving this long is answered and dropped
+CHUNK = 1 << 16
+
+_HEADER_LINE = re.compile(rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+[ \t]*:")
+_TOKEN = re.compile(rb"[!#$%&'*+.^_`|~0-9A-Za-z-]*[ \t]*")
+_BLOCK_END = re.compile(rb"\r?\n\r?\n")
+_CONTENT_LENGTH = re.compile(rb"(?i)content-length[ \t]*:")
+_HEADER_IN_BODY = re.compile(rb"(?i)content-length[ \t]*:[ \t]*[0-9]+[ \t]*\r?\n")
+_NAME = b"content-length:"
 
 
-async def read_frame(reader: asyncio.StreamReader) -> bytes | None:
-    """The body of the next frame; None at end of input."""
-    length = None
-    while True:
-        line = await reader.readline()
-        if not line:
+@dataclass(frozen=True)
+class FrameError:
+    """A frame that cannot be read as sent: answered with a Parse error."""
+
+    message: str
+    msg_id: int | str | None = None
+
+
+class FrameReader:
+    """Frames from a byte stream, resyncing after malformed ones (see the module doc)."""
+
+    def __init__(
+        self,
+        stream: asyncio.StreamReader,
+        max_frame: int = MAX_FRAME,
+        stall: float = STALL_S,
+    ) -> None:
+        self._stream = stream
+        self._buf = bytearray()
+        self._eof = False
+        self._discard = 0  # bytes of an oversized frame still to drop
+        self.max_frame = max_frame
+        self.stall = stall
+
+    @property
+    def buffered(self) -> int:
+        """Bytes held right now (at most one frame, or a chunk of an oversized one)."""
+        return len(self._buf)
+
+    async def next(self) -> bytes | FrameError | None:
+        """The next body, or the problem of the next frame; None at end of input."""
+        if self._discard:
+            await self._drop_oversized()
+        length = await self._header()
+        if length is None:
             return None
-        text = line.decode("ascii", "replace").strip()
-        if not text:
-            if length is not None:
+        if isinstance(length, FrameError):
+            return length
+        if length > self.max_frame:
+            self._discard = length
+            log.warning("frame of %d bytes is over the limit; discarding it", length)
+            return FrameError(f"frame of {length} bytes is over the {self.max_frame} byte limit")
+        return await self._body(length)
+
+    # ---- bytes in --------------------------------------------------------------------------
+    async def _fill(self, timeout: float | None = None) -> bool | None:
+        """Read more bytes: True, or False at end of input, or None after `timeout`."""
+        if self._eof:
+            return False
+        try:
+            data = await asyncio.wait_for(self._stream.read(CHUNK), timeout)
+        except TimeoutError:
+            return None
+        except (ConnectionError, OSError) as exc:
+            log.info("input failed: %s", exc)
+            data = b""
+        if not data:
+            self._eof = True
+            return False
+        self._buf += data
+        return True
+
+    # ---- headers ---------------------------------------------------------------------------
+    async def _header(self) -> int | FrameError | None:
+        """The declared length of the next frame (or its problem); None at end of input."""
+        while True:
+            self._drop_garbage()
+            end = _BLOCK_END.search(self._buf, 0, MAX_HEADER)
+            if end is not None:
+                block = bytes(self._buf[: end.end()])
+                del self._buf[: end.end()]
+                return self._length(block)
+            if len(self._buf) >= MAX_HEADER:  # a header that never ends: not a header
+                log.warning("header block over %d bytes; resyncing", MAX_HEADER)
+                self._drop_to_header(start=1)
+                continue
+            if not await self._fill():
+                if self._buf.strip():
+                    log.info("input ended inside a header: %r", bytes(self._buf[:80]))
+                return None
+
+    def _drop_garbage(self) -> None:
+        """Drop leading blank lines, and bytes that cannot start a header."""
+        blank = len(self._buf) - len(self._buf.lstrip(b" \t\r\n"))
+        del self._buf[:blank]
+        if not self._buf:
+            return
+        nl = self._buf.find(b"\n")
+        line = bytes(self._buf[: nl if nl >= 0 else len(self._buf)])
+        # a body's tail glued to the next header ('note: hi"}Content-Length: 52') is no header
+        glued = _CONTENT_LENGTH.search(line, 1) is not None
+        if not glued and _HEADER_LINE.match(line):
+            return  # a header line
+        if not glued and nl < 0 and _TOKEN.fullmatch(line):
+            return  # what may still become a header line
+        self._drop_to_header(start=1)
+
+    def _drop_to_header(self, start: int) -> None:
+        """Drop bytes up to the next `Content-Length:` at or after `start` (the resync)."""
+        found = _CONTENT_LENGTH.search(self._buf, start)
+        if found is not None:
+            cut = found.start()
+        else:  # keep a tail that may be the start of "Content-Length:"
+            keep = next(
+                (
+                    k
+                    for k in range(min(len(_NAME), len(self._buf)), 0, -1)
+                    if _NAME.startswith(bytes(self._buf[-k:]).lower())
+                ),
+                0,
+            )
+            cut = len(self._buf) - keep
+        if cut:
+            log.warning("skipping %d bytes that are not a frame: %r", cut, bytes(self._buf[:60]))
+            del self._buf[:cut]
+
+    @staticmethod
+    def _length(block: bytes) -> int | FrameError:
+        """The Content-Length of a header block, or why it has none that can be trusted."""
+        values = set()
+        for raw in block.splitlines():
+            line = raw.strip()
+            if not line:
+                continue
+            if not _HEADER_LINE.match(line):
+                return FrameError(f"malformed header line {line[:60]!r}")
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                values.add(value.strip())
+        if not values:
+            return FrameError("frame without a Content-Length header")
+        if len(values) > 1:
+            return FrameError("frame with conflicting Content-Length headers")
+        value = values.pop()
+        if not value.isdigit() or len(value) > 15:
+            return FrameError(f"bad Content-Length {value[:20].decode('ascii', 'replace')!r}")
+        return int(value)
+
+    # ---- bodies ----------------------------------------------------------------------------
+    async def _body(self, length: int) -> bytes | FrameError | None:
+        scanned = 0
+        while True:
+            span = min(len(self._buf), length)
+            found = _HEADER_IN_BODY.search(self._buf, max(0, scanned - 64), span + 64)
+            if found is not None and found.start() < length:  # the length was too large
+                part = bytes(self._buf[: found.start()])
+                del self._buf[: found.start()]
+                log.warning("Content-Length %d is larger than the frame; resyncing", length)
+                return FrameError(
+                    f"Content-Length {length} is larger than the body ({len(part)} bytes)",
+                    _id_of(part),
+                )
+            if len(self._buf) >= length:
+                body = bytes(self._buf[:length])
+                del self._buf[:length]
+                return body
+            scanned = len(self._buf)
+            more = await self._fill(self.stall)
+            if more is False:
+                log.info("input ended inside a frame")
+                return None
+            if more is None:
+                part = bytes(self._buf)
+                self._buf.clear()
+                log.warning("frame stalled at %d of %d bytes; dropped", len(part), length)
+                return FrameError(f"frame ended at {len(part)} of its {length} bytes", _id_of(part))
+
+    async def _drop_oversized(self) -> None:
+        """Drop the rest of an oversized frame as it arrives, a chunk at a time."""
+        while self._discard:
+            found = _HEADER_IN_BODY.search(self._buf, 0, min(len(self._buf), self._discard) + 64)
+            if found is not None and found.start() < self._discard:
+                del self._buf[: found.start()]  # a frame follows: the length was a lie
                 break
-            continue
-        name, _, value = text.partition(":")
-        if name.strip().lower() == "content-length":
-            try:
-                length = int(value.strip())
-            except ValueError:
-                log.warning("bad Content-Length header: %r", text[:80])
-    return await reader.readexactly(length) if length else b""
+            if len(self._buf) >= self._discard:
+                del self._buf[: self._discard]
+                break
+            drop = max(0, len(self._buf) - 64)  # keep a tail: a header may straddle chunks
+            del self._buf[:drop]
+            self._discard -= drop
+            if not await self._fill(self.stall):
+                break
+        self._discard = 0
+
+
+def _id_of(part: bytes) -> int | str | None:
+    """The id of a request whose body arrived whole but mis-framed, else None."""
+    try:
+        data = json.loads(part)
+    except (ValueError, RecursionError):
+        return None
+    msg_id = data.get("id") if isinstance(data, dict) else None
+    return msg_id if isinstance(msg_id, (int, str)) and not isinstance(msg_id, bool) else None
 
 
 def problem(data: Any) -> str | None:
@@ -73,12 +287,160 @@ def problem(data: Any) -> str | None:
     return None
 
 
-def _reply_error(protocol: JsonRPCProtocol, msg_id: Any, code: int, message: str) -> None:
-    payload = {"jsonrpc": "2.0", "id": msg_id, "error": {"code": code, "message": message}}
-    send_payload(protocol, payload)
+def too_deep(data: Any, limit: int = MAX_DEPTH) -> bool:
+    """Whether arrays and objects nest deeper than `limit`."""
+    todo = [(data, 1)]
+    while todo:
+        item, depth = todo.pop()
+        if depth > limit:
+            return True
+        children = item.values() if isinstance(item, dict) else item
+        todo += [(c, depth + 1) for c in children if isinstance(c, (dict, list))]
+    return False
 
 
 FastHandlers = dict[str, Callable[[Any], None]]
+
+
+class Connection:
+    """One client's messages into one pygls protocol: checked, then handed over."""
+
+    def __init__(
+        self, protocol: JsonRPCProtocol, fast: FastHandlers | None = None, lifecycle: bool = True
+    ) -> None:
+        self.protocol = protocol
+        self.fast = fast or {}
+        self.lifecycle = lifecycle  # enforce initialize-first and nothing-after-shutdown
+        self.initialized = False
+        self.shut_down = False
+
+    async def serve(
+        self, frames: FrameReader, drain: Callable[[], Awaitable[None]] | None = None
+    ) -> None:
+        """Serve frames until end of input; `drain` waits while the client reads slowly."""
+        while True:
+            item = await frames.next()
+            if item is None:
+                log.info("end of input")
+                return
+            if isinstance(item, FrameError):
+                self.reply_error(item.msg_id, PARSE_ERROR, f"Parse error: {item.message}")
+            else:
+                self.take(item)
+            if drain is not None:
+                await drain()
+
+    def reply_error(self, msg_id: Any, code: int, message: str) -> None:
+        payload = {"jsonrpc": "2.0", "id": msg_id, "error": {"code": code, "message": message}}
+        send_payload(self.protocol, payload)
+
+    def take(self, body: bytes, answered: int | str | None = None) -> None:
+        """Validate one frame and hand it to pygls, answering errors for bad requests.
+
+        Notifications in `fast` (didChange: every keystroke) skip pygls's typed structuring
+        and go straight to their handler as plain JSON. `answered`: the id of a request
+        that was already answered (initialize, see initialize_answer.py); pygls handles it
+        without replying.
+        """
+        data = self._parse(body)
+        if data is None:
+            return
+        method = data.get("method")
+        _register_secrets(method, data)
+        if not self._allowed(data, method):
+            return
+        if answered is not None:
+            with answered_elsewhere(self.protocol, answered):
+                taken = self._hand_over(body, data, method)
+        else:
+            taken = self._hand_over(body, data, method)
+        if taken and "id" in data:
+            self.initialized |= method == "initialize"
+            self.shut_down |= method == "shutdown"
+
+    def _parse(self, body: bytes) -> dict[str, Any] | None:
+        """The message as JSON, or None after answering why it is not one."""
+        try:
+            data = json.loads(body)
+        except (ValueError, RecursionError):
+            log.warning("unparseable frame: %r", body[:120])
+            self.reply_error(None, PARSE_ERROR, "Parse error")
+            return None
+        if isinstance(data, (dict, list)) and too_deep(data):
+            log.warning("message nested deeper than %d levels", MAX_DEPTH)
+            msg_id = data.get("id") if isinstance(data, dict) else None
+            reply_id = msg_id if isinstance(msg_id, (int, str)) else None
+            self.reply_error(reply_id, INVALID_REQUEST, "Invalid request: nested too deeply")
+            return None
+        reason = problem(data)
+        if reason:
+            log.warning("malformed message (%s): %r", reason, body[:120])
+            if isinstance(data, list) or (isinstance(data, dict) and "method" in data):
+                msg_id = data.get("id") if isinstance(data, dict) else None
+                reply_id = msg_id if isinstance(msg_id, (int, str)) else None
+                self.reply_error(reply_id, INVALID_REQUEST, f"Invalid request: {reason}")
+            return None
+        return data
+
+    def _allowed(self, data: dict[str, Any], method: str | None) -> bool:
+        """The LSP lifecycle: initialize first, nothing but exit after shutdown."""
+        if not self.lifecycle or method == "exit":
+            return True
+        request = method is not None and "id" in data
+        if self.shut_down:
+            if request:
+                self.reply_error(data["id"], INVALID_REQUEST, "the server is shutting down")
+            return False
+        if not self.initialized:
+            if method == "initialize" and request:
+                return True
+            if request:
+                self.reply_error(data["id"], SERVER_NOT_INITIALIZED, "Server not initialized")
+            else:
+                log.info("dropping %s before initialize", method or "a response")
+            return False
+        if method == "initialize":
+            if request:
+                self.reply_error(data["id"], INVALID_REQUEST, "initialize was already received")
+            return False
+        return True
+
+    def _hand_over(self, body: bytes, data: dict[str, Any], method: str | None) -> bool:
+        """Give the message to its handler; False when its params could not be read."""
+        handler = self.fast.get(method or "") if "id" not in data else None
+        if handler is not None:
+            try:
+                handler(data.get("params"))
+            except Exception:
+                log.exception("failed to handle %s", method)
+            return True
+        msg_id = data.get("id")
+        try:
+            message = json.loads(body, object_hook=self.protocol.structure_message)
+        except Exception as exc:
+            log.warning("cannot read %s: %s", method or "response", exc)
+            if method is not None and msg_id is not None:
+                empty = EMPTY_ANSWERS.get(method)
+                if empty is not None:
+                    send_payload(self.protocol, {"jsonrpc": "2.0", "id": msg_id, "result": empty})
+                else:
+                    self.reply_error(msg_id, INVALID_PARAMS, f"Invalid params: {exc}")
+            return False
+        try:
+            self.protocol.handle_message(message)
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except Exception:
+            log.exception("failed to handle %s", method or "a response")
+        return True
+
+
+def _register_secrets(method: str | None, data: dict[str, Any]) -> None:
+    """Keys the client sends (settings of every backend) are masked in every log line."""
+    if method is None:
+        redact.register_from(data.get("result"))
+    elif method in ("initialize", "workspace/didChangeConfiguration"):
+        redact.register_from(data.get("params"))
 
 
 def handle_body(
@@ -87,74 +449,8 @@ def handle_body(
     fast: FastHandlers | None = None,
     answered: int | str | None = None,
 ) -> None:
-    """Validate one frame and hand it to pygls, answering errors for bad requests.
-
-    Notifications in `fast` (didChange: every keystroke) skip pygls's typed structuring and
-    go straight to their handler as plain JSON. `answered`: the id of a request that was
-    already answered (initialize, see initialize_answer.py); pygls handles it without replying.
-    """
-    if answered is not None:
-        with answered_elsewhere(protocol, answered):
-            handle_body(protocol, body, fast)
-        return
-    try:
-        data = json.loads(body)
-    except ValueError:
-        log.warning("unparseable frame: %r", body[:120])
-        _reply_error(protocol, None, PARSE_ERROR, "Parse error")
-        return
-    reason = problem(data)
-    msg_id = data.get("id") if isinstance(data, dict) else None
-    if reason:
-        log.warning("malformed message (%s): %r", reason, body[:120])
-        if isinstance(data, list) or (isinstance(data, dict) and "method" in data):
-            reply_id = msg_id if isinstance(msg_id, (int, str)) else None
-            _reply_error(protocol, reply_id, INVALID_REQUEST, f"Invalid request: {reason}")
-        return
-    handler = fast.get(data.get("method", "")) if fast and "id" not in data else None
-    if handler is not None:
-        try:
-            handler(data.get("params"))
-        except Exception:
-            log.exception("failed to handle %s", data["method"])
-        return
-    try:
-        message = json.loads(body, object_hook=protocol.structure_message)
-    except Exception as exc:
-        log.warning("cannot read %s: %s", data.get("method", "response"), exc)
-        if "method" in data and msg_id is not None:
-            empty = EMPTY_ANSWERS.get(data["method"])
-            if empty is not None:
-                send_payload(protocol, {"jsonrpc": "2.0", "id": msg_id, "result": empty})
-            else:
-                _reply_error(protocol, msg_id, INVALID_PARAMS, f"Invalid params: {exc}")
-        return
-    try:
-        protocol.handle_message(message)
-    except (SystemExit, KeyboardInterrupt):
-        raise
-    except Exception:
-        log.exception("failed to handle %s", data.get("method", "a response"))
-
-
-async def serve(
-    reader: asyncio.StreamReader, protocol: JsonRPCProtocol, fast: FastHandlers | None = None
-) -> None:
-    """Serve frames until end of input."""
-    while True:
-        try:
-            body = await read_frame(reader)
-        except asyncio.IncompleteReadError:
-            log.info("input ended inside a frame")
-            return
-        except ValueError as exc:  # a header line longer than the stream limit
-            log.warning("skipping bad input: %s", exc)
-            continue
-        if body is None:
-            log.info("end of input")
-            return
-        if body:
-            handle_body(protocol, body, fast)
+    """One frame through the checks into pygls, without the lifecycle rules (benchmarks)."""
+    Connection(protocol, fast, lifecycle=False).take(body, answered)
 
 
 async def stdin_reader() -> asyncio.StreamReader:

@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 Connect = Callable[[Settings, httpx.AsyncClient], FimBackend]
 STALL_FACTOR = 4  # generation gives up when no text arrives for STALL_FACTOR x timeoutMs
+DEADLINE_FACTOR = 60  # ... and after DEADLINE_FACTOR x timeoutMs in all (5 min by default)
 MESSAGED_KINDS = ("model", "auth", "balance", "network", "bad_request")
 TIMEOUT_MESSAGE = (
     "DeepSeek sent no code for {seconds:g} s; generation stopped. Raise the "
@@ -232,7 +233,13 @@ class UpstreamSession:
             async with asyncio.timeout(stall) as guard:
                 model = await self.model()
                 req = ChatPrefixRequest(
-                    model, system, user, prefix, s.generate_max_tokens, s.temperature
+                    model,
+                    system,
+                    user,
+                    prefix,
+                    s.generate_max_tokens,
+                    s.temperature,
+                    deadline_s=DEADLINE_FACTOR * s.timeout_ms / 1000,
                 )
 
                 def arrived(piece: str) -> None:

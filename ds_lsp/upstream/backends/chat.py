@@ -5,10 +5,15 @@ fence), so the model continues inside the fence; `stop: ["```"]` ends it at the 
 fence. The answer streams (SSE, `choices[0].delta.content`) so the caller can show progress
 and cancel (leaving the `async with` closes the HTTP stream); a JSON answer
 (`choices[0].message.content`) is accepted too.
+
+Bounded against a server that never stops: the whole call ends after the request's
+`deadline_s` however steadily text arrives, and an answer past MAX_CHAT_CHARS characters
+fails (no megabyte edits); both with a message that says so.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -19,18 +24,26 @@ from ds_lsp.upstream.backends.deepseek import (
     DeepSeekClient,
     FimResult,
     check_finish,
+    choices_of,
+    finish_of,
     raise_event_error,
     request_body,
+    usage_of,
 )
 from ds_lsp.upstream.backends.http import (
+    MAX_ERROR_BODY,
+    MAX_JSON_BODY,
     UpstreamError,
     error_from_response,
     network_error,
     parse_json_body,
+    read_capped,
     sse_events,
 )
 
 OnText = Callable[[str], None]
+MAX_CHAT_CHARS = 200_000  # generated code; generateMaxTokens (8192 at most) is ~40k
+CHAT_DEADLINE_S = 300.0  # the whole generation, however steadily text arrives
 
 
 @dataclass(frozen=True)
@@ -45,6 +58,7 @@ class ChatPrefixRequest:
     temperature: float = 0.0
     stop: tuple[str, ...] = ("```",)
     stream: bool = True
+    deadline_s: float = CHAT_DEADLINE_S  # the whole call, retries aside
 
     def messages(self) -> list[dict[str, Any]]:
         return [
@@ -75,9 +89,14 @@ async def chat_prefix(
     Raises UpstreamError.
     """
     try:
-        return await _chat(ds, req, on_text)
+        async with asyncio.timeout(req.deadline_s):
+            return await _chat(ds, req, on_text)
     except (httpx.HTTPError, UnicodeEncodeError) as exc:
         raise network_error(exc) from None
+    except TimeoutError:
+        raise UpstreamError(
+            "timeout", f"the answer was still coming after {req.deadline_s:g} s; stopped"
+        ) from None
 
 
 async def _chat(ds: DeepSeekClient, req: ChatPrefixRequest, on_text: OnText | None) -> ChatResult:
@@ -85,10 +104,12 @@ async def _chat(ds: DeepSeekClient, req: ChatPrefixRequest, on_text: OnText | No
     headers = ds.headers()
     async with ds.client.stream("POST", url, json=req.body(), headers=headers) as r:
         if r.status_code != 200:
-            raise error_from_response(r.status_code, await r.aread(), r.headers, req.model)
+            error = await read_capped(r, MAX_ERROR_BODY, truncate=True)
+            raise error_from_response(r.status_code, error, r.headers, req.model)
         if "text/event-stream" in r.headers.get("content-type", ""):
             return await _read_stream(r, on_text)
-        result = chat_result_from_json(parse_json_body(await r.aread()))
+        result = chat_result_from_json(parse_json_body(await read_capped(r, MAX_JSON_BODY)))
+        _check_size(len(result.text))
         if on_text is not None:
             on_text(result.text)
         return result
@@ -97,20 +118,27 @@ async def _chat(ds: DeepSeekClient, req: ChatPrefixRequest, on_text: OnText | No
 async def _read_stream(r: httpx.Response, on_text: OnText | None) -> ChatResult:
     result = ChatResult("")
     parts: list[str] = []
+    size = 0
     async for event in sse_events(r):
         raise_event_error(event)
-        if event.get("usage"):
-            result.usage = event["usage"]
-        for choice in event.get("choices") or []:
+        result.usage = usage_of(event) or result.usage
+        for choice in choices_of(event):
             piece = message_text(choice, "delta")
             if piece:
+                size += len(piece)
+                _check_size(size)
                 parts.append(piece)
                 if on_text is not None:
                     on_text(piece)
-            result.finish_reason = choice.get("finish_reason") or result.finish_reason
+            result.finish_reason = finish_of(choice) or result.finish_reason
     result.text = "".join(parts)
     check_finish(result.finish_reason)
     return result
+
+
+def _check_size(size: int) -> None:
+    if size > MAX_CHAT_CHARS:
+        raise UpstreamError("garbage", f"the answer grew past {MAX_CHAT_CHARS} characters; stopped")
 
 
 def message_text(choice: dict[str, Any], key: str) -> str | None:
@@ -124,12 +152,11 @@ def message_text(choice: dict[str, Any], key: str) -> str | None:
 
 def chat_result_from_json(data: dict[str, Any]) -> ChatResult:
     """Read a non-streamed chat-shaped answer (chat completions, Codestral FIM)."""
-    choices = data.get("choices")
-    if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
+    choices = choices_of(data)
+    if not choices:
         raise UpstreamError("garbage", "answer has no choices")
     content = message_text(choices[0], "message")
     if content is None:
         raise UpstreamError("garbage", "choice has no message content")
-    usage = data["usage"] if isinstance(data.get("usage"), dict) else {}
-    check_finish(choices[0].get("finish_reason"))
-    return ChatResult(content, choices[0].get("finish_reason"), usage)
+    check_finish(finish_of(choices[0]))
+    return ChatResult(content, finish_of(choices[0]), usage_of(data) or {})

@@ -1,8 +1,12 @@
 """DeepSeek's wire format: FIM (`POST {baseUrl}/completions`), `/models`, `/user/balance`.
 
 The FIM call streams (SSE) so a suggestion can end early: the caller's `should_stop` sees the
-text so far after every event, and returning True closes the stream (fewer output tokens, an
-earlier answer). A JSON (non-streamed) answer is accepted too.
+text so far each time a line is completed (the only moment its answer can change), and
+returning True closes the stream (fewer output tokens, an earlier answer). A JSON
+(non-streamed) answer is accepted too.
+
+A FIM text longer than MAX_FIM_CHARS is not read further: the stream is closed and the
+complete lines before the cap are kept (none, for one endless line).
 """
 
 from __future__ import annotations
@@ -16,14 +20,18 @@ import httpx
 
 from ds_lsp.config import api_root
 from ds_lsp.upstream.backends.http import (
+    MAX_ERROR_BODY,
+    MAX_JSON_BODY,
     UpstreamError,
     error_from_response,
     network_error,
     parse_json_body,
+    read_capped,
     sse_events,
 )
 
 log = logging.getLogger(__name__)
+MAX_FIM_CHARS = 10_000  # a suggestion is a few lines; 4096 tokens of code fit in ~16k
 
 
 @dataclass(frozen=True)
@@ -79,10 +87,63 @@ class FimResult:
 
     text: str
     finish_reason: str | None = None
-    usage: dict[str, int] = field(default_factory=dict)
+    usage: dict[str, Any] = field(default_factory=dict)  # as sent; usage.py reads it safely
 
 
 StopCheck = Callable[[str], bool]
+
+
+class StreamedText:
+    """Text arriving in pieces: joined once per completed line for the stop check (so a
+    long answer is read in linear time), and capped at `limit` characters."""
+
+    def __init__(self, limit: int = MAX_FIM_CHARS) -> None:
+        self.limit = limit
+        self.size = 0
+        self._parts: list[str] = []
+        self._new_line = False
+
+    def add(self, piece: str) -> None:
+        self._parts.append(piece)
+        self.size += len(piece)
+        self._new_line = self._new_line or "\n" in piece
+
+    @property
+    def over_limit(self) -> bool:
+        return self.size > self.limit
+
+    def text(self) -> str:
+        joined = "".join(self._parts)
+        self._parts = [joined]
+        return joined
+
+    def stops(self, should_stop: StopCheck | None) -> bool:
+        """Whether `should_stop` ends the stream; asked only when a line was completed."""
+        if should_stop is None or not self._new_line:
+            return False
+        self._new_line = False
+        return should_stop(self.text())
+
+    def sound(self) -> str:
+        """The text, or past the cap the complete lines before it."""
+        text = self.text()
+        if not self.over_limit:
+            return text
+        cut = text.rfind("\n", 0, self.limit)
+        log.warning("answer over %d characters; kept %d", self.limit, max(cut, 0))
+        return text[:cut] if cut >= 0 else ""
+
+
+def usage_of(data: dict[str, Any]) -> dict[str, Any] | None:
+    """The `usage` object of an answer or event, when it is one."""
+    usage = data.get("usage")
+    return usage if isinstance(usage, dict) and usage else None
+
+
+def choices_of(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The choice objects of an answer or event (anything else in the list is skipped)."""
+    choices = data.get("choices")
+    return [c for c in choices if isinstance(c, dict)] if isinstance(choices, list) else []
 
 
 class DeepSeekClient:
@@ -118,7 +179,8 @@ class DeepSeekClient:
     @staticmethod
     def stream_text(choice: dict[str, Any]) -> str:
         """The text one streamed choice adds."""
-        return str(choice.get("text") or "")
+        text = choice.get("text")
+        return text if isinstance(text, str) else ""
 
     @staticmethod
     def result_from_json(data: dict[str, Any]) -> FimResult:
@@ -137,24 +199,28 @@ class DeepSeekClient:
         body = self.fim_body(req)
         async with self.client.stream("POST", url, json=body, headers=self._headers()) as r:
             if r.status_code != 200:
-                raise error_from_response(r.status_code, await r.aread(), r.headers, req.model)
+                error = await read_capped(r, MAX_ERROR_BODY, truncate=True)
+                raise error_from_response(r.status_code, error, r.headers, req.model)
             if "text/event-stream" in r.headers.get("content-type", ""):
                 return await self._read_stream(r, should_stop)
-            return self.result_from_json(parse_json_body(await r.aread()))
+            result = self.result_from_json(parse_json_body(await read_capped(r, MAX_JSON_BODY)))
+            return capped(result)
 
     async def _read_stream(self, r: httpx.Response, should_stop: StopCheck | None) -> FimResult:
         result = FimResult("")
-        parts: list[str] = []
+        text = StreamedText()
         async for event in sse_events(r):
             raise_event_error(event)
-            if event.get("usage"):
-                result.usage = event["usage"]
-            for choice in event.get("choices") or []:
-                parts.append(self.stream_text(choice))
-                result.finish_reason = choice.get("finish_reason") or result.finish_reason
-            if should_stop and parts and should_stop("".join(parts)):
+            result.usage = usage_of(event) or result.usage
+            for choice in choices_of(event):
+                text.add(self.stream_text(choice))
+                result.finish_reason = finish_of(choice) or result.finish_reason
+            if text.over_limit:
+                result.finish_reason = "length"
                 break
-        result.text = "".join(parts)
+            if text.stops(should_stop):
+                break
+        result.text = text.sound()
         check_finish(result.finish_reason)
         return result
 
@@ -171,12 +237,14 @@ class DeepSeekClient:
     async def get_json(self, path: str) -> dict[str, Any]:
         """GET {api_root}{path}: /models, /user/balance."""
         try:
-            r = await self.client.get(f"{self.api_root}{path}", headers=self._headers())
+            url = f"{self.api_root}{path}"
+            async with self.client.stream("GET", url, headers=self._headers()) as r:
+                if r.status_code != 200:
+                    error = await read_capped(r, MAX_ERROR_BODY, truncate=True)
+                    raise error_from_response(r.status_code, error, r.headers)
+                return parse_json_body(await read_capped(r, MAX_JSON_BODY))
         except (httpx.HTTPError, UnicodeEncodeError) as exc:
             raise network_error(exc) from None
-        if r.status_code != 200:
-            raise error_from_response(r.status_code, r.content, r.headers)
-        return parse_json_body(r.content)
 
     async def list_models(self) -> list[str]:
         data = await self.get_json("/models")
@@ -192,6 +260,21 @@ def raise_event_error(event: dict[str, Any]) -> None:
         raise UpstreamError("server", str(event["error"].get("message", "stream error")))
 
 
+def finish_of(choice: dict[str, Any]) -> str | None:
+    """A choice's finish_reason, when it is a string."""
+    reason = choice.get("finish_reason")
+    return reason if isinstance(reason, str) else None
+
+
+def capped(result: FimResult) -> FimResult:
+    """A whole answer held to the stream's cap (complete lines before MAX_FIM_CHARS)."""
+    if len(result.text) <= MAX_FIM_CHARS:
+        return result
+    text = StreamedText()
+    text.add(result.text)
+    return FimResult(text.sound(), "length", result.usage)
+
+
 def check_finish(reason: str | None) -> None:
     """insufficient_system_resource is a failure to retry, not an answer."""
     if reason == "insufficient_system_resource":
@@ -200,13 +283,12 @@ def check_finish(reason: str | None) -> None:
 
 def fim_result_from_json(data: dict[str, Any]) -> FimResult:
     """Read a non-streamed FIM answer."""
-    choices = data.get("choices")
-    if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
+    choices = choices_of(data)
+    if not choices:
         raise UpstreamError("garbage", "answer has no choices")
     choice = choices[0]
     text = choice.get("text")
     if not isinstance(text, str):
         raise UpstreamError("garbage", "choice has no text")
-    usage = data["usage"] if isinstance(data.get("usage"), dict) else {}
-    check_finish(choice.get("finish_reason"))
-    return FimResult(text, choice.get("finish_reason"), usage)
+    check_finish(finish_of(choice))
+    return FimResult(text, finish_of(choice), usage_of(data) or {})

@@ -6,11 +6,16 @@ on b"\\n" (httpx's aiter_lines also splits on U+2028/U+2029, which JSON strings 
 blank keep-alive lines and `: keep-alive` comments are skipped. Retries (429, 5xx,
 insufficient_system_resource, dropped connections) use jittered backoff, honour
 Retry-After, and stay inside the caller's deadline.
+
+A hostile or broken server cannot make ds-lsp hold unbounded data: one SSE line is at most
+MAX_SSE_LINE bytes, a whole JSON answer MAX_JSON_BODY, an error body is cut at
+MAX_ERROR_BODY; the backends cap the text itself (deepseek.py, chat.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import random
@@ -27,6 +32,10 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 RETRY_STATUS = (429, 500, 502, 503, 504)
+MAX_SSE_LINE = 1 << 20  # one stream event; DeepSeek's are a few hundred bytes
+MAX_DRAIN = 1 << 16  # read after [DONE] to keep the connection; a server may not end
+MAX_JSON_BODY = 8 << 20  # a whole answer, /models listing or chat reply
+MAX_ERROR_BODY = 1 << 16  # an error body is read only to be shown
 
 
 class UpstreamError(Exception):
@@ -89,7 +98,7 @@ def _error_message(body: bytes) -> str:
         err = data.get("error", data) if isinstance(data, dict) else data
         msg = err.get("message") if isinstance(err, dict) else err
         return str(msg)[:300]
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):
         return body.decode("utf-8", "replace").strip()[:300] or "(empty body)"
 
 
@@ -104,7 +113,7 @@ def parse_json_body(body: bytes) -> dict[str, Any]:
     """A non-streamed answer; DeepSeek may send blank keep-alive lines first."""
     try:
         data = json.loads(body.strip() or b"null")
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise UpstreamError("garbage", f"unparseable answer: {body[:80]!r}") from exc
     if not isinstance(data, dict):
         raise UpstreamError("garbage", "answer is not a JSON object")
@@ -112,36 +121,70 @@ def parse_json_body(body: bytes) -> dict[str, Any]:
 
 
 async def sse_events(response: httpx.Response) -> AsyncIterator[dict[str, Any]]:
-    """The JSON events of a server-sent-events stream, until [DONE]."""
-    buffer = b""
-    done = False
+    """The JSON events of a server-sent-events stream, until [DONE].
+
+    Linear in the bytes received: each byte is searched for a line break once. A line
+    longer than MAX_SSE_LINE ends the stream as garbage instead of growing without bound.
+    """
+    buffer = bytearray()
+    scanned = 0  # bytes of `buffer` known to hold no line break
+    drained = 0
     async for chunk in response.aiter_bytes():
-        if done:
-            continue  # read to the end so httpx keeps the connection for the next request
+        if drained:  # after [DONE]: read a little on, so httpx may keep the connection
+            drained += len(chunk)
+            if drained > MAX_DRAIN:
+                return
+            continue
         buffer += chunk
-        while b"\n" in buffer and not done:
-            raw, buffer = buffer.split(b"\n", 1)
-            line = raw.strip()
-            if not line or line.startswith(b":") or not line.startswith(b"data:"):
-                continue
-            data = line[5:].strip()
-            if data == b"[DONE]":
-                done = True
-                continue
-            try:
-                event = json.loads(data)
-            except ValueError as exc:
-                raise UpstreamError("garbage", f"bad stream event: {data[:80]!r}") from exc
-            if isinstance(event, dict):
+        while (nl := buffer.find(b"\n", scanned)) >= 0:
+            line = bytes(buffer[:nl]).strip()
+            del buffer[: nl + 1]
+            scanned = 0
+            event = _sse_event(line)
+            if event is _DONE:
+                drained = 1
+                break
+            if event is not None:
                 yield event
-    tail = buffer.strip()
-    if not done and tail.startswith(b"data:") and tail[5:].strip() != b"[DONE]":
-        try:  # a last event without its line break
-            event = json.loads(tail[5:].strip())
-        except ValueError:
-            return
-        if isinstance(event, dict):
-            yield event
+        else:
+            scanned = len(buffer)
+            if scanned > MAX_SSE_LINE:
+                raise UpstreamError("garbage", f"stream line over {MAX_SSE_LINE} bytes")
+    if not drained:  # a last event without its line break
+        with contextlib.suppress(UpstreamError):
+            event = _sse_event(bytes(buffer).strip())
+            if event is not None and event is not _DONE:
+                yield event
+
+
+_DONE: dict[str, Any] = {}
+
+
+def _sse_event(line: bytes) -> dict[str, Any] | None:
+    """The event one SSE line carries; None for comments and keep-alives; _DONE at the end."""
+    if not line.startswith(b"data:"):
+        return None  # blank keep-alive lines, `: keep-alive` comments, other fields
+    data = line[5:].strip()
+    if data == b"[DONE]":
+        return _DONE
+    try:
+        event = json.loads(data)
+    except (ValueError, RecursionError) as exc:
+        raise UpstreamError("garbage", f"bad stream event: {data[:80]!r}") from exc
+    return event if isinstance(event, dict) else None
+
+
+async def read_capped(response: httpx.Response, limit: int, truncate: bool = False) -> bytes:
+    """A whole (non-streamed) body of at most `limit` bytes; longer is garbage, or with
+    `truncate` (error bodies, read only to be shown) cut at `limit`."""
+    data = bytearray()
+    async for chunk in response.aiter_bytes():
+        data += chunk
+        if len(data) > limit:
+            if truncate:
+                return bytes(data[:limit])
+            raise UpstreamError("garbage", f"answer over {limit} bytes")
+    return bytes(data)
 
 
 @dataclass

@@ -14,7 +14,14 @@ from typing import Any
 
 import httpx
 
-from ds_lsp.upstream.backends.deepseek import DeepSeekClient, FimRequest, FimResult, StopCheck
+from ds_lsp.upstream.backends.deepseek import (
+    DeepSeekClient,
+    FimRequest,
+    FimResult,
+    StopCheck,
+    StreamedText,
+    capped,
+)
 from ds_lsp.upstream.backends.http import UpstreamError, sse_events
 
 # llama.cpp's stop_type -> the OpenAI finish_reason the rest of ds-lsp knows
@@ -51,8 +58,9 @@ def _usage(data: dict[str, Any]) -> dict[str, int]:
         ("prompt_tokens", "tokens_evaluated"),
         ("completion_tokens", "tokens_predicted"),
     ):
-        if isinstance(data.get(theirs), int):
-            usage[ours] = data[theirs]
+        value = data.get(theirs)
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            usage[ours] = value
     return usage
 
 
@@ -67,7 +75,7 @@ def result_from_json(data: dict[str, Any]) -> FimResult:
     text = data.get("content")
     if not isinstance(text, str):
         raise UpstreamError("garbage", "answer has no content")
-    return FimResult(text, _finish(data), _usage(data))
+    return capped(FimResult(text, _finish(data), _usage(data)))
 
 
 class LlamaCppClient(DeepSeekClient):
@@ -89,13 +97,17 @@ class LlamaCppClient(DeepSeekClient):
 
     async def _read_stream(self, r: httpx.Response, should_stop: StopCheck | None) -> FimResult:
         result = FimResult("")
-        parts: list[str] = []
+        text = StreamedText()
         async for event in sse_events(r):
             _raise_error(event)
-            parts.append(str(event.get("content") or ""))
+            content = event.get("content")
+            text.add(content if isinstance(content, str) else "")
             result.finish_reason = _finish(event) or result.finish_reason
             result.usage = _usage(event) or result.usage
-            if should_stop and not event.get("stop") and should_stop("".join(parts)):
+            if text.over_limit:
+                result.finish_reason = "length"
                 break
-        result.text = "".join(parts)
+            if not event.get("stop") and text.stops(should_stop):
+                break
+        result.text = text.sound()
         return result

@@ -1,0 +1,79 @@
+"""No key in any log line at DEBUG (pygls's own dumps included) nor in `ds-lsp check`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from lsprotocol import types
+
+from tests.e2e.conftest import API_KEY, ROOT, inline, open_doc, server_env
+from tests.e2e.lsp_wire import did_open, initialize, notification, start_stdio, stop
+
+# shaped like nothing in particular: only registration can mask them
+PLAIN_KEY = "plainkey-8f2a61c0d9"
+INIT_KEYS = {
+    "openaiFimApiKey": "openai-init-secret-41d2",
+    "llamaCppApiKey": "llama-init-secret-77ab",
+    "codestralApiKey": "codestral-init-secret-9c3e",
+}
+PULLED_KEY = "pulled-secret-5b8e0f"
+PUSHED_KEY = "pushed-secret-c4a917"
+
+
+async def test_no_key_reaches_the_debug_log_from_any_settings_source(start, mock, tmp_path):
+    log_file = tmp_path / "debug.log"
+    mock.script({"status": 401, "error": {"message": f"bad header: Bearer {PLAIN_KEY}"}})
+    client = await start(
+        init=INIT_KEYS,
+        env={"DEEPSEEK_API_KEY": PLAIN_KEY},
+        configuration={"codestralApiKey": PULLED_KEY, "apiKey": PULLED_KEY + "-api"},
+        log_file=log_file,
+    )
+    uri = (tmp_path / "calc.py").as_uri()
+    open_doc(client, uri, "def add(a, b):\n    ")
+    await inline(client, uri, 1, 4)  # the 401 echoing the key is logged
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(
+            settings={"ds-lsp": {"llamaCppApiKey": PUSHED_KEY, "token": PUSHED_KEY + "-t"}}
+        )
+    )
+    await inline(client, uri, 1, 4)
+    text = log_file.read_text()
+    assert "Language server initialized" in text  # pygls dumped InitializeParams at DEBUG
+    assert "upstream error auth" in text
+    secrets = [PLAIN_KEY, PULLED_KEY, PUSHED_KEY, *INIT_KEYS.values()]
+    leaked = [s for s in secrets if s in text]
+    assert leaked == []
+
+
+def test_a_malformed_message_holding_a_key_is_logged_masked(mock, tmp_path):
+    log_file = tmp_path / "debug.log"
+    proc, wire = start_stdio(mock, "--log-file", str(log_file), "--log-level", "DEBUG")
+    try:
+        wire.send(initialize(), notification("initialized"), did_open())
+        wire.answer("init")
+        wire.send({"jsonrpc": "2.0", "id": 9, "method": 5, "apiKey": "raw-key-0d1e2f3a4b"})
+        assert wire.answer(9)["error"]["code"] == -32600
+        wire.completion_works("after")
+    finally:
+        stop(proc)
+    text = log_file.read_text()
+    assert "malformed message" in text
+    assert "raw-key-0d1e2f3a4b" not in text and API_KEY not in text
+
+
+def test_check_output_is_redacted_when_upstream_echoes_the_key(mock):
+    echoed = f"invalid key in header Authorization: Bearer {PLAIN_KEY}"
+    mock.script({"status": 401, "error": {"message": echoed}})
+    out = subprocess.run(
+        [sys.executable, "-m", "ds_lsp", "check"],
+        capture_output=True,
+        text=True,
+        env=server_env(mock, DEEPSEEK_API_KEY=PLAIN_KEY),
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert out.returncode == 1
+    assert "Authorization: Bearer sk-***" in out.stdout  # the echo, masked
+    assert PLAIN_KEY not in out.stdout + out.stderr
