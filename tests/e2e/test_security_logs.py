@@ -64,8 +64,8 @@ def test_a_malformed_message_holding_a_key_is_logged_masked(mock, tmp_path):
 
 
 def test_check_output_is_redacted_when_upstream_echoes_the_key(mock):
-    echoed = f"invalid key in header Authorization: Bearer {PLAIN_KEY}"
-    mock.script({"status": 401, "error": {"message": echoed}})
+    echoed = f"invalid header Authorization: Bearer {PLAIN_KEY}"
+    mock.script({"status": 422, "error": {"message": echoed}})  # check prints its detail
     out = subprocess.run(
         [sys.executable, "-m", "ds_lsp", "check"],
         capture_output=True,
