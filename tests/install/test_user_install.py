@@ -25,9 +25,7 @@ def test_pipx_install_from_a_fresh_clone_then_check(tmp_path: Path) -> None:
     clone = tmp_path / "ds-lsp"
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True, timeout=120)
     bin_dir = tmp_path / "bin"
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DEEPSEEK_", "PYTHON", "PIPX"))
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DEEPSEEK_", "PYTHON", "PIPX"))}
     env.update(PIPX_HOME=str(tmp_path / "pipx"), PIPX_BIN_DIR=str(bin_dir))
     installed = run([sys.executable, "-m", "pipx", "install", "."], env, clone)
     assert installed.returncode == 0, installed.stdout + installed.stderr
