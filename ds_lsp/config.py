@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import ipaddress
 import json
 import os
 from collections.abc import Mapping, Sequence
@@ -70,6 +71,7 @@ DEFAULT_EXCLUDE = (
 )
 
 
+MAX_WORKSPACE_EXCLUDES = 500
 BACKEND_CHOICES = ("backends",)  # the `backend` setting's choices: every tagged backend
 
 
@@ -400,9 +402,18 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 
 def is_loopback(url: str) -> bool:
-    """Whether a URL's host is this machine."""
-    host = urlsplit(url).hostname or ""
-    return host in LOOPBACK_HOSTS or host.startswith("127.")
+    """Whether a URL's host is this machine: `localhost` or a loopback address (a name that
+    merely starts with `127.` is not)."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return False
+    if host in LOOPBACK_HOSTS:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def normalize_base_url(url: str) -> str:
@@ -526,8 +537,9 @@ def merge(
     report: ParseReport,
     previous: Settings | None = None,
 ) -> Settings:
-    """`settings` updated from one source of camelCase keys. A bad value keeps the value in
-    effect before (`previous`, else what the lower layers gave) and is reported."""
+    """`settings` updated from one source of camelCase keys. A bad value is reported and keeps
+    the value in effect before (`previous`); for a setting that moves the key, only what the
+    lower layers of this resolve gave (a value a workspace once set never survives)."""
     if not raw:
         return settings
     if not isinstance(raw, Mapping):
@@ -542,7 +554,8 @@ def merge(
         try:
             changes[f.name] = _coerce(f, value)
         except (ValueError, TypeError, OverflowError):
-            kept = getattr(previous or settings, f.name)
+            before = settings if moves_the_key(key) else (previous or settings)
+            kept = getattr(before, f.name)
             changes[f.name] = kept
             report.invalid.append(
                 f"`{key}` must be {expectation(f)} (got {_shown(f, value)}); "
@@ -594,23 +607,36 @@ def workspace_part(
             added = _coerce(FIELDS["exclude"], kept["exclude"])
         except ValueError:
             return kept  # merge reports the bad value
-        kept["exclude"] = current.exclude + [p for p in added if p not in current.exclude]
+        new = [p for p in dict.fromkeys(added) if p not in current.exclude]
+        if len(new) > MAX_WORKSPACE_EXCLUDES:  # each pattern is matched on every file read
+            report.invalid.append(
+                f"`exclude` from the workspace settings holds {len(new)} new patterns; "
+                f"keeping the first {MAX_WORKSPACE_EXCLUDES}"
+            )
+            new = new[:MAX_WORKSPACE_EXCLUDES]
+        kept["exclude"] = current.exclude + new
     return kept
 
 
 def _travels_with_its_key(key: str, raw: Mapping[str, Any], current: Settings) -> bool:
+    """A key-moving setting from a workspace layer counts only beside a valid key of its own
+    backend from the same layer (an invalid key would leave the user's key in place)."""
     f = FIELDS[key]
-    if f.metadata["role"] == "key":
-        return True  # a key the layer brings itself goes to the URL in effect
     backend = (
         raw.get("backend", current.backend) if f.name == "backend" else (f.metadata["backend"])
     )
     key_field = backend_field(str(backend), "key")
-    return key_field is not None and bool(raw.get(key_field.metadata["key"]))
+    if key_field is None:
+        return False
+    try:
+        return bool(_coerce(key_field, raw.get(key_field.metadata["key"])))
+    except (ValueError, TypeError):
+        return False
 
 
 def _refuse_clear_text(settings: Settings, report: ParseReport, fallback: Settings) -> Settings:
-    """A key never travels over plain http:// to another machine."""
+    """A key never travels over plain http:// to another machine. `fallback`: the settings
+    of the trusted layers alone (a refused URL never falls back to a workspace's value)."""
     changes = {}
     for backend in backend_names():
         url_field, key_field = backend_field(backend, "url"), backend_field(backend, "key")
@@ -641,11 +667,12 @@ def resolve(
     settings = merge(Settings(), from_environment(), report, previous)
     for source in trusted:
         settings = merge(settings, source, report, previous)
+    trusted_settings = settings
     for source in workspace:
         if isinstance(source, Mapping):
             source = workspace_part(source, settings, report)
         settings = merge(settings, source, report, previous)
-    return _refuse_clear_text(settings, report, previous or Settings()), report
+    return _refuse_clear_text(settings, report, trusted_settings), report
 
 
 def section(raw: Any) -> Mapping[str, Any] | None:

@@ -24,6 +24,7 @@ import logging
 import os
 import posixpath
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -118,9 +119,29 @@ def _candidates(target: str, root: str | None) -> Iterable[tuple[str, str | None
     yield path, next((r for r in (_under(path, x) for x in roots) if r), None)
 
 
+def file_identity(target: str) -> tuple[int, int, int] | None:
+    """(device, inode, type) of a local file without following a symlink, for caches of
+    exclusion decisions: a file that becomes a link to a secret gets decided again."""
+    path, local = document_path(target)
+    if not (local and path):
+        return None
+    try:
+        info = os.lstat(path)
+    except (OSError, ValueError):
+        return None
+    return info.st_dev, info.st_ino, stat.S_IFMT(info.st_mode)
+
+
 def is_excluded(target: str, patterns: Iterable[str], root: str | None = None) -> bool:
-    """Whether a document (a URI of any scheme, or a path) matches an exclude glob."""
-    spec = _compiled(tuple(patterns))
+    """Whether a document (a URI of any scheme, or a path) matches an exclude glob. A path
+    that cannot be resolved (a NUL byte, a loop) counts as excluded."""
+    try:
+        return _matches(target, _compiled(tuple(patterns)), root)
+    except (OSError, ValueError):
+        return True
+
+
+def _matches(target: str, spec: _Compiled, root: str | None) -> bool:
     for path, rel in _candidates(target, root):
         folded = path.casefold()
         if any(p.match(posixpath.basename(folded)) for p in spec.names):

@@ -12,6 +12,7 @@ Two nets, so that a key is masked even before anything registered it:
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from typing import Any
@@ -24,11 +25,13 @@ _SECRET_NAME = re.compile(r"(?i)(?:api_?key|token|secret|passw(?:or)?d)$")
 _SHAPES = (
     (re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/=-]{6,}"), r"\1 ***"),
     (re.compile(r"\bsk-[A-Za-z0-9_-]{8,}"), MASK),
+    # a password in a URL: scheme://user:password@host
+    (re.compile(r"(?i)\b([a-z][a-z0-9+.-]{1,20}://[^/\s:@]{1,200}):[^/\s@]{1,500}@"), r"\1:***@"),
     (
         # "apiKey": "v", 'token': 'v', api_key='v' (also cut off before the closing quote)
         re.compile(
             r"""(?ix)
-            (?P<name>["']?[A-Za-z_]*(?:api_?key|token|secret|passw(?:or)?d)["']?
+            (?P<name>["']?\b[A-Za-z_]{0,40}(?:api_?key|token|secret|passw(?:or)?d)["']?
             \s*[:=]\s*)
             (?P<quote>["'])(?P<value>[^"'\\]{1,500})"""
         ),
@@ -44,6 +47,9 @@ def register(secret: str | None) -> None:
         _SECRETS.add(secret)
         if secret.strip() != secret:
             _SECRETS.add(secret.strip())
+        quoted = json.dumps(secret)[1:-1]  # as a JSON log line writes it (`"` and `\` escaped)
+        if quoted != secret:
+            _SECRETS.add(quoted)
 
 
 def is_secret_name(name: str) -> bool:
@@ -82,15 +88,3 @@ class RedactingFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         return redact(super().format(record))
-
-
-class RedactingFilter(logging.Filter):
-    """A logging filter that masks secrets in a record's message (for handlers whose
-    formatter is not a RedactingFormatter)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        clean = redact(message)
-        if clean != message:
-            record.msg, record.args = clean, None
-        return True

@@ -16,6 +16,7 @@ memory for the next try.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import json
@@ -177,8 +178,31 @@ class UsageBook:
     def flush(self) -> None:
         """Add what was counted since the last flush to today's entry on disk; on any
         failure the counts stay in memory for the next flush."""
-        if self._unsaved == Counts():
+        pending = self._take()
+        if pending is not None and not self._save(pending):
+            self._unsaved.merge(pending)
+
+    def flush_soon(self) -> None:
+        """`flush` in a worker thread, so the file lock never holds up the event loop."""
+        pending = self._take()
+        if pending is None:
             return
+        saving = asyncio.get_running_loop().run_in_executor(None, self._save, pending)
+
+        def done(future: asyncio.Future[bool]) -> None:
+            if future.cancelled() or future.exception() or not future.result():
+                self._unsaved.merge(pending)  # kept for the next flush
+
+        saving.add_done_callback(done)
+
+    def _take(self) -> Counts | None:
+        """What is unsaved, handed over (None when nothing is)."""
+        if self._unsaved == Counts():
+            return None
+        pending, self._unsaved = self._unsaved, Counts()
+        return pending
+
+    def _save(self, pending: Counts) -> bool:
         path = self.path or state_file()
         try:
             _private_folder(path.parent)
@@ -187,13 +211,13 @@ class UsageBook:
                 if problem is not None:
                     self._move_aside(path, problem)
                 today = dt.date.today().isoformat()
-                days.setdefault(today, Counts()).merge(self._unsaved)
+                days.setdefault(today, Counts()).merge(pending)
                 _write_privately(path, days)
         except (OSError, Unreadable) as exc:  # filelock.Timeout is an OSError
             self.problem = f"usage not saved yet: {exc}"
             log.warning("%s", self.problem)
-            return
-        self._unsaved = Counts()
+            return False
+        return True
 
     def _move_aside(self, path: Path, problem: str) -> None:
         aside = path.with_name(f"{path.name}.unreadable-{time.strftime('%Y%m%d-%H%M%S')}")

@@ -60,7 +60,8 @@ async def run_check(settings: Settings | None = None, out: Callable[[str], None]
     key = backends.api_key(settings)
     report.line(f"Backend: {settings.backend} at {url}")
     if key:
-        report.line(f"API key: set ({key[:3]}…{key[-2:]})")
+        shown = f" ({key[:3]}…{key[-2:]})" if len(key) >= 16 else ""  # never a short key whole
+        report.line(f"API key: set{shown}")
     elif not backends.has_key(settings):
         report.line("API key: NOT SET")
         report.problems["no_key"] = ADVICE["no_key"]

@@ -115,7 +115,7 @@ async def complete_at(target_text: str, sets: list[str], show_prompt: bool = Fal
 
 
 async def _complete(target: Target, text: str, settings: config.Settings, show: bool) -> int:
-    path = target.path.resolve()
+    path = target.path.absolute()  # not resolved: a secret-named link is judged by both names
     docs = DocumentStore()
     docs.encoding = UTF32
     uri = path.as_uri()

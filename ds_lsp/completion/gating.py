@@ -1,14 +1,15 @@
 """Whether a document may be completed at all: `enable`, `disabledLanguages`, `exclude`.
 
-The exclusion of a document is decided once per document and settings (it runs on every
-request otherwise); a settings change or closing the document forgets it.
+The exclusion of a document is decided once per document, settings and file identity (it
+runs on every request otherwise): a settings change, closing the document, or its file
+becoming another file (a symlink to a secret after a checkout) decides it again.
 """
 
 from __future__ import annotations
 
 from ds_lsp.config import Settings
 from ds_lsp.documents import Document
-from ds_lsp.exclusion import is_excluded
+from ds_lsp.exclusion import file_identity, is_excluded
 
 
 class Gate:
@@ -17,7 +18,7 @@ class Gate:
     def __init__(self, settings: Settings, root_path: str | None = None) -> None:
         self.settings = settings
         self.root_path = root_path
-        self._excluded: dict[str, bool] = {}
+        self._excluded: dict[str, tuple[tuple[int, int, int] | None, bool]] = {}
 
     def update(self, settings: Settings) -> None:
         self.settings = settings
@@ -32,10 +33,12 @@ class Gate:
 
     def excluded(self, uri: str) -> bool:
         """Whether `exclude` keeps this document's text from going upstream."""
+        identity = file_identity(uri)
         known = self._excluded.get(uri)
-        if known is None:
-            known = self._excluded[uri] = is_excluded(uri, self.settings.exclude, self.root_path)
-        return known
+        if known is None or known[0] != identity:
+            decided = is_excluded(uri, self.settings.exclude, self.root_path)
+            known = self._excluded[uri] = (identity, decided)
+        return known[1]
 
     def forget(self, uri: str) -> None:
         self._excluded.pop(uri, None)

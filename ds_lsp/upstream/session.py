@@ -78,6 +78,7 @@ class UpstreamSession:
         self._model: str | None = None
         self._model_task: asyncio.Future[str] | None = None
         self.client_name: str | None = None  # the editor, from initialize's clientInfo
+        self._closing: set[asyncio.Task[None]] = set()
 
     # ---- lifecycle ---------------------------------------------------------------------------
     def update(self, settings: Settings) -> bool:
@@ -100,7 +101,9 @@ class UpstreamSession:
     def _drop_client(self) -> None:
         if self._http is not None:
             old, self._http = self._http, None
-            asyncio.get_event_loop().create_task(old.aclose())
+            closing = asyncio.get_event_loop().create_task(old.aclose())
+            self._closing.add(closing)  # kept until done: an unreferenced task may vanish
+            closing.add_done_callback(self._closing.discard)
 
     @property
     def backend(self) -> FimBackend:
@@ -148,7 +151,8 @@ class UpstreamSession:
         preferred = PREFERRED_MODELS if deepseek else ()
         chosen = next((m for m in preferred if m in listed), None)
         self._model = chosen or (listed[0] if listed else FALLBACK_MODEL)
-        log.info("model resolved to %s (listed: %s)", self._model, ", ".join(listed))
+        shown = ", ".join(listed)  # an upstream may list anything: log a bounded part
+        log.info("model resolved to %s (listed: %s)", self._model[:200], shown[:500])
         return self._model
 
     # ---- completion --------------------------------------------------------------------------
@@ -205,7 +209,7 @@ class UpstreamSession:
         self.usage.record(upstream=1)
         self.usage.record_usage(usage)
         if self.usage.session.upstream % 25 == 0:
-            self.usage.flush()
+            self.usage.flush_soon()
         self.problems.resolved()
         self.ui.status("idle")
 

@@ -16,6 +16,7 @@ import stat
 from collections import OrderedDict
 from collections.abc import Callable
 
+from ds_lsp.exclusion import file_identity
 from ds_lsp.workspace.outline import Outline, outline
 
 ROOT_MARKERS = (
@@ -71,15 +72,19 @@ class FileReader:
         self.max_bytes = max_bytes
         self._outlines: OrderedDict[str, tuple[int, int, Outline]] = OrderedDict()
         self._bytes = 0
-        self._allowed: dict[str, str | None] = {}  # path -> real path, or None if refused
+        # path -> (its file identity, its real path or None if refused)
+        self._allowed: dict[str, tuple[tuple[int, int, int] | None, str | None]] = {}
         self.reads = 0  # files read from disk (for tests and the bench)
         self.budget = 0  # new files this request may still read
 
     # -- safety --
     def allowed(self, path: str) -> str | None:
-        """The real path of `path` when it may be read, else None (never raises)."""
-        if path in self._allowed:
-            return self._allowed[path]
+        """The real path of `path` when it may be read, else None (never raises). Decided
+        again when the file at `path` is another one than when it was decided."""
+        identity = file_identity(path)
+        known = self._allowed.get(path)
+        if known is not None and known[0] == identity:
+            return known[1]
         real: str | None = None
         try:
             resolved = os.path.realpath(path)
@@ -94,7 +99,7 @@ class FileReader:
             real = None
         if len(self._allowed) > 20_000:
             self._allowed.clear()
-        self._allowed[path] = real
+        self._allowed[path] = (identity, real)
         return real
 
     @staticmethod
@@ -138,7 +143,9 @@ class FileReader:
             info = os.stat(real)
             if not stat.S_ISREG(info.st_mode) or info.st_size > (limit or self.max_file_bytes):
                 return None
-            with open(real, "rb") as handle:
+            # the real path was checked: never follow a link put there since
+            fd = os.open(real, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(fd, "rb") as handle:
                 data = handle.read((limit or self.max_file_bytes) + 1)
         except OSError:
             return None

@@ -262,6 +262,9 @@ class Workspace:
         found: list[tuple[str, Definition]] = []
         head = chain[0]
         if head in ("self", "this", "cls", "super", "Self"):
+            if len(chain) == 1:  # `cls(`, `super(`: nothing to look up by name
+                request.found[chain] = []
+                return []
             chain = chain[1:]
             head = chain[0]
         via_import = self._via_imports(request, chain)

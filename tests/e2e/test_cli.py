@@ -75,6 +75,15 @@ def test_complete_says_why_nothing_was_suggested(mock, project: Path) -> None:
     assert len(mock.fim_requests()) == 1  # the .env text never went upstream
 
 
+def test_complete_judges_a_secret_named_link_by_its_own_name(mock, project: Path) -> None:
+    (project / "keys").mkdir()
+    (project / "keys" / "prod.txt").write_text('SECRET_TOKEN = "sk-live-0123456789"\n')
+    (project / "prod.env").symlink_to(project / "keys" / "prod.txt")
+    out = cli(mock, "complete", f"{project / 'prod.env'}:1:1")
+    assert out.returncode == 1 and "matches `exclude`" in out.stderr
+    assert mock.fim_requests() == []
+
+
 def test_complete_accepts_global_flags_after_the_subcommand_and_settings(
     mock, project: Path, tmp_path: Path
 ) -> None:

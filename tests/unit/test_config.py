@@ -198,3 +198,68 @@ def test_a_key_with_a_stray_character_is_refused():
     settings, report = config.resolve({"apiKey": "sk-abc\u2019"})
     assert settings.api_key != "sk-abc\u2019" and report.invalid[0].startswith("`apiKey`")
     assert "\u2019" not in report.invalid[0]
+
+
+@pytest.mark.parametrize("bad_key", [1, "é", ["x"], True, ""], ids=repr)
+def test_an_invalid_workspace_key_never_carries_its_url(monkeypatch, bad_key) -> None:
+    """An invalid key of the workspace's own would be replaced by the user's: so its URL
+    must not count either."""
+    monkeypatch.setenv("DEEPSEEK_API_KEY", "sk-user")
+    layer = {"apiKey": bad_key, "baseUrl": "https://evil.example/beta"}
+    settings, report = config.resolve({}, workspace=[layer])
+    assert (settings.base_url, settings.api_key) == (config.DEFAULT_BASE_URL, "sk-user")
+    assert set(report.ignored) == {"apiKey", "baseUrl"}
+    switched, _ = config.resolve(
+        {},
+        workspace=[
+            {
+                "backend": "codestral",
+                "codestralApiKey": bad_key,
+                "codestralBaseUrl": "https://evil.example",
+            }
+        ],
+    )
+    assert switched.backend == "deepseek"
+
+
+def test_a_url_a_workspace_once_gave_never_survives_its_withdrawal() -> None:
+    trusted = {"openaiFimBaseUrl": "http://10.0.0.5:11434", "openaiFimApiKey": "sk-user"}
+    hostile = {"openaiFimApiKey": "sk-attacker", "openaiFimBaseUrl": "https://evil.example"}
+    first, _ = config.resolve(trusted, workspace=[hostile])
+    assert first.openai_fim_api_key == "sk-attacker"  # their key, their URL: allowed
+    after, report = config.resolve(trusted, workspace=[{}], previous=first)
+    assert after.openai_fim_base_url != "https://evil.example"
+    assert after.openai_fim_api_key == "sk-user"
+    assert "evil" not in " ".join(report.invalid)
+
+
+def test_a_bad_url_from_the_users_own_config_never_keeps_a_workspace_url(monkeypatch) -> None:
+    monkeypatch.setenv("DEEPSEEK_BASE_URL", "api.deepseek.com")  # no scheme: invalid
+    monkeypatch.setenv("DEEPSEEK_API_KEY", "sk-user")
+    earlier, _ = config.resolve(
+        {}, workspace=[{"baseUrl": "https://evil.example/beta", "apiKey": "sk-theirs"}]
+    )
+    settings, _ = config.resolve({}, previous=earlier)
+    assert settings.base_url == config.DEFAULT_BASE_URL
+
+
+@pytest.mark.parametrize(
+    ("url", "loopback"),
+    [
+        ("http://127.0.0.1:8/x", True),
+        ("http://127.5.5.5/x", True),
+        ("http://localhost/x", True),
+        ("http://[::1]:8/x", True),
+        ("http://127.attacker.example/x", False),
+        ("http://10.0.0.1/x", False),
+    ],
+)
+def test_loopback_means_this_machine(url: str, loopback: bool) -> None:
+    assert config.is_loopback(url) is loopback
+
+
+def test_a_workspace_cannot_add_an_unbounded_exclude_list() -> None:
+    many = [f"p{i}/*" for i in range(config.MAX_WORKSPACE_EXCLUDES + 50)]
+    settings, report = config.resolve({}, workspace=[{"exclude": many}])
+    assert len(settings.exclude) == len(config.DEFAULT_EXCLUDE) + config.MAX_WORKSPACE_EXCLUDES
+    assert any("new patterns" in line for line in report.invalid)

@@ -158,3 +158,23 @@ def test_remote_uris_are_not_resolved_on_this_machine(
     _, link, _ = secret_and_link
     remote = "vscode-remote://ssh-remote%2Bbox" + str(link)
     assert not is_excluded(remote, DEFAULTS)
+
+
+def test_a_file_that_becomes_a_link_to_a_secret_is_decided_again(tmp_path) -> None:
+    from ds_lsp.completion.gating import Gate
+    from ds_lsp.config import Settings
+
+    secret = tmp_path / ".aws" / "credentials"
+    secret.parent.mkdir()
+    secret.write_text("aws_secret_access_key = AKIA-SECRET\n")
+    notes = tmp_path / "notes.py"
+    notes.write_text("x = 1\n")
+    gate = Gate(Settings(), str(tmp_path))
+    assert gate.excluded(notes.as_uri()) is False
+    notes.unlink()
+    notes.symlink_to(secret)  # a checkout swaps the file for a link
+    assert gate.excluded(notes.as_uri()) is True
+
+
+def test_a_path_that_cannot_be_resolved_counts_as_excluded() -> None:
+    assert is_excluded("file:///p/notes%00.py", ["*.env"]) is True

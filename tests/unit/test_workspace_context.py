@@ -248,13 +248,18 @@ def test_ts_local_const_is_no_definition() -> None:
 
 def test_excluded_file_is_never_opened(monkeypatch: pytest.MonkeyPatch) -> None:
     opened: list[str] = []
-    real_open = builtins.open
+    real_open, real_os_open = builtins.open, os.open
 
     def spy(file, *args, **kwargs):
         opened.append(str(file))
         return real_open(file, *args, **kwargs)
 
+    def os_spy(file, *args, **kwargs):
+        opened.append(str(file))
+        return real_os_open(file, *args, **kwargs)
+
     monkeypatch.setattr(builtins, "open", spy)
+    monkeypatch.setattr(os, "open", os_spy)
     root = FIXTURES / "py"
     store = DocumentStore()
     lines = (root / "app/views.py").read_text().split("\n")
@@ -345,3 +350,45 @@ def test_find_root(tmp_path: Path) -> None:
     (tmp_path / "proj" / "pyproject.toml").write_text("")
     assert find_root(str(tmp_path / "proj" / "pkg" / "m.py")) == str(tmp_path / "proj")
     assert find_root(str(FIXTURES / "go" / "cmd" / "server" / "main.go")) == str(FIXTURES / "go")
+
+
+@pytest.mark.parametrize("call", ["cls(", "super(", "self(", "this(", "Self("])
+def test_a_call_on_self_alone_is_looked_up_as_nothing(tmp_path, call: str) -> None:
+    from ds_lsp.documents import DocumentStore
+    from ds_lsp.window import build_window
+    from ds_lsp.workspace import Workspace
+
+    docs = DocumentStore()
+    text = f"class A:\n    @classmethod\n    def make(cls):\n        return {call}\n"
+    doc = docs.open((tmp_path / "a.py").as_uri(), "python", 1, text)
+    ws = Workspace([str(tmp_path)], lambda path: False)
+    window = build_window(doc, 3, len(f"        return {call}"), 6000, 2000, 64)
+    assert ws.context_block(doc, window, [], 1500) == []
+    assert ws.context_block(doc, window, [], 1500) == []  # the frozen block's append path
+
+
+def test_a_file_on_disk_swapped_for_a_link_to_a_secret_is_not_read_again(tmp_path) -> None:
+    from ds_lsp.documents import DocumentStore
+    from ds_lsp.exclusion import is_excluded
+    from ds_lsp.window import build_window
+    from ds_lsp.workspace import Workspace
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".aws").mkdir()
+    (tmp_path / ".aws" / "credentials").write_text(
+        "def connect(aws_secret_access_key='AKIA-SECRET-VALUE'):\n    pass\n"
+    )
+    (tmp_path / "db.py").write_text("def connect(url, timeout=3):\n    pass\n")
+    docs = DocumentStore()
+    text = "from db import connect\n\n" + "\n" * 70 + "conn = connect("
+    doc = docs.open((tmp_path / "main.py").as_uri(), "python", 1, text)
+    excluded = ["credentials", ".aws/credentials", "*.env"]
+    ws = Workspace([str(tmp_path)], lambda path: is_excluded(path, excluded, str(tmp_path)))
+    line = text.count("\n")
+    first = ws.context_block(doc, build_window(doc, line, 15, 6000, 2000, 64), [], 1500)
+    assert "timeout=3" in render(first, "python")
+    (tmp_path / "db.py").unlink()
+    (tmp_path / "db.py").symlink_to(tmp_path / ".aws" / "credentials")
+    moved = build_window(doc, line, 15, 60, 2000, 1)  # a new window start: rebuilt
+    again = ws.context_block(doc, moved, [], 1500)
+    assert "AKIA-SECRET-VALUE" not in render(again, "python")
