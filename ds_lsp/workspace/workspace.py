@@ -124,18 +124,6 @@ class Workspace:
         self._blocks.pop(uri, None)
         self._filters.pop(uri, None)
 
-    def definitions_for(
-        self, doc: Document, names: Iterable[tuple[str, ...]], open_docs: Iterable[Document]
-    ) -> list[tuple[str, Definition]]:
-        """(path, definition) for chains of names (used by tests, the bench and the CLI)."""
-        fam = family(doc.language_id)
-        request = self._request(doc, fam, list(open_docs))
-        self.files.budget = self.max_new_files
-        out: list[tuple[str, Definition]] = []
-        for chain in names:
-            out += self._lookup(request, chain, callee=True)
-        return out
-
     # ---- building -----------------------------------------------------------------------
     def _build(
         self,
