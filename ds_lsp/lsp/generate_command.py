@@ -1,4 +1,4 @@
-"""ds-lsp.generateCodeBlock (workspace/executeCommand) and its textDocument/codeAction.
+"""ds-lsp.generateCodeBlock (workspace/executeCommand); its code action is code_action.py.
 
 The LSP side of code generation: it plans (generate/plan.py), streams DeepSeek's chat
 prefix completion through the shared upstream session while reporting `$/progress`
@@ -23,8 +23,9 @@ from typing import Any
 from lsprotocol import types
 
 from ds_lsp.exclusion import is_excluded, relative_path
-from ds_lsp.generate import answer, comments
+from ds_lsp.generate import answer
 from ds_lsp.generate import plan as genplan
+from ds_lsp.lsp.code_action import ACTION_TITLE
 from ds_lsp.lsp.initialize_answer import GENERATE_COMMAND
 from ds_lsp.lsp.pygls_internals import request_future
 from ds_lsp.upstream.session import UpstreamFailed
@@ -32,7 +33,6 @@ from ds_lsp.upstream.session import UpstreamFailed
 log = logging.getLogger(__name__)
 
 COMMAND = GENERATE_COMMAND
-ACTION_TITLE = "Generate code with DeepSeek"
 REPORT_EVERY_S = 0.1
 APPLY_EDIT_FACTOR = 2  # wait this many timeoutMs for the client's answer to applyEdit
 
@@ -206,8 +206,7 @@ def _lines(count: int) -> str:
 
 
 def _supports_document_changes(ls: Any) -> bool:
-    caps = ls.client_capabilities.workspace
-    return bool(caps and caps.workspace_edit and caps.workspace_edit.document_changes)
+    return bool(ls.state.document_changes)
 
 
 # ---- $/progress ------------------------------------------------------------------------------
@@ -266,49 +265,3 @@ class Progress:
     def forget(self) -> None:
         if self.token is not None:
             self.ls.work_done_progress.tokens.pop(self.token, None)
-
-
-# ---- textDocument/codeAction -----------------------------------------------------------------
-def code_actions(ls: Any, params: types.CodeActionParams) -> list[types.CodeAction]:
-    """Offer "Generate code with DeepSeek" on a selection or a comment block."""
-    only = params.context.only if params.context else None
-    kind = types.CodeActionKind.RefactorRewrite.value
-    if only and not any(kind.startswith(str(getattr(k, "value", k))) for k in only):
-        return []
-    doc = ls.docs.get(params.text_document.uri)
-    if doc is None or not _offered(ls, doc):
-        return []
-    start = doc.clamp(params.range.start.line, params.range.start.character)
-    end = doc.clamp(params.range.end.line, params.range.end.character)
-    if end < start:
-        start, end = end, start
-    selection = genplan.selected_text(doc, start, end) if end > start else ""
-    ident = {"uri": doc.uri}
-    if comments.meaningful_selection(selection):
-        argument: dict[str, Any] = {"textDocument": ident, "range": _range_json(params.range)}
-        title = f"{ACTION_TITLE} (from the selection)"
-    elif genplan.comment_block_at(doc, start) is not None:
-        position = params.range.start
-        argument = {
-            "textDocument": ident,
-            "position": {"line": position.line, "character": position.character},
-        }
-        title = f"{ACTION_TITLE} (from the comment)"
-    else:
-        return []
-    command = types.Command(title=ACTION_TITLE, command=COMMAND, arguments=[argument])
-    return [
-        types.CodeAction(title=title, kind=types.CodeActionKind.RefactorRewrite, command=command)
-    ]
-
-
-def _offered(ls: Any, doc: Any) -> bool:
-    s = ls.settings
-    return s.enable and not is_excluded(doc.uri, s.exclude, ls.root_path)
-
-
-def _range_json(rng: types.Range) -> dict[str, Any]:
-    return {
-        "start": {"line": rng.start.line, "character": rng.start.character},
-        "end": {"line": rng.end.line, "character": rng.end.character},
-    }

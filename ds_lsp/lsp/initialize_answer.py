@@ -1,9 +1,10 @@
 """The `initialize` answer, computed without importing pygls or lsprotocol.
 
-Importing lsprotocol's types alone takes a few hundred milliseconds. Over stdio the server
-answers `initialize` from here first, then imports pygls and hands it the same request with
-its (identical) answer suppressed; a unit test holds this answer equal to the one pygls
-builds for every client capability set it is given.
+Importing lsprotocol's types alone takes a few hundred milliseconds. The hot path
+(hot_path.py) answers `initialize` from here at once, on every transport; pygls, when it
+loads later, takes the same request with its own answer dropped. A unit test holds this
+answer equal to the one pygls's capability builder makes for the same features, for every
+client capability set it is given.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ds_lsp import __version__
+from ds_lsp import __version__, config
 
 GENERATE_COMMAND = "ds-lsp.generateCodeBlock"
 ACCEPTED_COMMAND = "ds-lsp.acceptedSuggestion"
@@ -30,6 +31,18 @@ def position_encoding(capabilities: dict[str, Any]) -> str:
         if encoding in ENCODINGS:
             return encoding
     return "utf-16"
+
+
+def client_name(params: dict[str, Any]) -> str | None:
+    """The editor's name, from clientInfo."""
+    info = params.get("clientInfo")
+    name = info.get("name") if isinstance(info, dict) else None
+    return name if isinstance(name, str) else None
+
+
+def init_options(params: dict[str, Any]) -> Any:
+    """The ds-lsp section of initializationOptions (the user's own editor config)."""
+    return config.section(params.get("initializationOptions"))
 
 
 def _sync(capabilities: dict[str, Any]) -> dict[str, Any]:
@@ -69,6 +82,11 @@ def early_answer(body: bytes | None) -> tuple[int | str, bytes] | None:
         data = json.loads(body) if body else None
     except (ValueError, RecursionError):  # transport.py answers it as a Parse error
         return None
+    return answer(data)
+
+
+def answer(data: Any) -> tuple[int | str, bytes] | None:
+    """(request id, response frame) when `data` is a well-formed initialize request."""
     if not isinstance(data, dict) or data.get("method") != "initialize":
         return None
     msg_id, params = data.get("id"), data.get("params")

@@ -4,51 +4,57 @@ Serves the answers of textDocument/inlineCompletion (an item whose `insertText` 
 cursor) and of textDocument/completion for clients without inline completion: one item
 whose `textEdit` runs from the start of the word being typed to the cursor, with `label` and
 `filterText` starting with that word so the client's word-prefix filter keeps it. Both carry
-the `ds-lsp.acceptedSuggestion` command, which the editor runs on accept.
+the `ds-lsp.acceptedSuggestion` command, which the editor runs on accept. Plain JSON: the hot
+path (no lsprotocol) sends them as they are.
 """
 
 from __future__ import annotations
 
 import re
-
-from lsprotocol import types
+from typing import Any
 
 from ds_lsp.completion.pipeline import Suggestion
 from ds_lsp.documents import index_to_column
 from ds_lsp.lsp.initialize_answer import ACCEPTED_COMMAND
 
 WORD_AT_END = re.compile(r"[\w$]*$")
+SNIPPET_KIND = 15  # CompletionItemKind.Snippet
+PLAIN_TEXT, SNIPPET = 1, 2  # InsertTextFormat
+
+Json = dict[str, Any]
 
 
-def accepted_command(sugg: Suggestion) -> types.Command:
+def position(line: int, character: int) -> Json:
+    return {"line": line, "character": character}
+
+
+def accepted_command(sugg: Suggestion) -> Json:
     """Run by the client after the user accepts the item: counts acceptances."""
-    return types.Command(
-        title="DeepSeek suggestion accepted",
-        command=ACCEPTED_COMMAND,
-        arguments=[{"lines": sugg.text.count("\n") + 1, "chars": len(sugg.text)}],
-    )
+    return {
+        "title": "DeepSeek suggestion accepted",
+        "command": ACCEPTED_COMMAND,
+        "arguments": [{"lines": sugg.text.count("\n") + 1, "chars": len(sugg.text)}],
+    }
 
 
-def replaced_end(sugg: Suggestion, encoding: str) -> types.Position:
+def replaced_end(sugg: Suggestion, encoding: str) -> Json:
     """Where an item's range ends: after the closers on the cursor's line that the
     suggestion types again (at the cursor when it replaces nothing)."""
     units = index_to_column(sugg.window.line_suffix, sugg.replace, encoding)
-    return types.Position(line=sugg.line, character=sugg.character + units)
+    return position(sugg.line, sugg.character + units)
 
 
-def inline_item(sugg: Suggestion, encoding: str) -> types.InlineCompletionItem:
+def inline_item(sugg: Suggestion, encoding: str) -> Json:
     """The suggestion inserted at the cursor, over the closers it types again."""
-    at = types.Position(line=sugg.line, character=sugg.character)
-    return types.InlineCompletionItem(
-        insert_text=sugg.text,
-        range=types.Range(start=at, end=replaced_end(sugg, encoding)),
-        command=accepted_command(sugg),
-    )
+    start = position(sugg.line, sugg.character)
+    return {
+        "insertText": sugg.text,
+        "range": {"start": start, "end": replaced_end(sugg, encoding)},
+        "command": accepted_command(sugg),
+    }
 
 
-def completion_item(
-    sugg: Suggestion, encoding: str, snippets: bool, markdown: bool
-) -> types.CompletionItem:
+def completion_item(sugg: Suggestion, encoding: str, snippets: bool, markdown: bool) -> Json:
     """The suggestion as an item that survives the client's word-prefix filter.
 
     `snippets`: the client takes snippet items (Neovim 0.11 cuts plain-text items at a
@@ -57,34 +63,26 @@ def completion_item(
     head = sugg.window.line_prefix
     match = WORD_AT_END.search(head)
     word = match.group(0) if match else ""
-    column = index_to_column(head, len(head) - len(word), encoding)
-    start = types.Position(line=sugg.line, character=column)
+    start = position(sugg.line, index_to_column(head, len(head) - len(word), encoding))
     end = replaced_end(sugg, encoding)  # on the cursor's line: Helix and Neovim 0.11 need it
     full = word + sugg.text
     first = full.split("\n", 1)[0]
-    label = first if "\n" not in full else first + " …"
-    docs = (
-        types.MarkupContent(kind=types.MarkupKind.Markdown, value=f"```\n{full}\n```")
-        if markdown
-        else full
-    )
-    return types.CompletionItem(
-        label=label,
-        filter_text=first,
-        sort_text="0",
-        preselect=True,
-        kind=types.CompletionItemKind.Snippet,
-        detail="DeepSeek",
-        documentation=docs,
-        insert_text_format=types.InsertTextFormat.Snippet
-        if snippets
-        else types.InsertTextFormat.PlainText,
-        text_edit=types.TextEdit(
-            range=types.Range(start=start, end=end),
-            new_text=escape_snippet(full) if snippets else full,
-        ),
-        command=accepted_command(sugg),
-    )
+    docs: str | Json = {"kind": "markdown", "value": f"```\n{full}\n```"} if markdown else full
+    return {
+        "label": first if "\n" not in full else first + " …",
+        "kind": SNIPPET_KIND,
+        "detail": "DeepSeek",
+        "documentation": docs,
+        "preselect": True,
+        "sortText": "0",
+        "filterText": first,
+        "insertTextFormat": SNIPPET if snippets else PLAIN_TEXT,
+        "textEdit": {
+            "range": {"start": start, "end": end},
+            "newText": escape_snippet(full) if snippets else full,
+        },
+        "command": accepted_command(sugg),
+    }
 
 
 def escape_snippet(text: str) -> str:

@@ -2,11 +2,12 @@
 
 Each buys a measured win or a fix pygls has no public hook for:
 - `send_payload`: the hardened frame loop (transport.py) answers malformed frames itself;
-- `answered_elsewhere`: the early `initialize` answer (initialize_answer.py) is sent before
+- `answered_elsewhere`: the hot path answers `initialize` (initialize_answer.py) long before
   pygls is imported, so pygls's own answer to that request must be dropped;
 - `request_future`: pygls runs a command handler in a task of its own that
   `$/cancelRequest` does not reach; generate links the request's future to its work;
-- `shutting_down`: the plain-JSON didChange path must ignore edits after `shutdown`.
+- `shut_down`: the hot path serves `shutdown`; pygls, when loaded, must still cancel its
+  requests in flight and refuse what follows, as its own shutdown handler does.
 tests/unit/test_pygls_internals.py fails when any of these disappears from pygls.
 Nothing here imports pygls: the transport runs before pygls is loaded.
 """
@@ -18,7 +19,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from pygls.protocol import JsonRPCProtocol
+    from pygls.protocol import JsonRPCProtocol, LanguageServerProtocol
 
 
 def send_payload(protocol: JsonRPCProtocol, payload: Any) -> None:
@@ -51,6 +52,8 @@ def request_future(protocol: JsonRPCProtocol) -> Any:
     return protocol._request_futures.get(msg_id) if msg_id is not None else None
 
 
-def shutting_down(protocol: JsonRPCProtocol) -> bool:
-    """Whether the client sent `shutdown`."""
-    return bool(protocol._shutdown)
+def shut_down(protocol: LanguageServerProtocol) -> None:
+    """Run pygls's own `shutdown` handling (no ds-lsp handler is registered for it): every
+    request in flight is cancelled, and messages but `exit` are refused from now on."""
+    for _ in protocol.lsp_shutdown():
+        raise RuntimeError("a pygls shutdown handler is registered; the hot path serves it")

@@ -1,8 +1,8 @@
 """Running the server on a connection: stdio (the default), TCP or a Unix socket.
 
-Over stdio, `initialize` is answered from initialize_answer.py before pygls is imported
-(importing it takes a few hundred milliseconds); pygls then handles the same request with
-its own answer dropped. Frames are read by the hardened loop in transport.py.
+Every transport serves one session the same way: frames read by the hardened loop in
+transport.py go to the hot path (hot_path.py), which answers `initialize` at once and serves
+the first completion without pygls; pygls loads later for the long tail (tail.py).
 
 TCP and Unix sockets serve one client session, like stdio: the first connection that is
 let in is the session, and the server stops when that client leaves. Any other connection
@@ -28,10 +28,13 @@ import logging
 import os
 import socket
 import stat
+import sys
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from ds_lsp import redact
-from ds_lsp.lsp import initialize_answer, transport
+from ds_lsp.lsp import transport
+from ds_lsp.lsp.hot_path import HotPath
 
 log = logging.getLogger(__name__)
 
@@ -45,23 +48,39 @@ TOKEN_MESSAGE = (
 
 async def run_stdio() -> None:
     """Serve one client on stdin/stdout until end of input."""
+    skip_unused_imports()
     frames = transport.FrameReader(await transport.stdin_reader())
-    writer = transport.StdoutWriter()
-    first = await frames.next()
-    early = initialize_answer.early_answer(first) if isinstance(first, bytes) else None
-    if early is not None:  # answer initialize before the slow import of pygls
-        writer.write(early[1])
-    from ds_lsp.lsp.server import create_server
+    await serve_session(frames, transport.StdoutWriter())
 
-    server = create_server()
-    server.protocol.set_writer(writer)
-    connection = transport.Connection(server.protocol, server.fast_handlers())
-    if isinstance(first, transport.FrameError):
-        connection.reply_error(first.msg_id, transport.PARSE_ERROR, f"Parse error: {first.message}")
-    elif first is not None:
-        connection.take(first, answered=early[0] if early else None)
+
+async def serve_session(
+    frames: transport.FrameReader,
+    writer: transport.Writer,
+    first: bytes | None = None,
+    drain: Callable[[], Awaitable[None]] | None = None,
+) -> None:
+    """One client session until it leaves: `first`, a frame already read (the token
+    check's); `drain` waits while the client reads slowly."""
+    hot = HotPath(transport.Outbox(writer))
+    connection = transport.Connection(hot.out.send, hot)
+
+    async def settle() -> None:  # no frame is read before the core is in: backpressure
+        await hot.ready()
+        if drain is not None:
+            await drain()
+
     if first is not None:
-        await connection.serve(frames)
+        connection.take(first)
+    await connection.serve(frames, settle)
+
+
+def skip_unused_imports() -> None:
+    """Optional imports that cost startup time and serve nothing in the server: httpcore
+    imports trio when it is installed (ds-lsp runs on asyncio), httpx its command line
+    (click, rich, pygments). None in sys.modules makes them fail at once, as if absent."""
+    for name in ("trio", "httpx._main"):
+        if name not in sys.modules:
+            sys.modules[name] = None  # type: ignore[assignment]
 
 
 def is_loopback_host(host: str) -> bool:
@@ -139,14 +158,7 @@ async def _session(
     frames: transport.FrameReader, writer: asyncio.StreamWriter, first: bytes | None
 ) -> None:
     """The language server for one attached client, until it leaves."""
-    from ds_lsp.lsp.server import create_server
-
-    server = create_server()
-    server.protocol.set_writer(writer)
-    connection = transport.Connection(server.protocol, server.fast_handlers())
-    if first is not None:
-        connection.take(first)
-    await connection.serve(frames, drain=writer.drain)
+    await serve_session(frames, writer, first, drain=writer.drain)
 
 
 def check_token(first: bytes | transport.FrameError | None, token: str) -> tuple[Any, Any]:
@@ -188,6 +200,7 @@ def _frame(message: dict[str, Any]) -> bytes:
 async def run_tcp(host: str, port: int, token: str | None = None) -> None:
     """Listen on host:port for one client session; stop when that client leaves."""
     redact.register(token)
+    skip_unused_imports()
     clients = OneClient(token)
     tcp = await asyncio.start_server(clients.connection, host, port)
     log.info("listening on %s:%d%s", host, port, " (token required)" if token else "")
@@ -198,6 +211,7 @@ async def run_tcp(host: str, port: int, token: str | None = None) -> None:
 async def run_unix(path: str, token: str | None = None) -> None:
     """Listen on a Unix socket (mode 0600) for one client session."""
     redact.register(token)
+    skip_unused_imports()
     _clear_stale_socket(path)
     clients = OneClient(token)
     old_mask = os.umask(0o177)  # the socket is born 0600: no window where others may connect

@@ -29,20 +29,25 @@ is refused), the JSON-RPC shape, and the lifecycle: requests before `initialize`
 ServerNotInitialized (-32002) and reach nothing, notifications before it are dropped;
 after `shutdown` requests get InvalidRequest and only `exit` is taken. Secrets in
 `initialize`, `didChangeConfiguration` and the client's responses (workspace/configuration)
-are registered with redact.py before pygls logs anything.
+are registered with redact.py before anything logs them. A checked message goes to the
+connection's target: the hot path (hot_path.py), which hands what it does not serve to
+pygls through `PyglsTarget`. `Outbox` writes messages framed as pygls frames them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
+import os
 import re
+import stat
 import sys
 import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ds_lsp import redact
 from ds_lsp.lsp.pygls_internals import answered_elsewhere, send_payload
@@ -53,7 +58,7 @@ if TYPE_CHECKING:  # pygls is imported by the server, after the early initialize
 log = logging.getLogger(__name__)
 
 PARSE_ERROR, INVALID_REQUEST, INVALID_PARAMS = -32700, -32600, -32602
-SERVER_NOT_INITIALIZED = -32002
+SERVER_NOT_INITIALIZED, REQUEST_CANCELLED = -32002, -32800
 # completion requests never get a JSON-RPC error: bad params get an empty answer
 EMPTY_ANSWERS: dict[str, Any] = {
     "textDocument/inlineCompletion": {"items": []},
@@ -300,60 +305,90 @@ def too_deep(data: Any, limit: int = MAX_DEPTH) -> bool:
 
 
 FastHandlers = dict[str, Callable[[Any], None]]
+Send = Callable[[dict[str, Any]], None]
+
+
+class Writer(Protocol):
+    """Where frames go: stdout, or a socket's StreamWriter."""
+
+    def write(self, data: bytes) -> Any: ...
+
+    def close(self) -> Any: ...
+
+
+class Outbox:
+    """Messages to the client, framed as pygls frames them, written at once."""
+
+    def __init__(self, writer: Writer) -> None:
+        self.writer = writer
+
+    def send(self, message: dict[str, Any]) -> None:
+        body = json.dumps(message).encode()  # ASCII (ensure_ascii): bytes == characters
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("sending %s", body[:2000].decode())
+        self.writer.write(
+            b"Content-Length: %d\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8"
+            b"\r\n\r\n%s" % (len(body), body)
+        )
+
+    def result(self, msg_id: Any, result: Any) -> None:
+        self.send({"jsonrpc": "2.0", "id": msg_id, "result": result})
+
+    def error(self, msg_id: Any, code: int, message: str) -> None:
+        self.send({"jsonrpc": "2.0", "id": msg_id, "error": {"code": code, "message": message}})
+
+    def notify(self, method: str, params: Any) -> None:
+        self.send({"jsonrpc": "2.0", "method": method, "params": params})
+
+
+class Target(Protocol):
+    """Where checked messages go (the hot path, or pygls directly)."""
+
+    def take(self, body: bytes, data: dict[str, Any], method: str | None) -> bool:
+        """Handle one message; False when its params could not be read."""
+        ...
 
 
 class Connection:
-    """One client's messages into one pygls protocol: checked, then handed over."""
+    """One client's messages, checked, into one target."""
 
-    def __init__(
-        self, protocol: JsonRPCProtocol, fast: FastHandlers | None = None, lifecycle: bool = True
-    ) -> None:
-        self.protocol = protocol
-        self.fast = fast or {}
+    def __init__(self, send: Send, target: Target, lifecycle: bool = True) -> None:
+        self.send = send
+        self.target = target
         self.lifecycle = lifecycle  # enforce initialize-first and nothing-after-shutdown
         self.initialized = False
         self.shut_down = False
 
     async def serve(
-        self, frames: FrameReader, drain: Callable[[], Awaitable[None]] | None = None
+        self, frames: FrameReader, settle: Callable[[], Awaitable[None]] | None = None
     ) -> None:
-        """Serve frames until end of input; `drain` waits while the client reads slowly."""
+        """Serve frames until end of input; `settle`, awaited before each frame is read,
+        waits while the client reads slowly or the target is not ready for more."""
         while True:
+            if settle is not None:
+                await settle()
             item = await frames.next()
             if item is None:
                 log.info("end of input")
                 return
-            if isinstance(item, FrameError):
-                self.reply_error(item.msg_id, PARSE_ERROR, f"Parse error: {item.message}")
-            else:
-                self.take(item)
-            if drain is not None:
-                await drain()
+            self.take(item)
 
     def reply_error(self, msg_id: Any, code: int, message: str) -> None:
-        payload = {"jsonrpc": "2.0", "id": msg_id, "error": {"code": code, "message": message}}
-        send_payload(self.protocol, payload)
+        self.send({"jsonrpc": "2.0", "id": msg_id, "error": {"code": code, "message": message}})
 
-    def take(self, body: bytes, answered: int | str | None = None) -> None:
-        """Validate one frame and hand it to pygls, answering errors for bad requests.
-
-        Notifications in `fast` (didChange: every keystroke) skip pygls's typed structuring
-        and go straight to their handler as plain JSON. `answered`: the id of a request
-        that was already answered (initialize, see initialize_answer.py); pygls handles it
-        without replying.
-        """
-        data = self._parse(body)
+    def take(self, item: bytes | FrameError) -> None:
+        """Validate one frame and hand it to the target, answering errors for bad requests."""
+        if isinstance(item, FrameError):
+            self.reply_error(item.msg_id, PARSE_ERROR, f"Parse error: {item.message}")
+            return
+        data = self._parse(item)
         if data is None:
             return
         method = data.get("method")
         _register_secrets(method, data)
         if not self._allowed(data, method):
             return
-        if answered is not None:
-            with answered_elsewhere(self.protocol, answered):
-                taken = self._hand_over(body, data, method)
-        else:
-            taken = self._hand_over(body, data, method)
+        taken = self.target.take(item, data, method)
         if taken and "id" in data:
             self.initialized |= method == "initialize"
             self.shut_down |= method == "shutdown"
@@ -405,8 +440,34 @@ class Connection:
             return False
         return True
 
+
+class PyglsTarget:
+    """Checked messages into a pygls protocol.
+
+    Notifications in `fast` skip pygls's typed structuring and go straight to their handler
+    as plain JSON. A request whose params pygls cannot read gets Invalid params, except the
+    completion requests, which get an empty answer.
+    """
+
+    def __init__(self, protocol: JsonRPCProtocol, fast: FastHandlers | None = None) -> None:
+        self.protocol = protocol
+        self.fast = fast or {}
+
+    def take(
+        self,
+        body: bytes,
+        data: dict[str, Any],
+        method: str | None,
+        answered: int | str | None = None,
+    ) -> bool:
+        """`answered`: the id of a request that was already answered (initialize, see
+        initialize_answer.py); pygls handles it without replying."""
+        if answered is None:
+            return self._hand_over(body, data, method)
+        with answered_elsewhere(self.protocol, answered):
+            return self._hand_over(body, data, method)
+
     def _hand_over(self, body: bytes, data: dict[str, Any], method: str | None) -> bool:
-        """Give the message to its handler; False when its params could not be read."""
         handler = self.fast.get(method or "") if "id" not in data else None
         if handler is not None:
             try:
@@ -421,10 +482,9 @@ class Connection:
             log.warning("cannot read %s: %s", method or "response", exc)
             if method is not None and msg_id is not None:
                 empty = EMPTY_ANSWERS.get(method)
-                if empty is not None:
-                    send_payload(self.protocol, {"jsonrpc": "2.0", "id": msg_id, "result": empty})
-                else:
-                    self.reply_error(msg_id, INVALID_PARAMS, f"Invalid params: {exc}")
+                error = {"code": INVALID_PARAMS, "message": f"Invalid params: {exc}"}
+                reply = {"result": empty} if empty is not None else {"error": error}
+                send_payload(self.protocol, {"jsonrpc": "2.0", "id": msg_id, **reply})
             return False
         try:
             self.protocol.handle_message(message)
@@ -443,21 +503,21 @@ def _register_secrets(method: str | None, data: dict[str, Any]) -> None:
         redact.register_from(data.get("params"))
 
 
-def handle_body(
-    protocol: JsonRPCProtocol,
-    body: bytes,
-    fast: FastHandlers | None = None,
-    answered: int | str | None = None,
-) -> None:
+def handle_body(protocol: JsonRPCProtocol, body: bytes, fast: FastHandlers | None = None) -> None:
     """One frame through the checks into pygls, without the lifecycle rules (benchmarks)."""
-    Connection(protocol, fast, lifecycle=False).take(body, answered)
+    send = functools.partial(send_payload, protocol)
+    Connection(send, PyglsTarget(protocol, fast), lifecycle=False).take(body)
 
 
 async def stdin_reader() -> asyncio.StreamReader:
-    """stdin as an asyncio stream (a pipe directly; anything else through a thread)."""
+    """stdin as an asyncio stream (a pipe or socket directly; anything else through a thread:
+    epoll refuses /dev/null and files, and asyncio would then wait forever)."""
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader(limit=1 << 20)
     try:
+        mode = os.fstat(sys.stdin.fileno()).st_mode
+        if not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)):
+            raise ValueError("not a pipe")
         await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin.buffer)
     except (ValueError, OSError):
         threading.Thread(target=_pump, args=(loop, reader), daemon=True).start()

@@ -94,24 +94,56 @@ def test_every_module_says_what_it_is_for(path: Path) -> None:
     assert ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
 
 
-def test_the_early_initialize_path_does_not_import_pygls() -> None:
-    """The modules run before `initialize` is answered import no protocol library, even
-    indirectly through other ds_lsp modules."""
-    early = [
-        PACKAGE / "lsp" / n
-        for n in ("serve.py", "transport.py", "initialize_answer.py", "pygls_internals.py")
-    ]
-    seen: set[Path] = set()
-    todo = list(early)
+# what serves the initialize answer and the first completion: pygls is no part of it
+HOT_PATH = (
+    "serve.py",
+    "transport.py",
+    "initialize_answer.py",
+    "pygls_internals.py",
+    "hot_path.py",
+    "client.py",
+    "state.py",
+    "completion_requests.py",
+    "items.py",
+    "code_action.py",
+    "tail.py",
+)
+
+
+def _import_time_closure(paths: list[Path]) -> dict[Path, set[str]]:
+    """Each module imported at import time from `paths`, through other ds_lsp modules too,
+    with what it imports."""
+    seen: dict[Path, set[str]] = {}
+    todo = list(paths)
     while todo:
         path = todo.pop()
         if path in seen:
             continue
-        seen.add(path)
-        for name in import_time_imports(path):
-            assert name.split(".")[0] not in PROTOCOL, f"{ids(path)} imports {name}"
+        seen[path] = import_time_imports(path)
+        for name in seen[path]:
             if name.startswith("ds_lsp."):
                 target = PACKAGE.joinpath(*name.split(".")[1:])
                 todo += [
                     p for p in (target.with_suffix(".py"), target / "__init__.py") if p.exists()
                 ]
+    return seen
+
+
+def test_the_hot_path_does_not_import_pygls() -> None:
+    """The modules that answer initialize and serve the first completion import no protocol
+    library at import time, even indirectly through other ds_lsp modules."""
+    closure = _import_time_closure([PACKAGE / "lsp" / n for n in HOT_PATH])
+    for path, names in closure.items():
+        for name in names:
+            assert name.split(".")[0] not in PROTOCOL, f"{ids(path)} imports {name}"
+
+
+def test_pygls_side_modules_stay_off_the_hot_path() -> None:
+    """server.py and generate_command.py (pygls's) are reached from the hot path only by an
+    import inside a function (tail.py loads them when needed)."""
+    closure = _import_time_closure([PACKAGE / "lsp" / n for n in HOT_PATH])
+    pygls_side = {PACKAGE / "lsp" / "server.py", PACKAGE / "lsp" / "generate_command.py"}
+    assert not pygls_side & set(closure)
+    assert set(HOT_PATH) | {"__init__.py"} >= {
+        p.name for p in (PACKAGE / "lsp").glob("*.py") if p not in pygls_side
+    }, "a new lsp/ module: list it in HOT_PATH (no pygls) or with pygls's side"

@@ -64,11 +64,12 @@ async def test_request_future_is_the_one_cancel_request_cancels() -> None:
     assert future.cancelled()
 
 
-def test_shutting_down_follows_the_shutdown_request() -> None:
+async def test_shut_down_cancels_what_pygls_runs_and_refuses_what_follows() -> None:
     protocol, _ = _protocol()
-    assert pygls_internals.shutting_down(protocol) is False
-    protocol._shutdown = True
-    assert pygls_internals.shutting_down(protocol) is True
+    future = asyncio.get_running_loop().create_future()
+    protocol._request_futures["gen-1"] = future  # a command in flight
+    pygls_internals.shut_down(protocol)
+    assert future.cancelled() and protocol._shutdown is True
 
 
 def test_the_protocol_structures_and_handles_messages() -> None:
