@@ -62,6 +62,7 @@ class Client:
     def take_answer(self, data: dict[str, Any]) -> None:
         """The client's response to one of the server's requests."""
         answer = self._pending.pop(data["id"], None)
+        log.debug("answer to %s: %.2000s", data["id"], data.get("result", data.get("error")))
         if answer is None or answer.done():
             log.info("answer to a request no longer waited for: %s", data["id"])
         elif "error" in data:

@@ -5,7 +5,7 @@ pull), didOpen/didChange/didClose, textDocument/inlineCompletion and textDocumen
 (completion_requests.py), textDocument/codeAction (code_action.py), `$/cancelRequest` for
 its own requests, workspace/didChangeConfiguration, `shutdown` and `exit`, and the client's
 answers to the server's own requests (client.py). Everything else goes to pygls (tail.py),
-loaded at the first request that needs it or in the background after the first completion.
+loaded at the first request that needs it, or in the background once the client is quiet.
 
 After the initialize answer, the core is imported a module at a time with the event loop
 turning in between: the upstream session is made, and its connection opened (GET /models),
@@ -20,6 +20,7 @@ import functools
 import importlib
 import logging
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -44,7 +45,7 @@ CORE_MODULES = (
     "ds_lsp.lsp.state",
     "ds_lsp.lsp.completion_requests",
 )
-IDLE_LOAD_S = 1.0  # with no completion by then, pygls loads in the background
+IDLE_LOAD_S = 1.0  # pygls loads in the background once no message came for this long
 COMPLETIONS = ("textDocument/inlineCompletion", "textDocument/completion")
 NOTIFICATIONS: dict[str, Callable[[ServerState, Any], None]] = {}  # filled below
 
@@ -60,6 +61,8 @@ class HotPath:
         self._core: asyncio.Task[None] | None = None
         self._requests: dict[int | str, asyncio.Future[Any]] = {}
         self._background: set[asyncio.Future[Any]] = set()
+        self._last_message = 0.0
+        self._idle_timer: asyncio.TimerHandle | None = None
         self.shut_down = False
 
     async def ready(self) -> None:
@@ -71,6 +74,9 @@ class HotPath:
 
     # ---- routing (transport.Target) ----------------------------------------------------------
     def take(self, body: bytes, data: dict[str, Any], method: str | None) -> bool:
+        self._last_message = time.monotonic()
+        if method not in (None, "textDocument/didChange") and log.isEnabledFor(logging.DEBUG):
+            log.debug("%s %r received", "Request" if "id" in data else "Notification", method)
         if method == "initialize":
             return self._initialize(body, data)
         if method == "exit":
@@ -156,7 +162,7 @@ class HotPath:
             state.inline_declared,
             session.client_name,
         )
-        asyncio.get_running_loop().call_later(IDLE_LOAD_S, self._load_tail_when_idle)
+        self._load_tail_when_idle()
 
     async def _warm_session(self, params: dict[str, Any]) -> UpstreamSession:
         """The upstream session, its connection opening while the rest is imported."""
@@ -172,6 +178,8 @@ class HotPath:
 
     def _shutdown(self, msg_id: int | str, state: ServerState) -> None:
         self.shut_down = True
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
         state.shutdown()
         self.tail.shutdown()
         for task in self._requests.values():
@@ -220,8 +228,6 @@ class HotPath:
         result = transport.EMPTY_ANSWERS[method] if error is not None else task.result()
         log.debug("answering %s %r (pygls %s)", method, msg_id, self._pygls_state())
         self.out.result(msg_id, result)
-        if not self._requests:  # a completion is out, none in flight: pygls may load now
-            self.tail.load_in_background(asyncio.get_running_loop())
 
     def _pygls_state(self) -> str:
         if self.tail.loaded:
@@ -247,8 +253,17 @@ class HotPath:
         task.add_done_callback(self._background.discard)
 
     def _load_tail_when_idle(self) -> None:
-        if not self._requests:
+        """Load pygls in the background once the client has been quiet for IDLE_LOAD_S with
+        no request in flight (its import holds the GIL: it must not slow a completion)."""
+        self._idle_timer = None
+        if self.shut_down or self.tail.loaded:
+            return
+        quiet = time.monotonic() - self._last_message
+        if quiet >= IDLE_LOAD_S and not self._requests:
             self.tail.load_in_background(asyncio.get_running_loop())
+            return
+        wait = IDLE_LOAD_S - quiet if quiet < IDLE_LOAD_S else IDLE_LOAD_S
+        self._idle_timer = asyncio.get_running_loop().call_later(wait, self._load_tail_when_idle)
 
 
 async def _import_in_turns(names: tuple[str, ...]) -> None:

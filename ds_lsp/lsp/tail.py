@@ -2,33 +2,37 @@
 
 pygls, lsprotocol and cattrs take a few hundred milliseconds to import, so they load only
 when needed: at the first request for pygls (workspace/executeCommand, a method ds-lsp does
-not know), which waits for them; or in the background, on a thread, once the first
-completion was answered or the server sat idle, so that the import never delays a
+not know), which waits for them so that messages stay in order; or in the background, on a
+thread, once the client is quiet (hot_path.py), so that the import never holds up a
 completion. Notifications for pygls wait in a queue meanwhile (a few; more load pygls at
-once). Loaded, pygls adopts the hot path's state (server.py), takes the saved `initialize`
-request with its answer dropped (the hot path answered it), then `initialized` if it came,
-then the queue, in order. Nothing here imports pygls at import time.
+once), and so does ds-lsp.acceptedSuggestion, which comes in the middle of typing: it loads
+pygls in the background rather than hold the completions up. Loaded, pygls adopts the hot
+path's state (server.py), takes the saved `initialize` request with its answer dropped (the
+hot path answered it), then `initialized` if it came, then the queue, in order. Nothing here
+imports pygls at import time.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import sys
 import threading
 from typing import TYPE_CHECKING, Any
 
 from ds_lsp.lsp import transport
+from ds_lsp.lsp.initialize_answer import ACCEPTED_COMMAND
 from ds_lsp.lsp.pygls_internals import answered_elsewhere, shut_down
 
 if TYPE_CHECKING:
-    import asyncio
-
     from ds_lsp.lsp.server import DsLanguageServer
     from ds_lsp.lsp.state import ServerState
 
 log = logging.getLogger(__name__)
 
-MAX_QUEUED = 100  # notifications waiting for pygls; one more loads it at once
+MAX_QUEUED = 100  # messages waiting for pygls; one more loads it at once
+IMPORT_SWITCH_INTERVAL_S = 0.001  # sys.setswitchinterval while pygls imports on its thread
 MAX_QUEUED_BYTES = 1 << 20
 INITIALIZED = b'{"jsonrpc": "2.0", "method": "initialized", "params": {}}'
 INTERNAL_ERROR = -32603
@@ -50,6 +54,7 @@ class Tail:
         self._queued_bytes = 0
         self._thread: threading.Thread | None = None
         self._prepared: tuple[DsLanguageServer, Any] | BaseException | None = None
+        self._switch_interval: float | None = None
         self._closed = False
 
     @property
@@ -61,7 +66,7 @@ class Tail:
             if method is None:  # pygls sent no request yet: nothing waits for this answer
                 log.info("dropping an answer to no request: %.120r", body)
                 return True
-            if "id" not in data and not self._closed:
+            if _may_wait(data, method) and not self._closed:
                 return self._wait(body, data, method)
             self.load_now(f"{method} came")
         if self._target is None:  # pygls failed to load (logged)
@@ -74,7 +79,9 @@ class Tail:
         self._queue.append((body, data, method))
         self._queued_bytes += len(body)
         if len(self._queue) > MAX_QUEUED or self._queued_bytes > MAX_QUEUED_BYTES:
-            self.load_now("too many notifications waiting")
+            self.load_now("too many messages waiting")
+        elif "id" in data:  # a request waits: load now, in the background
+            self.load_in_background(asyncio.get_running_loop())
         return True
 
     def note_initialized(self) -> None:
@@ -89,6 +96,9 @@ class Tail:
         if self._thread is not None or self._target is not None or self._closed:
             return
         log.debug("loading pygls in the background")
+        # the loop thread gets the GIL back sooner while the thread imports
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(IMPORT_SWITCH_INTERVAL_S)
         self._thread = threading.Thread(
             target=self._import, args=(loop,), name="ds-lsp-pygls", daemon=True
         )
@@ -133,6 +143,9 @@ class Tail:
         if self._target is not None or self._prepared is None or self._closed:
             return
         prepared, self._prepared = self._prepared, None
+        if self._switch_interval is not None:
+            sys.setswitchinterval(self._switch_interval)
+            self._switch_interval = None
         if isinstance(prepared, BaseException):
             log.error("cannot load pygls: %r", prepared)
             return
@@ -150,9 +163,24 @@ class Tail:
             self._target.take(body, data, method)
         log.info("pygls loaded; %d waiting notifications handed over", len(queue))
 
+    def wait_for_thread(self, timeout: float) -> None:
+        """Tests: wait until a background load is over (adopted or failed)."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+
     def shutdown(self) -> None:
         """The client sent `shutdown`: pygls cancels what it runs; nothing more loads."""
         self._closed = True
         self._queue = []
         if self.server is not None:
             shut_down(self.server.protocol)
+
+
+def _may_wait(data: dict[str, Any], method: str) -> bool:
+    """Whether the message may wait in the queue rather than load pygls at once: a
+    notification, or ds-lsp.acceptedSuggestion (nothing waits for its answer)."""
+    if "id" not in data:
+        return True
+    params = data.get("params")
+    command = params.get("command") if isinstance(params, dict) else None
+    return method == "workspace/executeCommand" and command == ACCEPTED_COMMAND

@@ -47,7 +47,9 @@ def _declare_hot_path_features(server: DsLanguageServer) -> None:
             trigger_characters=initialize_answer.TRIGGER_CHARACTERS, resolve_provider=False
         ),
         types.TEXT_DOCUMENT_CODE_ACTION: types.CodeActionOptions(
-            code_action_kinds=[types.CodeActionKind(k) for k in initialize_answer.CODE_ACTION_KINDS],
+            code_action_kinds=[
+                types.CodeActionKind(k) for k in initialize_answer.CODE_ACTION_KINDS
+            ],
             resolve_provider=False,
         ),
     }
