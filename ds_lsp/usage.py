@@ -29,9 +29,6 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-import filelock
-import platformdirs
-
 log = logging.getLogger(__name__)
 
 
@@ -113,6 +110,8 @@ LOCK_TIMEOUT_S = 2.0  # another server's flush takes milliseconds
 
 def state_file() -> Path:
     """The usage file in the per-user state folder of this platform."""
+    import platformdirs  # here: the server's startup does not need it
+
     return Path(platformdirs.user_state_dir("ds-lsp", appauthor=False)) / "usage.json"
 
 
@@ -203,6 +202,8 @@ class UsageBook:
         return pending
 
     def _save(self, pending: Counts) -> bool:
+        import filelock  # here: the server's startup does not need it
+
         path = self.path or state_file()
         try:
             _private_folder(path.parent)

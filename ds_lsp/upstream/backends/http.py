@@ -19,10 +19,12 @@ import contextlib
 import json
 import logging
 import random
+import ssl
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -59,8 +61,15 @@ class UpstreamError(Exception):
 
 
 def make_client(base_url: str) -> httpx.AsyncClient:
-    """A keep-alive client; trust_env (proxies) only for non-loopback hosts."""
+    """A keep-alive client; trust_env (proxies) only for non-loopback hosts.
+
+    A plain-http URL (a local server: config.py refuses http:// elsewhere) gets a TLS
+    context without CA certificates, since loading them costs ~20 ms at startup and none of
+    this client's requests uses TLS (one that did could verify no server, so it would fail).
+    """
+    plain = urlsplit(base_url).scheme == "http"
     return httpx.AsyncClient(
+        verify=ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT) if plain else True,
         trust_env=not is_loopback(base_url),
         follow_redirects=False,
         timeout=httpx.Timeout(30.0, connect=10.0),
