@@ -15,6 +15,7 @@ imports pygls at import time.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import sys
@@ -117,7 +118,8 @@ class Tail:
 
     def _import(self, loop: asyncio.AbstractEventLoop) -> None:  # on the thread
         self._prepared = self._prepare_safely()
-        loop.call_soon_threadsafe(self._adopt)
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: the server ended
+            loop.call_soon_threadsafe(self._adopt)
 
     def _prepare_safely(self) -> tuple[DsLanguageServer, Any] | BaseException:
         try:
@@ -140,12 +142,12 @@ class Tail:
 
     def _adopt(self) -> None:
         """pygls takes over the long tail: initialize (unanswered), initialized, the queue."""
+        if self._switch_interval is not None and self._prepared is not None:
+            sys.setswitchinterval(self._switch_interval)  # the thread is done
+            self._switch_interval = None
         if self._target is not None or self._prepared is None or self._closed:
             return
         prepared, self._prepared = self._prepared, None
-        if self._switch_interval is not None:
-            sys.setswitchinterval(self._switch_interval)
-            self._switch_interval = None
         if isinstance(prepared, BaseException):
             log.error("cannot load pygls: %r", prepared)
             return
@@ -161,12 +163,7 @@ class Tail:
         queue, self._queue, self._queued_bytes = self._queue, [], 0
         for body, data, method in queue:
             self._target.take(body, data, method)
-        log.info("pygls loaded; %d waiting notifications handed over", len(queue))
-
-    def wait_for_thread(self, timeout: float) -> None:
-        """Tests: wait until a background load is over (adopted or failed)."""
-        if self._thread is not None:
-            self._thread.join(timeout)
+        log.info("pygls loaded; %d waiting messages handed over", len(queue))
 
     def shutdown(self) -> None:
         """The client sent `shutdown`: pygls cancels what it runs; nothing more loads."""
