@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import json
 import logging
 import sys
@@ -97,6 +98,9 @@ class Tail:
         if self._thread is not None or self._target is not None or self._closed:
             return
         log.debug("loading pygls in the background")
+        # what the loop thread may import lazily is imported first, here: two threads never
+        # import the same ds_lsp modules at once
+        importlib.import_module("ds_lsp.lsp.code_action")
         # the loop thread gets the GIL back sooner while the thread imports
         self._switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(IMPORT_SWITCH_INTERVAL_S)
