@@ -7,6 +7,8 @@ tests read that line (events, not timing) and then use what only pygls serves.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from lsprotocol import types
@@ -14,6 +16,7 @@ from lsprotocol import types
 from tests.e2e.conftest import capabilities, inline, open_doc, send_inline, wait_until
 from tests.e2e.lsp_wire import (
     did_open,
+    environment,
     frame,
     initialize,
     inline_request,
@@ -119,3 +122,15 @@ def test_an_unknown_request_loads_pygls_and_order_is_kept(mock):
     finally:
         err = stop(proc)
     assert "loading pygls now: no/suchMethod came" in err
+
+
+def test_stdin_from_dev_null_ends_the_server(mock):
+    """epoll refuses /dev/null: the server reads it through a thread and sees its end."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "ds_lsp"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        env=environment(mock),
+        timeout=30,
+    )
+    assert proc.returncode == 0 and proc.stdout == b""
