@@ -25,6 +25,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from ds_lsp import config
+from ds_lsp.exclusion import uri_to_path
 from ds_lsp.lsp import initialize_answer, transport
 from ds_lsp.lsp.client import Client, WireUI
 from ds_lsp.lsp.tail import Tail
@@ -321,10 +322,27 @@ def _valid_change(change: Any) -> bool:
         return False
 
 
+def did_change_workspace_folders(state: ServerState, params: Any) -> None:
+    """Folders added or removed: other-file context reads only under the current ones."""
+    event = params["event"]
+    removed = {uri_to_path(f["uri"]) for f in event.get("removed") or ()}
+    added = [uri_to_path(f["uri"]) for f in event.get("added") or ()]
+    other_files = state.completions.other_files
+    roots = [r for r in other_files.roots if r not in removed]
+    roots += [r for r in added if r not in roots]
+    other_files.roots = roots
+    gate = state.completions.gate
+    if gate.root_path in removed or gate.root_path is None:
+        gate.root_path = roots[0] if roots else None
+    other_files.clear()  # the workspace is built again over the new folders
+    log.info("workspace folders now: %s", ", ".join(roots) or "none")
+
+
 NOTIFICATIONS.update(
     {
         "textDocument/didOpen": did_open,
         "textDocument/didChange": did_change,
         "textDocument/didClose": did_close,
+        "workspace/didChangeWorkspaceFolders": did_change_workspace_folders,
     }
 )

@@ -112,6 +112,8 @@ class OneClient:
         try:
             limit = PRE_AUTH_MAX_FRAME if self.token else transport.MAX_FRAME
             frames = transport.FrameReader(reader, max_frame=limit)
+            if not await self._speaks_lsp(frames, peer):
+                return
             first = await self._let_in(frames, writer, peer) if self.token else None
             if self.token and first is None:
                 return
@@ -129,6 +131,18 @@ class OneClient:
                 self.finished.set()
             else:
                 self.busy = False
+
+    @staticmethod
+    async def _speaks_lsp(frames: transport.FrameReader, peer: Any) -> bool:
+        """Only a connection that opens with an LSP header is attached (never one that
+        opens with an HTTP request line, which a web page can send to a local port)."""
+        try:
+            ok = await asyncio.wait_for(frames.starts_like_lsp(), AUTH_TIMEOUT_S)
+        except TimeoutError:
+            ok = False
+        if not ok:
+            log.warning("refused %s: it does not open with an LSP header", peer)
+        return ok
 
     async def _let_in(
         self, frames: transport.FrameReader, writer: asyncio.StreamWriter, peer: Any

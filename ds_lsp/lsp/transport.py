@@ -74,6 +74,7 @@ _HEADER_LINE = re.compile(rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+[ \t]*:")
 _TOKEN = re.compile(rb"[!#$%&'*+.^_`|~0-9A-Za-z-]*[ \t]*")
 _BLOCK_END = re.compile(rb"\r?\n\r?\n")
 _CONTENT_LENGTH = re.compile(rb"(?i)content-length[ \t]*:")
+_LSP_FIRST_LINE = re.compile(rb"(?i)content-(?:length|type)[ \t]*:")
 _HEADER_IN_BODY = re.compile(rb"(?i)content-length[ \t]*:[ \t]*[0-9]+[ \t]*\r?\n")
 _NAME = b"content-length:"
 
@@ -101,6 +102,16 @@ class FrameReader:
         self._discard = 0  # bytes of an oversized frame still to drop
         self.max_frame = max_frame
         self.stall = stall
+
+    async def starts_like_lsp(self) -> bool:
+        """Whether the first line of the stream is an LSP header (`Content-Length:` or
+        `Content-Type:`). A socket connection that opens with anything else — an HTTP
+        request line from a web page, say — is no editor and is never attached."""
+        while b"\n" not in self._buf.lstrip(b" \t\r\n") and len(self._buf) < MAX_HEADER:
+            if not await self._fill():
+                return False
+        first = self._buf.lstrip(b" \t\r\n").split(b"\n", 1)[0]
+        return _LSP_FIRST_LINE.match(first) is not None
 
     @property
     def buffered(self) -> int:

@@ -16,6 +16,7 @@ from tests.e2e.lsp_wire import (
     connect_when_listening,
     did_open,
     environment,
+    frame,
     initialize,
     notification,
     socket_wire,
@@ -158,3 +159,31 @@ def test_a_non_loopback_host_needs_allow_remote(mock, tmp_path):
     finally:
         err = stop(proc)
     assert "WARNING" in err and "without a token" in err
+
+
+def test_an_http_request_from_a_web_page_is_never_attached(mock, tmp_path):
+    """A page can POST to a local port (no-cors, text/plain): its body, holding framed
+    messages that would set baseUrl, must not become the session."""
+    port = _free_port()
+    proc, log = _server(mock, tmp_path, "--tcp", "--port", str(port))
+    try:
+        evil = initialize("evil", options={"baseUrl": "http://127.0.0.1:9/beta"})
+        body = frame(evil) + frame(notification("initialized"))
+        request = (
+            f"POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: https://evil.example\r\n"
+            f"Content-Type: text/plain\r\nContent-Length: {len(body)}\r\n\r\n"
+        ).encode() + body
+        page = connect_when_listening(("127.0.0.1", port))
+        page.sendall(request)
+        page.settimeout(20)
+        assert page.recv(65536) == b""  # closed without an answer
+        page.close()
+        editor = _attach(connect_when_listening(("127.0.0.1", port)))  # still listening
+        assert editor.answer("init")["result"]["serverInfo"]["name"] == "ds-lsp"
+        editor.send(notification("initialized"), did_open())
+        editor.completion_works("after")
+        assert "does not open with an LSP header" in log.read_text()
+        editor.send({"jsonrpc": "2.0", "id": "bye", "method": "shutdown"}, notification("exit"))
+        assert proc.wait(30) == 0
+    finally:
+        stop(proc)

@@ -79,3 +79,35 @@ async def test_opening_only_grows_while_typing_a_call(start, mock, tmp_path):
         assert later.startswith(earlier)
     assert "def redirect" not in openings[0]
     assert "def redirect(location: str, code: int = 302):" in openings[-1]
+
+
+async def test_an_added_workspace_folder_is_read_and_a_removed_one_is_not(start, mock, tmp_path):
+    from lsprotocol import types
+
+    other = tmp_path.parent / f"{tmp_path.name}-other"
+    other.mkdir()
+    views = project(other)  # a second project, not yet a workspace folder
+    client = await start(init={"contextFiles": True})
+    text = "from web.routing import url_for\n\nlink = url_for("
+    open_doc(client, views.as_uri(), text)
+    await inline(client, views.as_uri(), 2, len("link = url_for("))
+    assert "_external" not in mock.fim_requests()[-1].body["prompt"]
+
+    folder = types.WorkspaceFolder(uri=other.as_uri(), name="other")
+
+    def folders(added: list, removed: list) -> None:
+        client.workspace_did_change_workspace_folders(
+            types.DidChangeWorkspaceFoldersParams(
+                event=types.WorkspaceFoldersChangeEvent(added=added, removed=removed)
+            )
+        )
+
+    folders([folder], [])
+    change(client, views.as_uri(), 2, 2, len("link = url_for("), " ")
+    await inline(client, views.as_uri(), 2, len("link = url_for( "))
+    assert "_external: bool = False" in mock.fim_requests()[-1].body["prompt"]
+
+    folders([], [folder])
+    change(client, views.as_uri(), 3, 2, len("link = url_for( "), " ")
+    await inline(client, views.as_uri(), 2, len("link = url_for(  "))
+    assert "_external" not in mock.fim_requests()[-1].body["prompt"]
