@@ -21,11 +21,20 @@ WORD_AT_END = re.compile(r"[\w$]*$")
 
 
 def accepted_command(sugg: Suggestion) -> types.Command:
-    """Run by the client after the user accepts the item: counts acceptances."""
+    """Run by the client after the user accepts the item: counts acceptances, and asks for
+    the line after the suggestion ahead (which suggestion: its document and position)."""
     return types.Command(
         title="DeepSeek suggestion accepted",
         command=ACCEPTED_COMMAND,
-        arguments=[{"lines": sugg.text.count("\n") + 1, "chars": len(sugg.text)}],
+        arguments=[
+            {
+                "lines": sugg.text.count("\n") + 1,
+                "chars": len(sugg.text),
+                "uri": sugg.uri,
+                "line": sugg.line,
+                "character": sugg.character,
+            }
+        ],
     )
 
 

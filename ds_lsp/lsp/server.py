@@ -424,6 +424,7 @@ def _register_usage(server: DsLanguageServer) -> None:
     @server.command(ACCEPTED_COMMAND)
     def on_accepted(ls: DsLanguageServer, *args: Any) -> None:
         ls.session.usage.record(accepted=1)
+        ls.completions.accepted(*_accepted_where(args))
 
     @server.command(USAGE_COMMAND)
     def on_show_usage(ls: DsLanguageServer, *args: Any) -> dict[str, Any]:
@@ -435,3 +436,18 @@ def _register_usage(server: DsLanguageServer) -> None:
             types.ShowMessageParams(type=types.MessageType.Info, message="\n".join(lines))
         )
         return {"session": book.session.summary(prices), "report": lines}
+
+
+def _accepted_where(args: tuple[Any, ...]) -> tuple[str | None, int | None, int | None]:
+    """The document and position of an accepted suggestion, from the command's argument
+    {"lines", "chars", "uri"?, "line"?, "character"?} (a dict or pygls's object); Nones
+    when the editor sent the older form without them."""
+    arg = args[0] if args else None
+
+    def get(name: str) -> Any:
+        return arg.get(name) if isinstance(arg, dict) else getattr(arg, name, None)
+
+    uri, line, character = get("uri"), get("line"), get("character")
+    if not isinstance(line, int) or not isinstance(character, int):
+        line = character = None
+    return (uri if isinstance(uri, str) else None), line, character
