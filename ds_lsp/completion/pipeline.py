@@ -228,6 +228,7 @@ class CompletionPipeline:
             result.text, w.prefix, w.suffix, w.line_prefix, ask.mode, s.max_lines
         ).text
         self.cache.put(*ask.ident, text)
+        self.prefetch.wrote_on(ask, text, result.text, result.finish_reason == "stop")
         return text
 
     def _moved_on(self, doc: Document, version: int) -> bool:

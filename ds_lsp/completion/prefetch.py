@@ -2,7 +2,9 @@
 
 Speculative asks put their answers in the cache; no editor request owns them (so a
 keystroke's `$/cancelRequest` cannot waste them), and at most one runs per document:
-- the line after a suggestion that ends its line, so that Enter finds it in the cache:
+- the line after a suggestion that ends its line, so that Enter finds it in the cache
+  (unless the model already wrote it: an answer that goes on past the suggestion is kept
+  as the next line's answer, at no cost):
   - as soon as the user accepts it (`ds-lsp.acceptedSuggestion`);
   - while the user types it through, once what is left of it takes about one round trip to
     type (the last moment it is still ready at Enter, so a suggestion that goes wrong
@@ -26,6 +28,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 
+from ds_lsp.completion import postprocess
 from ds_lsp.completion.ask import Ask, line_break
 from ds_lsp.completion.cache import CompletionCache, Hit
 from ds_lsp.config import Settings
@@ -168,6 +171,25 @@ class Prefetcher:
         spec = doc.speculation
         if hit.text and spec is not None and hit.key in spec.keys:
             self._settle(uri, used=True)
+
+    def wrote_on(self, ask: Ask, text: str, raw: str, finished: bool) -> None:
+        """The model's answer `raw` went on past the suggestion `text` it gave for `ask`:
+        keep the rest as the answer for the line after it (what typing through would serve
+        after Enter), and so on, so that those lines need not be asked. `finished`: the
+        model ended the answer itself (else only its complete lines count)."""
+        if not text or ask.window.line_suffix.strip() or not raw.startswith(text + "\n"):
+            return
+        rest = raw[len(text) + 1 :]
+        if not finished:
+            rest = rest[: rest.rfind("\n") + 1]
+        nxt = ask.line_after(text, self.settings)
+        if not rest.strip() or self.cache.get(*nxt.ident) is not None:
+            return
+        w, s = nxt.window, self.settings
+        after = postprocess.clean(rest, w.prefix, w.suffix, w.line_prefix, nxt.mode, s.max_lines)
+        if after.text:
+            self.cache.put(*nxt.ident, after.text)
+            self.wrote_on(nxt, after.text, rest, True)
 
     def took(self, seconds: float) -> None:
         """An upstream answer took this long: the round trip the next line must beat."""

@@ -195,3 +195,26 @@ async def test_at_most_one_speculative_request_per_document() -> None:
     release.set()
     await wait_until(lambda: not pipeline.prefetch._running)
     pipeline.latest.cancel(URI)
+
+
+async def test_an_answer_that_goes_on_past_its_line_answers_the_next_lines() -> None:
+    fake = FakeBackend({"x = ": "compute(41)\ny = x + 1\nz = y\n"}, default="never()")
+    pipeline = typing_pipeline("x = \n", fake)
+    assert (await pipeline.complete(URI, 0, 4, invoked=True)).text == "compute(41)"
+    pipeline.accepted(URI, 0, 4)  # nothing to ask: the model already wrote the next line
+    type_key(pipeline, 0, 4, "compute(41)\n")
+    assert (await pipeline.complete(URI, 1, 0)).text == "y = x + 1\nz = y"
+    type_key(pipeline, 1, 0, "y = x + 1\n")
+    assert (await pipeline.complete(URI, 2, 0)).text == "z = y"
+    await wait_until(lambda: not pipeline.prefetch._running)
+    assert fake.calls == ["x = ", "x = compute(41)\ny = x + 1\nz = y\n"]  # past the answer
+
+
+async def test_a_cut_answer_lends_only_its_complete_lines() -> None:
+    pipeline, _ = make_pipeline("x = \n", FakeBackend(), prefetch=True)
+    ask = pipeline.ask_at(pipeline.docs.get(URI), 0, 4)
+    pipeline.prefetch.wrote_on(ask, "compute(41)", "compute(41)\ny = x + 1\nz = y.val", False)
+    second = ask.line_after("compute(41)", pipeline.settings)
+    assert pipeline.cache.get(*second.ident) == "y = x + 1"
+    third = second.line_after("y = x + 1", pipeline.settings)
+    assert pipeline.cache.get(*third.ident) is None  # "z = y.val" may go on
