@@ -228,13 +228,16 @@ def plot(results: dict[str, Any], path: Path) -> None:
         ax.set_ylabel("requests")
         ax.set_title("Latency: ds-lsp vs raw HTTP call")
         ax.legend()
-    if "typing" in results:
-        t = results["typing"]
+    replays = [results[name] for name in TYPING if name in results]
+    if replays:
         ax = axes[1]
-        at = [k for k in t["upstream_at_key"] if k >= 0]
-        xs = list(range(t["keystrokes"] + 1))
-        ys = [sum(1 for k in at if k <= x) for x in xs]
-        ax.step(xs, ys, where="post", label=f"ds-lsp ({t['requests_per_keystroke']:.3f}/key)")
+        for t in replays:
+            at = [k for k in t["upstream_at_key"] if k >= 0]
+            xs = list(range(t["keystrokes"] + 1))
+            ys = [sum(1 for k in at if k <= x) for x in xs]
+            ax.step(xs, ys, where="post", label=f"{t['workload']}, {t['model']} "
+                    f"({t['requests_per_keystroke']:.3f}/key)")
+        xs = list(range(max(t["keystrokes"] for t in replays) + 1))
         ax.plot(xs, [0.05 * x for x in xs], "--", label="target 0.05/key")
         ax.plot(xs, [0.079 * x for x in xs], ":", label="tabby-agent 0.079/key")
         ax.set_xlabel("keystrokes typed")
