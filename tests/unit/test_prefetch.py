@@ -4,6 +4,7 @@ prefetcher in the pipeline with an injected backend."""
 from __future__ import annotations
 
 import asyncio
+from types import SimpleNamespace
 
 import pytest
 
@@ -218,3 +219,28 @@ async def test_a_cut_answer_lends_only_its_complete_lines() -> None:
     assert pipeline.cache.get(*second.ident) == "y = x + 1"
     third = second.line_after("y = x + 1", pipeline.settings)
     assert pipeline.cache.get(*third.ident) is None  # "z = y.val" may go on
+
+
+@pytest.mark.parametrize(
+    ("args", "where"),
+    [
+        (
+            ({"lines": 1, "chars": 9, "uri": "file:///a.py", "line": 2, "character": 4},),
+            ("file:///a.py", 2, 4),
+        ),
+        (
+            (SimpleNamespace(lines=1, chars=9, uri="file:///a.py", line=2, character=4),),
+            ("file:///a.py", 2, 4),
+        ),
+        (({"lines": 1, "chars": 9},), (None, None, None)),
+        ((), (None, None, None)),
+        (({"uri": 3, "line": "2", "character": 4},), (None, None, None)),
+    ],
+    ids=["dict", "pygls object", "older form", "no argument", "wrong types"],
+)
+def test_the_accepted_command_says_which_suggestion(
+    args: tuple[object, ...], where: tuple[object, ...]
+) -> None:
+    from ds_lsp.lsp.server import _accepted_where
+
+    assert _accepted_where(args) == where
