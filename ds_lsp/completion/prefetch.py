@@ -9,7 +9,7 @@ keystroke's `$/cancelRequest` cannot waste them), and at most one runs per docum
   - while the user types it through, once what is left of it takes about one round trip to
     type (the last moment it is still ready at Enter, so a suggestion that goes wrong
     mid-line has wasted nothing);
-  - as soon as it is shown, when this session's user accepts most suggestions whole;
+  - as soon as it is shown, when this session's user accepts half or more of them whole;
   a blank answer looks one line further;
 - the ask of the line being typed, at once instead of after the debounce (a steady typist
   never lets it run out): when typing through this line's suggestion broke (the model was
@@ -79,7 +79,8 @@ class Policy:
         return False
 
     def ask_on_show(self) -> bool:
-        """Ask for the next line as soon as a suggestion is shown: when most are accepted."""
+        """Ask for the next line as soon as a suggestion is shown: when half or more are
+        accepted whole."""
         return self.accepted.rate >= PAYS
 
 
