@@ -32,6 +32,7 @@ class MockProcess:
     latency: float = 0.0
     predict_text: str | None = None
     predict_lines: int = 1
+    imperfect_seed: int | None = None  # the imperfect model: wrong on a seeded half of lines
     fim_text: str = "fim_text()"
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="dsbench-")))
 
@@ -57,6 +58,8 @@ class MockProcess:
             source = self.workdir / "predict.txt"
             source.write_text(self.predict_text, encoding="utf-8")
             cmd += ["--predict-file", str(source), "--predict-lines", str(self.predict_lines)]
+            if self.imperfect_seed is not None:
+                cmd += ["--imperfect-seed", str(self.imperfect_seed)]
         self.proc = await asyncio.create_subprocess_exec(
             *cmd,
             cwd=str(ROOT),

@@ -26,7 +26,7 @@ from harness import (
 )
 from lsp_client import LspClient, client_cost_us, inline_text
 from mock_server import mock_deepseek  # the mock and its "model"
-from workload import TYPED_FILE, keystrokes, python_source
+from workload import TYPED, keystrokes, python_source
 
 INLINE = "textDocument/inlineCompletion"
 UNKNOWN = LspClient.inline_params("file:///bench/not-open.py", 0, 0, True)
@@ -403,7 +403,8 @@ async def leak(requests: int, warmup: int = 600, workers: int = 8) -> dict[str, 
 
 
 # ---- typing replay --------------------------------------------------------------------------
-def _tokens(requests: list[dict[str, Any]], source: str, lines: int = 1) -> dict[str, Any]:
+def _tokens(requests: list[dict[str, Any]], source: str, lines: int = 1,
+            wrong: mock_deepseek.Imperfect | None = None) -> dict[str, Any]:
     """Prompt/completion tokens as the mock bills them (chars/4) and the share of prompt
     tokens DeepSeek's prefix cache would serve: each request's longest opening shared with
     any earlier request (prompt, then suffix, as FIM lays them out), in whole units."""
@@ -417,7 +418,7 @@ def _tokens(requests: list[dict[str, Any]], source: str, lines: int = 1) -> dict
         shared = max((common_prefix_len(text, old) for old in seen), default=0)
         hit_tokens += min(tokens, shared // unit * CACHE_UNIT_TOKENS)
         prompt_tokens += tokens
-        answer = mock_deepseek.predict(source, body, lines)
+        answer = mock_deepseek.predict(source, body, lines, wrong)
         for stop in body.get("stop") or []:
             if stop in answer:
                 answer = answer[: answer.find(stop)]
@@ -428,30 +429,38 @@ def _tokens(requests: list[dict[str, Any]], source: str, lines: int = 1) -> dict
             "cache_hit_share": hit_tokens / prompt_tokens if prompt_tokens else float("nan")}
 
 
+def _typed_prompt(prompt: str) -> str:
+    """A FIM prompt less ds-lsp's "Path:" header line: the text typed so far (or, for a
+    request asked on the strength of a suggestion, that text plus the suggestion)."""
+    first, _, rest = prompt.partition("\n")
+    return rest if "Path: " in first else prompt
+
+
 def _keys_of_requests(fim: list[dict[str, Any]], key_at_offset: dict[int, int]) -> list[int]:
     """The keystroke after which each upstream request was sent, in request order: its
-    prompt's length (less the "# Path:" header line) is an offset into the typed text; a
-    prompt reaching past the typed text (a next-line prefetch) goes with the key before it."""
+    prompt's length (less the header line) is an offset into the typed text; a prompt
+    reaching past the typed text (a next-line prefetch) goes with the key before it."""
     keys, last = [], 0
     for r in fim:
-        prompt = r["body"]["prompt"]
-        if prompt.startswith("# Path:"):
-            prompt = prompt.split("\n", 1)[1]
-        last = key_at_offset.get(len(prompt), last)
+        last = key_at_offset.get(len(_typed_prompt(r["body"]["prompt"])), last)
         keys.append(last)
     return keys
 
 
 async def typing_replay(n_lines: int, latency: float, key_interval: float = 0.083,
-                        pause: float = 0.6, instant: float = 0.05,
-                        predict_lines: int = 1) -> dict[str, Any]:
-    """Type TYPED_FILE key by key in real time against a model that knows it."""
-    lines = TYPED_FILE.split("\n")[:n_lines]
-    mock = await MockProcess(latency=latency, predict_text=TYPED_FILE,
-                             predict_lines=predict_lines).start()
+                        pause: float = 0.6, instant: float = 0.05, predict_lines: int = 1,
+                        workload: str = "python", imperfect_seed: int | None = None
+                        ) -> dict[str, Any]:
+    """Type a file of workload.TYPED key by key in real time against a model that knows it:
+    perfectly, or (`imperfect_seed`) wrong mid-line on a seeded half of its lines."""
+    source, name, language = TYPED[workload]
+    lines = source.split("\n")[:n_lines]
+    wrong = None if imperfect_seed is None else mock_deepseek.Imperfect(source, imperfect_seed)
+    mock = await MockProcess(latency=latency, predict_text=source, predict_lines=predict_lines,
+                             imperfect_seed=imperfect_seed).start()
     client = await start_server(mock, {}, "typing")  # default debounce: what users get
-    uri = "file:///bench/typed.py"
-    client.did_open(uri, "")
+    uri = f"file:///bench/{name}"
+    client.did_open(uri, "", language=language)
     await client.call(INLINE, UNKNOWN)
     mock.new_fim_requests()
     keys = keystrokes(lines)
@@ -483,7 +492,8 @@ async def typing_replay(n_lines: int, latency: float, key_interval: float = 0.08
         previous = (msg_id, fut)
         if ends_line and lines[row].strip():
             pauses.append({"fut": fut, "sent": sent, "line": row,
-                           "expected": lines[row][col:]})
+                           "expected": lines[row][col:],
+                           "model_right": wrong is None or wrong.right_on(row)})
             due += pause
         else:
             due += key_interval
@@ -504,19 +514,28 @@ async def typing_replay(n_lines: int, latency: float, key_interval: float = 0.08
         results.append({**p, "shown": shown, "after_s": after, "right": right,
                         "instant": right and after is not None and after <= instant,
                         "by_pause_end": right and after is not None and after <= pause})
+    counted = [r for r in results if r["model_right"]]  # pauses the model can get right
+    typed = "\n".join(lines)
+    on_typed = [typed.startswith(_typed_prompt(r["body"]["prompt"])) for r in fim]
     upstream_keys = _keys_of_requests(fim, key_at_offset)
     accepted = sum(r["by_pause_end"] for r in results)
-    tokens = _tokens(fim, TYPED_FILE, predict_lines)
+    tokens = _tokens(fim, source, predict_lines, wrong)
     return {
+        "workload": workload, "model": "perfect" if wrong is None else "imperfect",
+        "imperfect_seed": imperfect_seed, "lines": len(lines),
         "keystrokes": len(keys), "upstream": len(fim),
         "requests_per_keystroke": len(fim) / len(keys),
-        "pauses": len(results),
-        "ready_instant": sum(r["instant"] for r in results) / len(results),
-        "ready_by_pause_end": accepted / len(results),
+        "requests_on_untyped_text": on_typed.count(False),
+        "pauses": len(results), "pauses_model_right": len(counted),
+        "ready_instant": sum(r["instant"] for r in counted) / max(1, len(counted)),
+        "ready_by_pause_end": sum(r["by_pause_end"] for r in counted) / max(1, len(counted)),
+        "ready_instant_all_pauses": sum(r["instant"] for r in results) / max(1, len(results)),
         "time_to_right_s": summary([r["after_s"] for r in results if r["right"]]),
         "upstream_at_key": upstream_keys, "tokens": tokens, "accepted": accepted,
         "prompt_tokens_per_accepted": tokens["prompt_tokens"] / max(1, accepted),
         "completion_tokens_per_accepted": tokens["completion_tokens"] / max(1, accepted),
+        "request_log": [{"key": k, "typed": t, "prompt_end": r["body"]["prompt"][-40:]}
+                        for k, t, r in zip(upstream_keys, on_typed, fim, strict=True)],
         "pause_details": [{k: v for k, v in r.items() if k != "sent"} for r in results],
         "key_interval_s": key_interval, "pause_s": pause, "latency_s": latency,
     }

@@ -1,4 +1,5 @@
-"""Deterministic source files for the scenarios: generated Python and a 30-line file to type.
+"""Deterministic source files for the scenarios: generated Python and the files to type
+(30 lines of Python, 31 of TypeScript).
 
 Every generated line carries its function's number, so the mock's "model" (which continues
 a prompt by finding its last 300 characters in the known file) finds one place only.
@@ -37,6 +38,46 @@ class Inventory:
         self.items[name] = left
         return left
 '''
+
+
+TYPED_TS = """import { readFile, writeFile } from "node:fs/promises";
+
+export interface Item {
+  name: string;
+  count: number;
+}
+
+export class Inventory {
+  private items = new Map<string, number>();
+
+  constructor(private readonly path: string) {}
+
+  async load(): Promise<void> {
+    const text = await readFile(this.path, "utf8");
+    const list: Item[] = JSON.parse(text);
+    for (const item of list) {
+      this.items.set(item.name, item.count);
+    }
+  }
+
+  add(name: string, count = 1): number {
+    const total = (this.items.get(name) ?? 0) + count;
+    this.items.set(name, total);
+    return total;
+  }
+
+  async save(): Promise<void> {
+    const list = [...this.items].map(([name, count]) => ({ name, count }));
+    await writeFile(this.path, JSON.stringify(list, null, 2));
+  }
+}
+"""
+
+# the typing replay's files: name -> (text, file name, language id)
+TYPED = {
+    "python": (TYPED_FILE, "typed.py", "python"),
+    "typescript": (TYPED_TS, "typed.ts", "typescript"),
+}
 
 
 def python_source(n_lines: int, tag: str = "m") -> str:

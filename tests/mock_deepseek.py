@@ -12,8 +12,10 @@ It listens on 127.0.0.1 and answers:
 
 Behaviour comes from a queue of scripted replies (``server.script(...)``) and, when the queue
 is empty, from defaults (``fim_text``, ``chat_text``, or ``predict_text``: a "model" that
-continues the prompt with the next lines of a known file). Every request is recorded with its
-method, path, headers and JSON body, so tests assert on what crossed the socket.
+continues the prompt with the next lines of a known file; with ``imperfect_seed``, one that
+writes a seeded half of its lines wrong mid-line, see ``Imperfect``). Every request is
+recorded with its method, path, headers and JSON body, so tests assert on what crossed the
+socket.
 
 Run it on its own (editor tests, VS Code test, bench)::
 
@@ -33,6 +35,8 @@ import argparse
 import asyncio
 import contextlib
 import json
+import random
+import re
 import sys
 import threading
 import time
@@ -69,6 +73,7 @@ class MockDeepSeek:
     chat_text: str = "print('hello')\n```"
     predict_text: str | None = None
     predict_lines: int = 1
+    imperfect_seed: int | None = None  # predict_text written wrong on a seeded half of lines
     models: list[str] = field(default_factory=lambda: list(DEFAULT_MODELS))
     latency: float = 0.0
     log_file: str | None = None
@@ -101,6 +106,14 @@ class MockDeepSeek:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    def _imperfect(self) -> Imperfect | None:
+        if self.imperfect_seed is None or self.predict_text is None:
+            return None
+        model = getattr(self, "_imperfect_model", None)
+        if model is None:
+            model = self._imperfect_model = Imperfect(self.predict_text, self.imperfect_seed)
+        return model
 
     def _next_reply(self, path: str) -> dict[str, Any] | None:
         with self._lock:
@@ -227,7 +240,7 @@ class MockDeepSeek:
         if "chat" in path:
             return self.chat_text
         if self.predict_text is not None:
-            return predict(self.predict_text, body, self.predict_lines)
+            return predict(self.predict_text, body, self.predict_lines, self._imperfect())
         return self.fim_text
 
     @staticmethod
@@ -384,9 +397,9 @@ def _pieces(text: str, size: int) -> list[str]:
     return [text[i : i + size] for i in range(0, len(text), size)]
 
 
-def predict(source: str, body: dict, lines: int = 1) -> str:
+def predict(source: str, body: dict, lines: int = 1, wrong: Imperfect | None = None) -> str:
     """A model that knows `source`: continue the prompt with the rest of its line and `lines`
-    more lines (0 = just the rest of the line).
+    more lines (0 = just the rest of the line); `wrong`: the imperfect model's version.
 
     The prompt may open with lines the file lacks (a path header, other files' context):
     whole lines are dropped from the start of its last 300 characters until the rest is
@@ -402,7 +415,10 @@ def predict(source: str, body: dict, lines: int = 1) -> str:
             return ""
         tail = tail[nl + 1 :]
         at = _locate(source, tail)
-    end = start = at + len(tail)
+    start = at + len(tail)
+    if wrong is not None:
+        return wrong.continuation(start, lines)
+    end = start
     for _ in range(lines + 1):
         nl = source.find("\n", end)
         if nl < 0:
@@ -410,6 +426,76 @@ def predict(source: str, body: dict, lines: int = 1) -> str:
             break
         end = nl + 1
     return source[start:end].rstrip("\n")
+
+
+KEYWORDS = frozenset(  # of Python, TypeScript and Go, never written wrong
+    word
+    for words in (
+        "and as async await break case catch class const continue def default defer del elif",
+        "else except export extends false finally for from func function go if implements",
+        "import in interface is let map new nil none not null of or package pass private",
+        "public raise readonly return self static struct super switch this throw true try",
+        "type var void while with yield",
+    )
+    for word in words.split()
+)
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@dataclass
+class Imperfect:
+    """The imperfect model: it knows `source`, but on a fixed (seeded) half of the non-blank
+    lines it writes one identifier wrong, mid-line (another identifier of the file, so the
+    same shape), until the user has typed past that point; then it is right again.
+
+    So typing through its suggestion breaks mid-line on those lines, and whatever was asked
+    on the strength of the wrong text (the next line) does not match what the user types.
+    """
+
+    source: str
+    seed: int = 7
+    diverge: dict[int, int] = field(init=False)  # wrong line -> column where it goes wrong
+    wrong_lines: list[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        rng = random.Random(self.seed)
+        lines = self.source.split("\n")
+        names = sorted(
+            {m.group(0) for m in IDENTIFIER.finditer(self.source)} - KEYWORDS,
+            key=lambda n: (len(n), n),
+        )
+        names = [n for n in names if len(n) >= 3]
+        spots = {n: _spots(line) for n, line in enumerate(lines)}
+        nonblank = [n for n, line in enumerate(lines) if line.strip()]
+        chosen = rng.sample([n for n in nonblank if spots[n]], len(nonblank) // 2)
+        self.wrong_lines, self.diverge = list(lines), {}
+        for n in sorted(chosen):
+            m = rng.choice(spots[n])
+            others = [x for x in names if x[0] != m.group(0)[0]]
+            line = lines[n]
+            self.wrong_lines[n] = line[: m.start()] + rng.choice(others) + line[m.end() :]
+            self.diverge[n] = m.start()
+
+    def right_on(self, line: int) -> bool:
+        """Whether the model writes this line of the file right from its start."""
+        return line not in self.diverge
+
+    def continuation(self, offset: int, lines: int) -> str:
+        """What it writes after `offset` of the file: the rest of the line and `lines` more."""
+        row = self.source.count("\n", 0, offset)
+        column = offset - (self.source.rfind("\n", 0, offset) + 1)
+        real = self.source.split("\n")
+        current = self.wrong_lines[row] if column <= self.diverge.get(row, -1) else real[row]
+        out = [current[column:], *self.wrong_lines[row + 1 : row + 1 + lines]]
+        return "\n".join(out).rstrip("\n")
+
+
+def _spots(line: str) -> list[re.Match[str]]:
+    """Identifiers of a line that can be written wrong: not a keyword, not the line's first
+    word (so some of the line is right before it goes wrong)."""
+    found = [m for m in IDENTIFIER.finditer(line) if m.group(0) not in KEYWORDS]
+    first = len(line) - len(line.lstrip())
+    return [m for m in found if m.start() > first]
 
 
 def _locate(source: str, tail: str) -> int:
@@ -426,6 +512,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chat-text", default="print('hello')\n```")
     parser.add_argument("--predict-file", help="continue prompts with this file's next lines")
     parser.add_argument("--predict-lines", type=int, default=1)
+    parser.add_argument(
+        "--imperfect-seed",
+        type=int,
+        help="predict the file wrong on a half of its lines chosen with this seed",
+    )
     parser.add_argument("--latency", type=float, default=0.0, help="seconds before each answer")
     parser.add_argument("--log-file", help="append each request as a JSON line")
     args = parser.parse_args(argv)
@@ -438,6 +529,7 @@ def main(argv: list[str] | None = None) -> int:
         chat_text=args.chat_text,
         predict_text=predict_text,
         predict_lines=args.predict_lines,
+        imperfect_seed=args.imperfect_seed,
         latency=args.latency,
         log_file=args.log_file,
         port=args.port,

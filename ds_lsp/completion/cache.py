@@ -17,6 +17,15 @@ RECENT = 16
 
 
 @dataclass(frozen=True)
+class Hit:
+    """A cached answer for a request: `text`, from the entry cached under `key` (the
+    request's own, or an older one whose suggestion the user typed into)."""
+
+    text: str
+    key: tuple[Hashable, str, str]
+
+
+@dataclass(frozen=True)
 class Entry:
     """A shown suggestion and the request it answered."""
 
@@ -36,14 +45,20 @@ class CompletionCache:
 
     def get(self, params: Hashable, prompt: str, suffix: str) -> str | None:
         """The cached text for exactly this request, or the rest of a suggestion typed into."""
+        hit = self.lookup(params, prompt, suffix)
+        return None if hit is None else hit.text
+
+    def lookup(self, params: Hashable, prompt: str, suffix: str) -> Hit | None:
+        """`get`, saying which entry answered."""
         if not self.enabled:
             return None
-        hit = self._lru.get((params, prompt, suffix))
-        if hit is not None:
-            return hit
+        key = (params, prompt, suffix)
+        text = self._lru.get(key)
+        if text is not None:
+            return Hit(text, key)
         return self._typed_through(params, prompt, suffix)
 
-    def _typed_through(self, params: Hashable, prompt: str, suffix: str) -> str | None:
+    def _typed_through(self, params: Hashable, prompt: str, suffix: str) -> Hit | None:
         for entry in reversed(self._recent):
             if entry.suffix != suffix or entry.params != params:
                 continue
@@ -51,7 +66,7 @@ class CompletionCache:
                 continue
             typed = prompt[len(entry.prompt) :]
             if entry.text.startswith(typed) and len(typed) < len(entry.text):
-                return entry.text[len(typed) :]
+                return Hit(entry.text[len(typed) :], (entry.params, entry.prompt, entry.suffix))
         return None
 
     def put(self, params: Hashable, prompt: str, suffix: str, text: str) -> None:

@@ -2,23 +2,27 @@
 
 Serves textDocument/inlineCompletion and textDocument/completion. The steps, in order:
 gate (enable, language, exclude) -> window (budgeted prefix/suffix) -> mode (single or
-multi-line) -> cache (exact, or typing through) -> debounce and latest-wins (per document
-the newest request wins; an older one answers None at once and its HTTP call is aborted)
--> fetch (the upstream session) -> clean (postprocess) -> suggestion. Upstream problems
-become one message per kind of problem in the session, never an exception here.
+multi-line) -> cache (exact, or typing through) -> an answer already asked for ahead (see
+prefetch) -> debounce (never shorter than the user's typing rhythm) and latest-wins (per
+document the newest request wins; an older one answers None at once and its HTTP call is
+aborted) -> fetch (the upstream session) -> clean (postprocess) -> suggestion. Upstream
+problems become one message per kind of problem in the session, never an exception here.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import statistics
+import time
+from collections import deque
 from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from ds_lsp.completion import postprocess
 from ds_lsp.completion.ask import Ask, make_ask, stop_check
-from ds_lsp.completion.cache import CompletionCache
+from ds_lsp.completion.cache import CompletionCache, Hit
 from ds_lsp.completion.gating import Gate
 from ds_lsp.completion.other_files import OtherFiles, render
 from ds_lsp.completion.prefetch import Prefetcher
@@ -33,6 +37,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 FAST_TRIGGERS = (".", "(", "[", "{", ",", ":")
+RHYTHM_GAPS = 8  # requests whose gaps make a document's typing rhythm
+PAUSE_S = 1.0  # a longer gap between requests is a pause, not the rhythm
 
 
 @dataclass
@@ -45,6 +51,7 @@ class Suggestion:
     window: Window
     cached: bool = False
     replace: int = 0  # characters of the cursor's line after the cursor the text replaces
+    uri: str = ""  # the document's
 
 
 class LatestWins:
@@ -79,11 +86,34 @@ class LatestWins:
             task.cancel()
 
 
-def debounce_ms(setting_ms: float, line_prefix: str) -> float:
-    """Shorter right after a character that usually starts something, or on a fresh line."""
+class Rhythm:
+    """Per document, the gap between requests while the user types (the median of the
+    recent ones): a debounce shorter than it would run out between two keys."""
+
+    def __init__(self) -> None:
+        self._last: dict[str, float] = {}
+        self._gaps: dict[str, deque[float]] = {}
+
+    def request(self, uri: str) -> float | None:
+        """A request for `uri` now; returns the typing gap, None until it is known."""
+        now = time.monotonic()
+        last, self._last[uri] = self._last.get(uri), now
+        gaps = self._gaps.setdefault(uri, deque(maxlen=RHYTHM_GAPS))
+        if last is not None and now - last < PAUSE_S:
+            gaps.append(now - last)
+        return statistics.median(gaps) if len(gaps) >= 2 else None
+
+    def forget(self, uri: str) -> None:
+        self._last.pop(uri, None)
+        self._gaps.pop(uri, None)
+
+
+def debounce_ms(setting_ms: float, line_prefix: str, key_gap_s: float | None = None) -> float:
+    """Shorter right after a character that usually starts something, or on a fresh line,
+    but not shorter than 1.5 typing gaps, so a steady typist's next key comes first."""
     head = line_prefix.rstrip(" ")
     if not head.strip() or head.endswith(FAST_TRIGGERS):
-        return setting_ms / 3
+        return max(setting_ms / 3, min(setting_ms, 1500 * (key_gap_s or 0)))
     return setting_ms
 
 
@@ -106,6 +136,7 @@ class CompletionPipeline:
         self.other_files = OtherFiles(docs, self.gate)
         self.prefetch = Prefetcher(settings, self.cache, self.fetch)
         self.latest = LatestWins()
+        self.rhythm = Rhythm()
 
     # ---- the pipeline ------------------------------------------------------------------------
     async def complete(
@@ -124,22 +155,30 @@ class CompletionPipeline:
         version = doc.version
         row, index = doc.clamp(line, character)
         ask = self.ask_at(doc, row, index)
-        cached = self.cache.get(*ask.ident)
-        if cached is not None:
-            self.prefetch.asked(doc.uri, row)
-            self.usage.record(cache_served=1, shown=1 if cached else 0)
-            return self._shown(ask, cached, line, character, cached=True)
-        if self.prefetch.ask_at_once(doc.uri, row, ask, invoked):
+        key_gap = self.rhythm.request(doc.uri)
+        self.prefetch.editor_asks(doc.uri, row, ask)
+        hit = self.cache.lookup(*ask.ident)
+        if hit is not None:
+            self.prefetch.served(doc.uri, row, hit, ask)
+            self.usage.record(cache_served=1, shown=1 if hit.text else 0)
+            self.prefetch.after_shown(doc.uri, row, ask, hit.text, (line, character), key_gap)
+            return self._shown(doc, ask, hit.text, line, character, cached=True)
+        ahead = self.prefetch.running(ask)
+        if ahead is not None:  # asked ahead and on its way: wait for it, not ask again
+            text = await asyncio.shield(ahead)
+            self.prefetch.served(doc.uri, row, Hit(text or "", ask.ident), ask)
+        elif self.prefetch.ask_at_once(doc.uri, row, ask, invoked):
             text = await self.prefetch.ask_now(doc.uri, row, ask)
         else:
-            if not invoked and not await self._debounced(doc, version, ask.window):
+            if not invoked and not await self._debounced(doc, version, ask.window, key_gap):
                 return None
             self.prefetch.asked(doc.uri, row)
             text = await self.fetch(ask)
         if not text or self._moved_on(doc, version):
             return None
         self.usage.record(shown=1)
-        return self._shown(ask, text, line, character)
+        self.prefetch.after_shown(doc.uri, row, ask, text, (line, character), key_gap)
+        return self._shown(doc, ask, text, line, character)
 
     def _document(self, uri: str, line: int, character: int) -> Document | None:
         doc = self.docs.get(uri)
@@ -165,25 +204,31 @@ class CompletionPipeline:
             s, window, render(parts, doc.language_id), parts, head if s.prompt_header else ""
         )
 
-    async def _debounced(self, doc: Document, version: int, window: Window) -> bool:
+    async def _debounced(
+        self, doc: Document, version: int, window: Window, key_gap: float | None
+    ) -> bool:
         """Wait out the debounce; False when the document moved on meanwhile (Helix may
         type on without a new request)."""
-        await asyncio.sleep(debounce_ms(self.settings.debounce_ms, window.line_prefix) / 1000)
+        wait = debounce_ms(self.settings.debounce_ms, window.line_prefix, key_gap)
+        await asyncio.sleep(wait / 1000)
         return doc.version == version
 
     async def fetch(self, ask: Ask) -> str | None:
         """Ask upstream, clean the answer and cache it; None when upstream failed."""
         s = self.settings
         w = ask.window
+        started = time.monotonic()
         result = await self.session.fim(
             ask.prompt, w.suffix, ask.stops, ask.extras, stop_check(ask, s.max_lines)
         )
         if result is None:
             return None
+        self.prefetch.took(time.monotonic() - started)
         text = postprocess.clean(
             result.text, w.prefix, w.suffix, w.line_prefix, ask.mode, s.max_lines
         ).text
         self.cache.put(*ask.ident, text)
+        self.prefetch.wrote_on(ask, text, result.text, result.finish_reason == "stop")
         return text
 
     def _moved_on(self, doc: Document, version: int) -> bool:
@@ -193,16 +238,22 @@ class CompletionPipeline:
         return False
 
     def _shown(
-        self, ask: Ask, text: str, line: int, character: int, cached: bool = False
+        self, doc: Document, ask: Ask, text: str, line: int, character: int, cached: bool = False
     ) -> Suggestion | None:
-        self.prefetch.after_shown(ask, text)
         if not text:
             return None
         # the cache keeps only the text: fit it to the cursor's line again, replacing the
         # closers after the cursor that it types again
         w = ask.window
         fitted = postprocess.fit_line(text, w.line_prefix, w.line_suffix)
-        return Suggestion(fitted.text, line, character, w, cached, fitted.replace)
+        return Suggestion(fitted.text, line, character, w, cached, fitted.replace, doc.uri)
+
+    def accepted(
+        self, uri: str | None = None, line: int | None = None, character: int | None = None
+    ) -> None:
+        """The user accepted the suggestion shown at (line, character) of `uri` (the latest
+        shown when the editor does not say): ask for the line after it ahead."""
+        self.prefetch.accepted(uri, line, character)
 
     # ---- settings and documents --------------------------------------------------------------
     def update(self, settings: Settings, new_server: bool) -> None:
@@ -220,4 +271,5 @@ class CompletionPipeline:
         self.gate.forget(uri)
         self.other_files.forget(uri)
         self.prefetch.forget(uri)
+        self.rhythm.forget(uri)
         self.latest.cancel(uri)

@@ -28,6 +28,7 @@ from ds_lsp import config
 from ds_lsp.exclusion import uri_to_path
 from ds_lsp.lsp import initialize_answer, transport
 from ds_lsp.lsp.client import Client, WireUI
+from ds_lsp.lsp.initialize_answer import ACCEPTED_COMMAND
 from ds_lsp.lsp.tail import Tail
 
 if TYPE_CHECKING:
@@ -101,6 +102,8 @@ class HotPath:
             self._completion(msg_id, method, state, params)
         elif method == "textDocument/codeAction":
             self._code_action(msg_id, state, params)
+        elif method == "workspace/executeCommand" and _command(params) == ACCEPTED_COMMAND:
+            self._accepted(msg_id, state, params)
         elif method == "shutdown":
             self._shutdown(msg_id, state)
         else:
@@ -235,6 +238,14 @@ class HotPath:
             return "loaded"
         return "importing" if "pygls" in sys.modules else "not imported"
 
+    def _accepted(self, msg_id: int | str, state: ServerState, params: Any) -> None:
+        """ds-lsp.acceptedSuggestion, in order with the edits around it: it counts, and it
+        may ask ahead for the line after the suggestion (Enter usually follows at once)."""
+        args = params.get("arguments") if isinstance(params, dict) else None
+        state.session.usage.record(accepted=1)
+        state.completions.accepted(*_accepted_where(args if isinstance(args, list) else []))
+        self.out.result(msg_id, None)
+
     def _code_action(self, msg_id: int | str, state: ServerState, params: Any) -> None:
         from ds_lsp.lsp.code_action import Unreadable, code_actions
 
@@ -307,6 +318,26 @@ def did_close(state: ServerState, params: Any) -> None:
         raise TypeError("didClose: uri must be a string")
     state.docs.close(uri)
     state.completions.forget(uri)
+
+
+def _command(params: Any) -> str | None:
+    command = params.get("command") if isinstance(params, dict) else None
+    return command if isinstance(command, str) else None
+
+
+def _accepted_where(args: list[Any]) -> tuple[str | None, int | None, int | None]:
+    """The document and position of an accepted suggestion, from the command's argument
+    {"lines", "chars", "uri"?, "line"?, "character"?} (a dict or pygls's object); Nones
+    when the editor sent the older form without them."""
+    arg = args[0] if args else None
+
+    def get(name: str) -> Any:
+        return arg.get(name) if isinstance(arg, dict) else getattr(arg, name, None)
+
+    uri, line, character = get("uri"), get("line"), get("character")
+    if not isinstance(line, int) or not isinstance(character, int):
+        line = character = None
+    return (uri if isinstance(uri, str) else None), line, character
 
 
 def _valid_change(change: Any) -> bool:

@@ -29,11 +29,20 @@ def position(line: int, character: int) -> Json:
 
 
 def accepted_command(sugg: Suggestion) -> Json:
-    """Run by the client after the user accepts the item: counts acceptances."""
+    """Run by the client after the user accepts the item: counts acceptances, and asks for
+    the line after the suggestion ahead (which suggestion: its document and position)."""
     return {
         "title": "DeepSeek suggestion accepted",
         "command": ACCEPTED_COMMAND,
-        "arguments": [{"lines": sugg.text.count("\n") + 1, "chars": len(sugg.text)}],
+        "arguments": [
+            {
+                "lines": sugg.text.count("\n") + 1,
+                "chars": len(sugg.text),
+                "uri": sugg.uri,
+                "line": sugg.line,
+                "character": sugg.character,
+            }
+        ],
     }
 
 

@@ -22,7 +22,7 @@ from ds_lsp.completion.pipeline import CompletionPipeline
 from ds_lsp.config import Settings
 from ds_lsp.documents import DocumentStore
 from ds_lsp.lsp import generate_command, hot_path
-from ds_lsp.lsp.initialize_answer import ACCEPTED_COMMAND, GENERATE_COMMAND, USAGE_COMMAND
+from ds_lsp.lsp.initialize_answer import GENERATE_COMMAND, USAGE_COMMAND
 from ds_lsp.lsp.state import ServerState
 from ds_lsp.upstream.problems import UI
 from ds_lsp.upstream.session import UpstreamSession
@@ -91,10 +91,6 @@ def _register_generate(server: DsLanguageServer) -> None:
 
 
 def _register_usage(server: DsLanguageServer) -> None:
-    @server.command(ACCEPTED_COMMAND)
-    def on_accepted(ls: DsLanguageServer, *args: Any) -> None:
-        ls.session.usage.record(accepted=1)
-
     @server.command(USAGE_COMMAND)
     def on_show_usage(ls: DsLanguageServer, *args: Any) -> dict[str, Any]:
         book = ls.session.usage

@@ -172,20 +172,72 @@ async def test_typing_through_a_suggestion_needs_no_request(start, mock, tmp_pat
     assert len(mock.fim_requests()) == 1
 
 
-async def test_next_line_is_prefetched_and_served_after_enter(start, mock, tmp_path):
+async def test_accepted_line_gets_the_next_line_prefetched_and_served_after_enter(
+    start, mock, tmp_path
+):
     mock.script({"text": "total = 0"}, {"text": "    for x in xs:\n        total += x"})
     client = await start(init={"prefetch": True})
     uri = (tmp_path / "n.py").as_uri()
     open_doc(client, uri, "def s(xs):\n    \n")
-    assert (await inline(client, uri, 1, 4))[0].insert_text == "total = 0"
+    (item,) = await inline(client, uri, 1, 4)
+    assert item.insert_text == "total = 0"
+    assert len(mock.fim_requests()) == 1  # shown is not accepted: nothing asked ahead yet
+    change(client, uri, 2, 1, 4, "total = 0")  # the editor inserts it, then runs the command
+    await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command=item.command.command, arguments=item.command.arguments)
+    )
     await wait_until(lambda: fetches_done(client) == 2)  # the prefetch, in the background
     second = mock.fim_requests()[1].body
     assert second["prompt"] == "def s(xs):\n    total = 0\n"
     assert second["suffix"] == "\n"
-    change(client, uri, 2, 1, 4, "total = 0\n    ")  # accept, Enter, auto-indent
+    change(client, uri, 3, 1, 13, "\n    ")  # Enter, auto-indent
     items = await inline(client, uri, 2, 4, invoked=False)
     assert items[0].insert_text == "for x in xs:\n        total += x"
     assert len(mock.fim_requests()) == 2  # served from the prefetch
+
+
+async def test_after_an_unused_guess_the_third_character_asks_nothing(start, mock, tmp_path):
+    mock.script({"delay": 0.3, "text": "zzz()"})  # the guess for line 0: wrong
+    client = await start(init={"prefetch": True, "debounceMs": 5000})
+    uri = (tmp_path / "g.py").as_uri()
+    open_doc(client, uri, "\n\n")
+    for n, ch in enumerate("abc"):  # line 0, key by key, a request after each
+        change(client, uri, 2 + n, 0, n, ch)
+        send_inline(client, uri, 0, n + 1, invoked=False)
+    await wait_until(lambda: mock.fim_requests())  # the third character asks at once
+    change(client, uri, 5, 0, 3, "d")  # the user types on: the guess is not shown
+    send_inline(client, uri, 0, 4, invoked=False)
+    await wait_until(lambda: fetches_done(client) == 1)  # it lands in the cache, unused
+    for n, ch in enumerate("abc"):  # line 1: the guess for line 0 was wasted
+        change(client, uri, 6 + n, 1, n, ch)
+        last = send_inline(client, uri, 1, n + 1, invoked=False, msg_id=f"g{n}")
+    other = (tmp_path / "o.py").as_uri()
+    open_doc(client, other, "x = \n")
+    await inline(client, other, 0, 4)  # answered after those keys were handled
+    assert [r.body["prompt"] for r in mock.fim_requests()] == ["abc", "x = "]
+    client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id="g2"))
+    await asyncio.gather(last, return_exceptions=True)
+
+
+async def test_one_speculative_request_per_document_at_a_time(start, mock, tmp_path):
+    mock.script({"text": "total = 0"}, {"delay": 1.0, "text": "    return total"})
+    client = await start(init={"prefetch": True, "debounceMs": 5000})
+    uri = (tmp_path / "one.py").as_uri()
+    open_doc(client, uri, "def s(xs):\n    \n")
+    (item,) = await inline(client, uri, 1, 4)
+    change(client, uri, 2, 1, 4, "total = 0")
+    await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command=item.command.command, arguments=item.command.arguments)
+    )
+    await wait_until(lambda: len(mock.fim_requests()) == 2)  # the next line, held upstream
+    change(client, uri, 3, 1, 13, "\n    ")
+    for n, ch in enumerate("ret"):  # the third character would ask at once
+        change(client, uri, 4 + n, 2, 4 + n, ch)
+        last = send_inline(client, uri, 2, 5 + n, invoked=False, msg_id=f"r{n}")
+    await wait_until(lambda: mock.answered == 2)  # the held answer went out
+    assert len(mock.fim_requests()) == 2
+    client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id="r2"))
+    await asyncio.gather(last, return_exceptions=True)
 
 
 async def test_first_ask_of_a_line_survives_the_next_keys_cancel(start, mock, tmp_path):
