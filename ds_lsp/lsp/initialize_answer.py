@@ -17,7 +17,7 @@ from ds_lsp import __version__, config
 GENERATE_COMMAND = "ds-lsp.generateCodeBlock"
 ACCEPTED_COMMAND = "ds-lsp.acceptedSuggestion"
 USAGE_COMMAND = "ds-lsp.showUsage"
-COMMANDS = [GENERATE_COMMAND, ACCEPTED_COMMAND, USAGE_COMMAND]
+COMMANDS = [GENERATE_COMMAND, USAGE_COMMAND, ACCEPTED_COMMAND]
 TRIGGER_CHARACTERS = [".", "(", "[", "{", ",", ":", "=", " "]
 CODE_ACTION_KINDS = ["refactor.rewrite"]
 ENCODINGS = ("utf-8", "utf-16", "utf-32")

@@ -55,6 +55,7 @@ def _declare_hot_path_features(server: DsLanguageServer) -> None:
     }
     for method, options in features.items():
         server.feature(method, options)(lambda ls, params: None)
+    server.command(initialize_answer.ACCEPTED_COMMAND)(lambda ls, *args: None)
 
 
 def _pygls_answer(capabilities: dict) -> dict:

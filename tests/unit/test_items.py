@@ -33,7 +33,15 @@ def lsprotocol_command(sugg: Suggestion) -> types.Command:
     return types.Command(
         title="DeepSeek suggestion accepted",
         command=ACCEPTED_COMMAND,
-        arguments=[{"lines": sugg.text.count("\n") + 1, "chars": len(sugg.text)}],
+        arguments=[
+            {
+                "lines": sugg.text.count("\n") + 1,
+                "chars": len(sugg.text),
+                "uri": sugg.uri,
+                "line": sugg.line,
+                "character": sugg.character,
+            }
+        ],
     )
 
 
