@@ -2,7 +2,9 @@
 
 An exact hit needs the same model, prompt, suffix and parameters. Typing through serves the
 rest of a recent suggestion while the user types its first characters: the new prompt is an
-older prompt plus a beginning of that older suggestion, with the same suffix.
+older prompt plus a beginning of that older suggestion, with the same suffix. With the text
+is kept how many characters after the cursor it replaces (closers it types again): typing
+into a suggestion leaves those characters after the cursor, so the rest replaces them too.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ class Hit:
 
     text: str
     key: tuple[Hashable, str, str]
+    replace: int = 0
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class Entry:
     prompt: str
     suffix: str
     text: str
+    replace: int = 0
 
 
 class CompletionCache:
@@ -53,9 +57,9 @@ class CompletionCache:
         if not self.enabled:
             return None
         key = (params, prompt, suffix)
-        text = self._lru.get(key)
-        if text is not None:
-            return Hit(text, key)
+        known = self._lru.get(key)
+        if known is not None:
+            return Hit(known[0], key, known[1])
         return self._typed_through(params, prompt, suffix)
 
     def _typed_through(self, params: Hashable, prompt: str, suffix: str) -> Hit | None:
@@ -66,15 +70,16 @@ class CompletionCache:
                 continue
             typed = prompt[len(entry.prompt) :]
             if entry.text.startswith(typed) and len(typed) < len(entry.text):
-                return Hit(entry.text[len(typed) :], (entry.params, entry.prompt, entry.suffix))
+                key = (entry.params, entry.prompt, entry.suffix)
+                return Hit(entry.text[len(typed) :], key, entry.replace)
         return None
 
-    def put(self, params: Hashable, prompt: str, suffix: str, text: str) -> None:
+    def put(self, params: Hashable, prompt: str, suffix: str, text: str, replace: int = 0) -> None:
         if not self.enabled:
             return
-        self._lru[(params, prompt, suffix)] = text
+        self._lru[(params, prompt, suffix)] = (text, replace)
         if text:
-            self._recent.append(Entry(params, prompt, suffix, text))
+            self._recent.append(Entry(params, prompt, suffix, text, replace))
 
     def clear(self) -> None:
         self._lru.clear()

@@ -25,6 +25,7 @@ from ds_lsp.completion.ask import Ask, make_ask, stop_check
 from ds_lsp.completion.cache import CompletionCache, Hit
 from ds_lsp.completion.gating import Gate
 from ds_lsp.completion.other_files import OtherFiles, render
+from ds_lsp.completion.postprocess import Cleaned
 from ds_lsp.completion.prefetch import Prefetcher
 from ds_lsp.config import Settings
 from ds_lsp.documents import Document, DocumentStore
@@ -162,23 +163,25 @@ class CompletionPipeline:
             self.prefetch.served(doc.uri, row, hit, ask)
             self.usage.record(cache_served=1, shown=1 if hit.text else 0)
             self.prefetch.after_shown(doc.uri, row, ask, hit.text, (line, character), key_gap)
-            return self._shown(doc, ask, hit.text, line, character, cached=True)
+            shown = Cleaned(hit.text, hit.replace)
+            return self._shown(doc, ask, shown, line, character, cached=True)
         ahead = self.prefetch.running(ask)
         if ahead is not None:  # asked ahead and on its way: wait for it, not ask again
-            text = await asyncio.shield(ahead)
-            self.prefetch.served(doc.uri, row, Hit(text or "", ask.ident), ask)
+            cleaned = await asyncio.shield(ahead)
+            text = cleaned.text if cleaned else ""
+            self.prefetch.served(doc.uri, row, Hit(text, ask.ident), ask)
         elif self.prefetch.ask_at_once(doc.uri, row, ask, invoked):
-            text = await self.prefetch.ask_now(doc.uri, row, ask)
+            cleaned = await self.prefetch.ask_now(doc.uri, row, ask)
         else:
             if not invoked and not await self._debounced(doc, version, ask.window, key_gap):
                 return None
             self.prefetch.asked(doc.uri, row)
-            text = await self.fetch(ask)
-        if not text or self._moved_on(doc, version):
+            cleaned = await self.fetch(ask)
+        if not cleaned or not cleaned.text or self._moved_on(doc, version):
             return None
         self.usage.record(shown=1)
-        self.prefetch.after_shown(doc.uri, row, ask, text, (line, character), key_gap)
-        return self._shown(doc, ask, text, line, character)
+        self.prefetch.after_shown(doc.uri, row, ask, cleaned.text, (line, character), key_gap)
+        return self._shown(doc, ask, cleaned, line, character)
 
     def _document(self, uri: str, line: int, character: int) -> Document | None:
         doc = self.docs.get(uri)
@@ -213,7 +216,7 @@ class CompletionPipeline:
         await asyncio.sleep(wait / 1000)
         return doc.version == version
 
-    async def fetch(self, ask: Ask) -> str | None:
+    async def fetch(self, ask: Ask) -> Cleaned | None:
         """Ask upstream, clean the answer and cache it; None when upstream failed."""
         s = self.settings
         w = ask.window
@@ -224,12 +227,12 @@ class CompletionPipeline:
         if result is None:
             return None
         self.prefetch.took(time.monotonic() - started)
-        text = postprocess.clean(
+        cleaned = postprocess.clean(
             result.text, w.prefix, w.suffix, w.line_prefix, ask.mode, s.max_lines
-        ).text
-        self.cache.put(*ask.ident, text)
-        self.prefetch.wrote_on(ask, text, result.text, result.finish_reason == "stop")
-        return text
+        )
+        self.cache.put(*ask.ident, cleaned.text, cleaned.replace)
+        self.prefetch.wrote_on(ask, cleaned.text, result.text, result.finish_reason == "stop")
+        return cleaned
 
     def _moved_on(self, doc: Document, version: int) -> bool:
         if doc.version != version or self.docs.get(doc.uri) is not doc:
@@ -238,15 +241,20 @@ class CompletionPipeline:
         return False
 
     def _shown(
-        self, doc: Document, ask: Ask, text: str, line: int, character: int, cached: bool = False
+        self,
+        doc: Document,
+        ask: Ask,
+        cleaned: Cleaned,
+        line: int,
+        character: int,
+        cached: bool = False,
     ) -> Suggestion | None:
-        if not text:
+        """The suggestion exactly as `clean` left it: its text, and the closers after the
+        cursor it replaces."""
+        if not cleaned.text:
             return None
-        # the cache keeps only the text: fit it to the cursor's line again, replacing the
-        # closers after the cursor that it types again
         w = ask.window
-        fitted = postprocess.fit_line(text, w.line_prefix, w.line_suffix)
-        return Suggestion(fitted.text, line, character, w, cached, fitted.replace, doc.uri)
+        return Suggestion(cleaned.text, line, character, w, cached, cleaned.replace, doc.uri)
 
     def accepted(
         self, uri: str | None = None, line: int | None = None, character: int | None = None

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from ds_lsp.completion import postprocess
 from ds_lsp.completion.ask import Ask, line_break
 from ds_lsp.completion.cache import CompletionCache, Hit
+from ds_lsp.completion.postprocess import Cleaned
 from ds_lsp.config import Settings
 
 FIRST_ASK_CHARS = 3
@@ -40,7 +41,7 @@ TRY_EVERY = 4  # while speculation does not pay, one opportunity in this many st
 LATENCY_S = 0.5  # a round trip's guess until one was measured
 
 log = logging.getLogger(__name__)
-Fetch = Callable[[Ask], Awaitable["str | None"]]  # fetch, clean and cache one ask
+Fetch = Callable[[Ask], Awaitable["Cleaned | None"]]  # fetch, clean and cache one ask
 
 
 class Outcomes:
@@ -189,7 +190,7 @@ class Prefetcher:
         w, s = nxt.window, self.settings
         after = postprocess.clean(rest, w.prefix, w.suffix, w.line_prefix, nxt.mode, s.max_lines)
         if after.text:
-            self.cache.put(*nxt.ident, after.text)
+            self.cache.put(*nxt.ident, after.text, after.replace)
             self.wrote_on(nxt, after.text, rest, True)
 
     def took(self, seconds: float) -> None:
@@ -224,13 +225,14 @@ class Prefetcher:
             and self.policy.pays()
         )
 
-    async def ask_now(self, uri: str, line: int, ask: Ask) -> str | None:
+    async def ask_now(self, uri: str, line: int, ask: Ask) -> Cleaned | None:
         """Ask for the line being typed in the background; awaiting it may be cancelled."""
         self.asked(uri, line)
         task = self._speculate(uri, line, line, ask, "the line being typed")
-        text = await asyncio.shield(task)
-        self.served(uri, line, Hit(text or "", ask.ident), ask)  # the request shows it
-        return text
+        cleaned = await asyncio.shield(task)
+        text = cleaned.text if cleaned else ""
+        self.served(uri, line, Hit(text, ask.ident), ask)  # the request shows it
+        return cleaned
 
     # ---- the next line ------------------------------------------------------------------------
     def after_shown(
@@ -313,18 +315,19 @@ class Prefetcher:
         task.add_done_callback(lambda _: self._running.pop(ask.ident, None))
         return task
 
-    async def _fetch_into_cache(self, uri: str, ask: Ask) -> str | None:
-        text = await self._fetch(ask)
+    async def _fetch_into_cache(self, uri: str, ask: Ask) -> Cleaned | None:
+        cleaned = await self._fetch(ask)
         w = ask.window
         doc = self._docs.get(uri)  # None once the document was closed
-        if text == "" and w.line_prefix == "" and not w.prefix.endswith(line_break(w) * 3):
+        blank = cleaned is not None and cleaned.text == ""
+        if blank and w.line_prefix == "" and not w.prefix.endswith(line_break(w) * 3):
             nxt = ask.line_after("", self.settings)  # a blank line: look one line further
             spec = doc and doc.speculation
             if doc and spec and self.cache.get(*nxt.ident) is None:
                 spec.keys.add(nxt.ident)
                 spec.target += 1
                 self._start(uri, doc, nxt)
-        return text
+        return cleaned
 
     def _settle(self, uri: str, used: bool) -> None:
         doc = self._doc(uri)

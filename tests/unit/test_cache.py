@@ -37,3 +37,12 @@ def test_lru_is_bounded_and_zero_disables():
     off = CompletionCache(0)
     off.put(P, "a", "", "b")
     assert off.get(P, "a", "") is None
+
+
+def test_the_replaced_closers_travel_with_the_text_and_its_typed_through_rest():
+    cache = CompletionCache(8)
+    cache.put(P, "print(len(", ")", "items)", 0)
+    cache.put(P, "f(", ")", "a, b)", 1)
+    assert cache.lookup(P, "print(len(", ")").replace == 0
+    hit = cache.lookup(P, "f(a", ")")  # typed into the suggestion: the `)` is still ahead
+    assert (hit.text, hit.replace) == (", b)", 1)

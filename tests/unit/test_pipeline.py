@@ -223,3 +223,47 @@ def test_window_dataclass_is_what_the_pipeline_asks_about() -> None:
     ask = pipeline.ask_at(pipeline.docs.get("file:///a.py"), 2, 7)
     assert ask.window == Window("abc\ndef f(x):\n    ret", "\n", 0, "    ret", "")
     assert ask.prompt == ask.key == "abc\ndef f(x):\n    ret"
+
+
+def _corpus_cases():  # type: ignore[no-untyped-def]
+    from tests.unit import test_postprocess_corpus as corpus
+
+    return [c for c in corpus.CORPUS if "\r" not in c.doc]
+
+
+@pytest.mark.parametrize("case", _corpus_cases(), ids=lambda c: c.id)
+async def test_what_is_shown_is_what_clean_returns_fresh_and_from_the_cache(case) -> None:  # type: ignore[no-untyped-def]
+    """The pipeline shows `clean`'s text and replace, and a cached answer the same (it used
+    to fit the cleaned text to the line a second time, trimming a closer twice)."""
+    from tests.unit import test_postprocess_corpus as corpus
+
+    text = case.doc.replace(corpus.CURSOR, "")
+    prefix = case.doc.split(corpus.CURSOR)[0]
+    row, col = prefix.count("\n"), len(prefix.rsplit("\n", 1)[-1])
+    fake = FakeBackend(default=case.raw)
+    pipeline, _ = make_pipeline(text, fake, max_lines=corpus.MAX_LINES)
+    expected = corpus.run(case.doc, case.raw)
+    for _ in range(2):  # fresh, then an exact cache hit
+        sugg = await pipeline.complete("file:///a.py", row, col, invoked=True)
+        got = (sugg.text, sugg.replace) if sugg else ("", 0)
+        assert got == ((expected.text, expected.replace) if expected.text else ("", 0))
+    assert len(fake.calls) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "column", "raw", "after"),
+    [
+        ("x = print(len()\n", 14, "items))", "x = print(len(items))\n"),
+        ("if (check() {\n", 10, "x)) {", "if (check(x)) {\n"),
+    ],
+)
+async def test_a_closer_is_never_trimmed_twice(
+    text: str, column: int, raw: str, after: str
+) -> None:
+    pipeline, _ = make_pipeline(text, FakeBackend(default=raw))
+    for _ in range(2):  # fresh, then from the cache
+        sugg = await pipeline.complete("file:///a.py", 0, column, invoked=True)
+        assert sugg is not None
+        line = text.split("\n")[0]
+        accepted = line[:column] + sugg.text + line[column + sugg.replace :]
+        assert accepted + "\n" == after
