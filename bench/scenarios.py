@@ -70,10 +70,12 @@ async def startup(runs: int) -> dict[str, Any]:
     for i in range(runs + 1):
         for name, cmd, out in (("ds", None, ds), ("bare", [sys.executable, "-c", STUB], bare)):
             t0 = time.perf_counter_ns()
-            client = await LspClient.spawn(env, command=cmd,
-                                           stderr_path=mock.workdir / f"startup-{name}.log")
-            _, fut, data = client.request_frame("initialize", {
-                "processId": None, "rootUri": None, "capabilities": {}})
+            client = await LspClient.spawn(
+                env, command=cmd, stderr_path=mock.workdir / f"startup-{name}.log"
+            )
+            _, fut, data = client.request_frame(
+                "initialize", {"processId": None, "rootUri": None, "capabilities": {}}
+            )
             client.write(data)
             arrived, _ = await asyncio.wait_for(fut, 30)
             if i:  # the first run warms the OS file cache
@@ -84,8 +86,9 @@ async def startup(runs: int) -> dict[str, Any]:
                 client.notify("initialized", {})
                 uri = "file:///bench/startup.py"
                 client.did_open(uri, "x = ")
-                _, first, data = client.request_frame(INLINE, LspClient.inline_params(
-                    uri, 0, 4, True))
+                _, first, data = client.request_frame(
+                    INLINE, LspClient.inline_params(uri, 0, 4, True)
+                )
                 client.write(data)
                 served, _ = await asyncio.wait_for(first, 30)
                 if i:
@@ -96,10 +99,14 @@ async def startup(runs: int) -> dict[str, Any]:
                 await client.proc.wait()
                 client._reader.cancel()
     await mock.stop()
-    return {"ds": summary(ds), "bare_python": summary(bare), "ds_cpu": summary(cpu),
-            "first_completion": summary(ready),
-            "samples": ds,
-            "bare_samples": bare}
+    return {
+        "ds": summary(ds),
+        "bare_python": summary(bare),
+        "ds_cpu": summary(cpu),
+        "first_completion": summary(ready),
+        "samples": ds,
+        "bare_samples": bare,
+    }
 
 
 # ---- overhead and cache hit -----------------------------------------------------------------
@@ -111,8 +118,9 @@ async def overhead(pairs: int, latency: float) -> dict[str, Any]:
     client = await start_server(mock, {"debounceMs": 0}, "overhead")
     uri = "file:///bench/overhead.py"
     client.did_open(uri, source)
-    http = httpx.AsyncClient(trust_env=False, timeout=30,
-                             headers={"Authorization": f"Bearer {API_KEY}"})
+    http = httpx.AsyncClient(
+        trust_env=False, timeout=30, headers={"Authorization": f"Bearer {API_KEY}"}
+    )
     url = mock.url + "/beta/completions"
     rng = random.Random(7)
     rows = rng.sample([n for n in range(100, 5950) if len(lines[n]) > 20], pairs + 10)
@@ -162,11 +170,15 @@ async def overhead(pairs: int, latency: float) -> dict[str, Any]:
     await mock.stop()
     ms = lambda xs: [x * 1000 for x in xs]  # noqa: E731
     return {
-        "ds_ms": summary(ms(ds)), "raw_ms": summary(ms(raw)), "overhead_ms": summary(ms(diff)),
+        "ds_ms": summary(ms(ds)),
+        "raw_ms": summary(ms(raw)),
+        "overhead_ms": summary(ms(diff)),
         "ratio_median": quantile(ds, 0.5) / quantile(raw, 0.5),
         "ratio_p95": quantile(ds, 0.95) / quantile(raw, 0.95),
-        "cache_hit_ms": summary(ms(hit)), "rpc_floor_ms": summary(ms(floor)),
-        "empty_answers": empty, "client_cost_us": client_cost_us(),
+        "cache_hit_ms": summary(ms(hit)),
+        "rpc_floor_ms": summary(ms(floor)),
+        "empty_answers": empty,
+        "client_cost_us": client_cost_us(),
         "server_cpu_ms": {k: v / max(1, len(ds)) * 1000 for k, v in cpu.items()},
         "samples": {"ds_ms": ms(ds), "raw_ms": ms(raw), "hit_ms": ms(hit)},
     }
@@ -180,8 +192,15 @@ def _typing_frames(uri: str, version: int, row: int, count: int) -> tuple[bytes,
     for k in range(count):
         ch = text[k % len(text)]
         version += 1
-        out.append(json.dumps({"jsonrpc": "2.0", "method": "textDocument/didChange",
-                               "params": LspClient.change_params(uri, version, row, col, ch)}))
+        out.append(
+            json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "textDocument/didChange",
+                    "params": LspClient.change_params(uri, version, row, col, ch),
+                }
+            )
+        )
         if ch == "\n":
             row, col = row + 1, 0
         else:
@@ -229,10 +248,13 @@ async def keystroke_cost(rounds: int, per_round: int = 100) -> dict[str, Any]:
     await client.close()
     await mock.stop()
     small, big = per_change[sizes[0]], per_change[sizes[1]]
-    return {"stdio_us": {str(n): summary(per_change[n]) for n in sizes},
-            "ratio": quantile(big, 0.5) / quantile(small, 0.5),
-            "floor_ms": summary([f * 1000 for f in floors]), "cpu_us": cpu_us,
-            "in_process": keystroke_in_process(sizes)}
+    return {
+        "stdio_us": {str(n): summary(per_change[n]) for n in sizes},
+        "ratio": quantile(big, 0.5) / quantile(small, 0.5),
+        "floor_ms": summary([f * 1000 for f in floors]),
+        "cpu_us": cpu_us,
+        "in_process": keystroke_in_process(sizes),
+    }
 
 
 def keystroke_in_process(sizes: tuple[int, ...]) -> dict[str, Any]:
@@ -252,8 +274,15 @@ def keystroke_in_process(sizes: tuple[int, ...]) -> dict[str, Any]:
             nonlocal row, col, k
             ch = "value = compute(item)\n"[k % 22]
             k += 1
-            doc.apply_change({"range": {"start": {"line": row, "character": col},
-                                        "end": {"line": row, "character": col}}, "text": ch})
+            doc.apply_change(
+                {
+                    "range": {
+                        "start": {"line": row, "character": col},
+                        "end": {"line": row, "character": col},
+                    },
+                    "text": ch,
+                }
+            )
             row, col = (row + 1, 0) if ch == "\n" else (row, col + 1)
 
         t = min(timeit.repeat(apply, number=2000, repeat=5)) / 2000 * 1e6
@@ -291,8 +320,13 @@ async def memory(files: int = 100, lines: int = 5000) -> dict[str, Any]:
     after = rss_mb(client.pid)
     await client.close()
     await mock.stop()
-    return {"rss_before_mb": before, "rss_after_mb": after, "text_mb": chars / 2**20,
-            "files": files, "lines_per_file": lines}
+    return {
+        "rss_before_mb": before,
+        "rss_after_mb": after,
+        "text_mb": chars / 2**20,
+        "files": files,
+        "lines_per_file": lines,
+    }
 
 
 def defs_source(n_lines: int, tag: str, others: int = 100) -> str:
@@ -302,14 +336,15 @@ def defs_source(n_lines: int, tag: str, others: int = 100) -> str:
     i = 0
     while len(out) < n_lines:
         other = f"f{(int(tag[1:]) + 1 + i % 7) % others}_fn_{(i * 7) % 2500}"
-        out += [f"def {tag}_fn_{i}(records, factor={i % 7 + 2}):",
-                f"    return {other}(records) * factor"]
+        out += [
+            f"def {tag}_fn_{i}(records, factor={i % 7 + 2}):",
+            f"    return {other}(records) * factor",
+        ]
         i += 1
     return "\n".join(out[:n_lines]) + "\n"
 
 
-async def memory_defs(files: int = 100, lines: int = 5000, completions: int = 10
-                      ) -> dict[str, Any]:
+async def memory_defs(files: int = 100, lines: int = 5000, completions: int = 10) -> dict[str, Any]:
     """Issue 15: RSS with 100 open 5,000-line files of 2,500 definitions each, after one
     completion (other-file context on, the default) in each of 10 of them."""
     mock = await MockProcess().start()
@@ -330,19 +365,27 @@ async def memory_defs(files: int = 100, lines: int = 5000, completions: int = 10
         row = lines // 2 + 1  # the body line of a function: a call to another file's name
         col = len(sources[i].split("\n")[row])
         t0 = time.perf_counter()
-        await client.call(INLINE, LspClient.inline_params(f"file:///bench/memdefs/f{i}.py",
-                                                          row, col, True))
+        await client.call(
+            INLINE, LspClient.inline_params(f"file:///bench/memdefs/f{i}.py", row, col, True)
+        )
         times.append(time.perf_counter() - t0)
     await asyncio.sleep(0.5)
     after = rss_mb(client.pid)
     prompts = [r["body"]["prompt"] for r in mock.fim_requests()]
     await client.close()
     await mock.stop()
-    return {"rss_before_mb": before, "rss_opened_mb": opened, "rss_after_mb": after,
-            "files": files, "lines_per_file": lines, "completions": completions,
-            "completion_ms": summary([t * 1000 for t in times]),
-            "prompts_with_other_files": sum(1 for p in prompts if p.startswith("# bench/")
-                                            or p.startswith("# f"))}
+    return {
+        "rss_before_mb": before,
+        "rss_opened_mb": opened,
+        "rss_after_mb": after,
+        "files": files,
+        "lines_per_file": lines,
+        "completions": completions,
+        "completion_ms": summary([t * 1000 for t in times]),
+        "prompts_with_other_files": sum(
+            1 for p in prompts if p.startswith("# bench/") or p.startswith("# f")
+        ),
+    }
 
 
 # ---- leak -----------------------------------------------------------------------------------
@@ -397,14 +440,25 @@ async def leak(requests: int, warmup: int = 600, workers: int = 8) -> dict[str, 
     await client.close()
     await mock.stop()
     gc.collect()
-    return {"rss_before_mb": base, "rss_after_mb": end, "growth_mb": end - base,
-            "requests": requests, "warmup": warmup, "upstream": upstream, **outcome,
-            "trace": trace}
+    return {
+        "rss_before_mb": base,
+        "rss_after_mb": end,
+        "growth_mb": end - base,
+        "requests": requests,
+        "warmup": warmup,
+        "upstream": upstream,
+        **outcome,
+        "trace": trace,
+    }
 
 
 # ---- typing replay --------------------------------------------------------------------------
-def _tokens(requests: list[dict[str, Any]], source: str, lines: int = 1,
-            wrong: mock_deepseek.Imperfect | None = None) -> dict[str, Any]:
+def _tokens(
+    requests: list[dict[str, Any]],
+    source: str,
+    lines: int = 1,
+    wrong: mock_deepseek.Imperfect | None = None,
+) -> dict[str, Any]:
     """Prompt/completion tokens as the mock bills them (chars/4) and the share of prompt
     tokens DeepSeek's prefix cache would serve: each request's longest opening shared with
     any earlier request (prompt, then suffix, as FIM lays them out), in whole units."""
@@ -424,9 +478,12 @@ def _tokens(requests: list[dict[str, Any]], source: str, lines: int = 1,
                 answer = answer[: answer.find(stop)]
         completion_tokens += max(1, len(answer) // 4)
         seen.append(text)
-    return {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-            "cache_hit_tokens": hit_tokens,
-            "cache_hit_share": hit_tokens / prompt_tokens if prompt_tokens else float("nan")}
+    return {
+        "prompt_tokens": prompt_tokens,
+        "completion_tokens": completion_tokens,
+        "cache_hit_tokens": hit_tokens,
+        "cache_hit_share": hit_tokens / prompt_tokens if prompt_tokens else float("nan"),
+    }
 
 
 def _typed_prompt(prompt: str) -> str:
@@ -447,17 +504,27 @@ def _keys_of_requests(fim: list[dict[str, Any]], key_at_offset: dict[int, int]) 
     return keys
 
 
-async def typing_replay(n_lines: int, latency: float, key_interval: float = 0.083,
-                        pause: float = 0.6, instant: float = 0.05, predict_lines: int = 1,
-                        workload: str = "python", imperfect_seed: int | None = None
-                        ) -> dict[str, Any]:
+async def typing_replay(
+    n_lines: int,
+    latency: float,
+    key_interval: float = 0.083,
+    pause: float = 0.6,
+    instant: float = 0.05,
+    predict_lines: int = 1,
+    workload: str = "python",
+    imperfect_seed: int | None = None,
+) -> dict[str, Any]:
     """Type a file of workload.TYPED key by key in real time against a model that knows it:
     perfectly, or (`imperfect_seed`) wrong mid-line on a seeded half of its lines."""
     source, name, language = TYPED[workload]
     lines = source.split("\n")[:n_lines]
     wrong = None if imperfect_seed is None else mock_deepseek.Imperfect(source, imperfect_seed)
-    mock = await MockProcess(latency=latency, predict_text=source, predict_lines=predict_lines,
-                             imperfect_seed=imperfect_seed).start()
+    mock = await MockProcess(
+        latency=latency,
+        predict_text=source,
+        predict_lines=predict_lines,
+        imperfect_seed=imperfect_seed,
+    ).start()
     client = await start_server(mock, {}, "typing")  # default debounce: what users get
     uri = f"file:///bench/{name}"
     client.did_open(uri, "", language=language)
@@ -485,15 +552,22 @@ async def typing_replay(n_lines: int, latency: float, key_interval: float = 0.08
         key_at_offset[offset] = k + 1
         if previous is not None and not previous[1].done():
             client.cancel(previous[0])  # as editors do when the next key comes
-        msg_id, fut, data = client.request_frame(INLINE, LspClient.inline_params(
-            uri, row, col, False))
+        msg_id, fut, data = client.request_frame(
+            INLINE, LspClient.inline_params(uri, row, col, False)
+        )
         sent = time.perf_counter_ns()
         client.write(data)
         previous = (msg_id, fut)
         if ends_line and lines[row].strip():
-            pauses.append({"fut": fut, "sent": sent, "line": row,
-                           "expected": lines[row][col:],
-                           "model_right": wrong is None or wrong.right_on(row)})
+            pauses.append(
+                {
+                    "fut": fut,
+                    "sent": sent,
+                    "line": row,
+                    "expected": lines[row][col:],
+                    "model_right": wrong is None or wrong.right_on(row),
+                }
+            )
             due += pause
         else:
             due += key_interval
@@ -511,9 +585,16 @@ async def typing_replay(n_lines: int, latency: float, key_interval: float = 0.08
             after = (arrived - p["sent"]) / 1e9
         first = shown.split("\n", 1)[0] if shown else None
         right = first == p["expected"]
-        results.append({**p, "shown": shown, "after_s": after, "right": right,
-                        "instant": right and after is not None and after <= instant,
-                        "by_pause_end": right and after is not None and after <= pause})
+        results.append(
+            {
+                **p,
+                "shown": shown,
+                "after_s": after,
+                "right": right,
+                "instant": right and after is not None and after <= instant,
+                "by_pause_end": right and after is not None and after <= pause,
+            }
+        )
     counted = [r for r in results if r["model_right"]]  # pauses the model can get right
     typed = "\n".join(lines)
     on_typed = [typed.startswith(_typed_prompt(r["body"]["prompt"])) for r in fim]
@@ -521,29 +602,38 @@ async def typing_replay(n_lines: int, latency: float, key_interval: float = 0.08
     accepted = sum(r["by_pause_end"] for r in results)
     tokens = _tokens(fim, source, predict_lines, wrong)
     return {
-        "workload": workload, "model": "perfect" if wrong is None else "imperfect",
-        "imperfect_seed": imperfect_seed, "lines": len(lines),
-        "keystrokes": len(keys), "upstream": len(fim),
+        "workload": workload,
+        "model": "perfect" if wrong is None else "imperfect",
+        "imperfect_seed": imperfect_seed,
+        "lines": len(lines),
+        "keystrokes": len(keys),
+        "upstream": len(fim),
         "requests_per_keystroke": len(fim) / len(keys),
         "requests_on_untyped_text": on_typed.count(False),
-        "pauses": len(results), "pauses_model_right": len(counted),
+        "pauses": len(results),
+        "pauses_model_right": len(counted),
         "ready_instant": sum(r["instant"] for r in counted) / max(1, len(counted)),
         "ready_by_pause_end": sum(r["by_pause_end"] for r in counted) / max(1, len(counted)),
         "ready_instant_all_pauses": sum(r["instant"] for r in results) / max(1, len(results)),
         "time_to_right_s": summary([r["after_s"] for r in results if r["right"]]),
-        "upstream_at_key": upstream_keys, "tokens": tokens, "accepted": accepted,
+        "upstream_at_key": upstream_keys,
+        "tokens": tokens,
+        "accepted": accepted,
         "prompt_tokens_per_accepted": tokens["prompt_tokens"] / max(1, accepted),
         "completion_tokens_per_accepted": tokens["completion_tokens"] / max(1, accepted),
-        "request_log": [{"key": k, "typed": t, "prompt_end": r["body"]["prompt"][-40:]}
-                        for k, t, r in zip(upstream_keys, on_typed, fim, strict=True)],
+        "request_log": [
+            {"key": k, "typed": t, "prompt_end": r["body"]["prompt"][-40:]}
+            for k, t, r in zip(upstream_keys, on_typed, fim, strict=True)
+        ],
         "pause_details": [{k: v for k, v in r.items() if k != "sent"} for r in results],
-        "key_interval_s": key_interval, "pause_s": pause, "latency_s": latency,
+        "key_interval_s": key_interval,
+        "pause_s": pause,
+        "latency_s": latency,
     }
 
 
 # ---- stable opening -------------------------------------------------------------------------
-async def stable_opening(n_lines: int, below: int = 3000,
-                         other_files: int = 0) -> dict[str, Any]:
+async def stable_opening(n_lines: int, below: int = 3000, other_files: int = 0) -> dict[str, Any]:
     """Type `n_lines` new lines below `below` existing ones (with code after them too), one
     invoked request per key; how much of each prompt repeats the previous prompt's start.
     `other_files`: open that many other Python files defining the names being typed, so the
@@ -575,10 +665,19 @@ async def stable_opening(n_lines: int, below: int = 3000,
     await mock.stop()
     prompts = [r["body"]["prompt"] for r in fim]
     shares = [common_prefix_len(a, b) / len(b) for a, b in itertools.pairwise(prompts) if b]
-    with_context = sum(1 for p in prompts if p.startswith("# lib/helpers_")
-                       or p.startswith("# bench/lib/helpers_") or "helpers_0.py" in p[:200])
-    return {"prompts": len(prompts), "shared_share": summary(shares),
-            "prompts_with_other_files": with_context,
-            "share_at_least_90": sum(s >= 0.9 for s in shares) / max(1, len(shares)),
-            "prompt_chars": summary([len(p) for p in prompts]),
-            "tokens": _tokens(fim, source), "shares": shares}
+    with_context = sum(
+        1
+        for p in prompts
+        if p.startswith("# lib/helpers_")
+        or p.startswith("# bench/lib/helpers_")
+        or "helpers_0.py" in p[:200]
+    )
+    return {
+        "prompts": len(prompts),
+        "shared_share": summary(shares),
+        "prompts_with_other_files": with_context,
+        "share_at_least_90": sum(s >= 0.9 for s in shares) / max(1, len(shares)),
+        "prompt_chars": summary([len(p) for p in prompts]),
+        "tokens": _tokens(fim, source),
+        "shares": shares,
+    }

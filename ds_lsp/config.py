@@ -285,7 +285,9 @@ class Settings:
         default=True,
         metadata=_meta(
             "prefetch",
-            "When a suggestion ends the line, ask ahead for the next line (served after Enter).",
+            "Ask ahead, only while it pays: the next line once you accept a suggestion that "
+            "ends its line or have nearly typed it through, the line you type at once when "
+            "typing through broke; at most one such request per document.",
         ),
     )
     completion_progress: bool = field(
