@@ -440,13 +440,12 @@ def render(table: list[dict[str, Any]]) -> str:
         for r in table
     ]
     widths = [max(len(str(x)) for x in col) for col in zip(head, *body, strict=False)]
-    line = lambda cells: (
-        "| "
-        + " | ".join(  # noqa: E731
-            str(c).ljust(w) for c, w in zip(cells, widths, strict=False)
+
+    def line(cells: list) -> str:
+        return (
+            "| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=False)) + " |"
         )
-        + " |"
-    )
+
     return "\n".join(
         [line(head), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, body)]
     )
