@@ -30,7 +30,10 @@ from workload import TYPED, keystrokes, python_source
 
 INLINE = "textDocument/inlineCompletion"
 UNKNOWN = LspClient.inline_params("file:///bench/not-open.py", 0, 0, True)
-CACHE_UNIT_TOKENS = 64  # DeepSeek's prefix cache matches in units of this many tokens
+CACHE_UNIT_TOKENS = 64
+# a real session loads pygls once the client is quiet for a second: memory rows wait for it
+IDLE_LOAD_S = 3.0
+OVERHEAD_OPTIONS: dict = {}
 
 
 async def _rtt(client: LspClient, method: str, params: Any, pre: bytes = b"") -> float:
@@ -115,7 +118,7 @@ async def overhead(pairs: int, latency: float) -> dict[str, Any]:
     source = python_source(6000, "o")
     lines = source.split("\n")
     mock = await MockProcess(latency=latency, predict_text=source, predict_lines=1).start()
-    client = await start_server(mock, {"debounceMs": 0}, "overhead")
+    client = await start_server(mock, {"debounceMs": 0, **OVERHEAD_OPTIONS}, "overhead")
     uri = "file:///bench/overhead.py"
     client.did_open(uri, source)
     http = httpx.AsyncClient(
@@ -316,7 +319,7 @@ async def memory(files: int = 100, lines: int = 5000) -> dict[str, Any]:
         client.did_open(f"file:///bench/mem/f{i}.py", text)
         await client.proc.stdin.drain()
     await client.call(INLINE, UNKNOWN)
-    await asyncio.sleep(0.5)
+    await asyncio.sleep(IDLE_LOAD_S)
     after = rss_mb(client.pid)
     await client.close()
     await mock.stop()
@@ -369,7 +372,7 @@ async def memory_defs(files: int = 100, lines: int = 5000, completions: int = 10
             INLINE, LspClient.inline_params(f"file:///bench/memdefs/f{i}.py", row, col, True)
         )
         times.append(time.perf_counter() - t0)
-    await asyncio.sleep(0.5)
+    await asyncio.sleep(IDLE_LOAD_S)
     after = rss_mb(client.pid)
     prompts = [r["body"]["prompt"] for r in mock.fim_requests()]
     await client.close()

@@ -134,13 +134,22 @@ def _skip_comment(text: str, i: int) -> int:
     return len(text) if end < 0 else end
 
 
+_CODE_MARK = re.compile(r"""[()\[\]{}"'`#/]""")  # what can change the scan outside strings
+_STRING_MARK = {q: re.compile("[\\\\\n" + re.escape(q) + "]") for q in "\"'`"}
+
+
 def brackets(text: str, quote: str = "") -> Iterator[tuple[int, str]]:
     """(index, char) of each bracket outside strings and comments, in order. `quote` is a
-    string open before `text`; its closing delimiter is yielded as that quote character."""
+    string open before `text`; its closing delimiter is yielded as that quote character.
+    Jumps from mark to mark (brackets, quotes, comment starts): linear in the text."""
     outer, i, n = quote, 0, len(text)
     while i < n:
-        ch = text[i]
         if quote:
+            found = _STRING_MARK[quote[0]].search(text, i)
+            if found is None:
+                return
+            i = found.start()
+            ch = text[i]
             if ch == "\\":
                 i += 2
                 continue
@@ -155,6 +164,11 @@ def brackets(text: str, quote: str = "") -> Iterator[tuple[int, str]]:
                 quote = outer = ""
             i += 1
             continue
+        found = _CODE_MARK.search(text, i)
+        if found is None:
+            return
+        i = found.start()
+        ch = text[i]
         if ch in "([{)]}":
             yield i, ch
         elif _comment_at(text, i):

@@ -47,6 +47,7 @@ MAX_OPEN_CHARS = 1_500_000  # characters of open documents outlined per request
 EDIT_CONTEXT = 4
 MAX_HOPS = 2
 PART_OVERHEAD = 6  # the path comment line and the blank line after a part
+SAME_PACKAGE = ("go", "java", "kotlin")  # families whose package spans a folder
 HEAD_CACHE = 16  # parsed import heads kept (one per recently completed document)
 BIG_DOC = 64 * 1024  # characters: an open document this big is never outlined whole
 
@@ -138,7 +139,7 @@ class Workspace:
         self.files.budget = self.max_new_files if self.read_disk else 0
         chains = (
             ranking.wanted(window.prefix, window.suffix, window.line_prefix, window.line_suffix)
-            if fam
+            if fam and self._anywhere_to_look(request, fam, others)
             else []
         )
         packer = _Packer(budget, self._relative)
@@ -160,6 +161,14 @@ class Workspace:
         return _Frozen(
             key, parts, packer.used_total(), packer.shown(), request.imports, request.resolver
         )
+
+    @staticmethod
+    def _anywhere_to_look(request: _Request, fam: str, others: list[Document]) -> bool:
+        """Whether a definition could come from anywhere: other open files, the file's own
+        imports, or (Go, Java, Kotlin) its package's other files. A lone file that imports
+        nothing skips the ranking (it is most of a rebuild's cost)."""
+        imports = request.imports
+        return bool(others or imports.bound or imports.stars) or fam in SAME_PACKAGE
 
     def _append(
         self,
