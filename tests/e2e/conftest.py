@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -222,3 +223,17 @@ async def inline(
     if result is None:
         return []
     return list(result.items) if hasattr(result, "items") else list(result)
+
+
+def cli(
+    mock: MockDeepSeek, *args: str, cwd: Path = ROOT, **env: str | None
+) -> subprocess.CompletedProcess:
+    """`ds-lsp ARGS` as a user runs it, against the mock."""
+    return subprocess.run(
+        [sys.executable, "-m", "ds_lsp", *args],
+        capture_output=True,
+        text=True,
+        env=server_env(mock, **env),
+        timeout=60,
+        cwd=cwd,
+    )

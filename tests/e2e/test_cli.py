@@ -16,19 +16,7 @@ import pytest
 from ds_lsp.cli.check import run_check
 from ds_lsp.config import Settings
 from ds_lsp.upstream import backends
-from tests.e2e.conftest import API_KEY, ROOT, server_env
-from tests.mock_deepseek import MockDeepSeek
-
-
-def cli(mock: MockDeepSeek, *args: str, cwd: Path = ROOT, **env: str | None):  # type: ignore[no-untyped-def]
-    return subprocess.run(
-        [sys.executable, "-m", "ds_lsp", *args],
-        capture_output=True,
-        text=True,
-        env=server_env(mock, **env),
-        timeout=60,
-        cwd=cwd,
-    )
+from tests.e2e.conftest import API_KEY, cli, server_env
 
 
 @pytest.fixture

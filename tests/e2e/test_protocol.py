@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import API_KEY, ROOT, server_env
+from tests.e2e.conftest import API_KEY, cli, server_env
 
 INIT = {
     "jsonrpc": "2.0",
@@ -198,17 +198,6 @@ def test_tcp_transport_binds_loopback(mock):
         proc.wait(10)
 
 
-def _cli(mock, *args: str, **env: str | None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "ds_lsp", *args],
-        capture_output=True,
-        text=True,
-        env=server_env(mock, **env),
-        timeout=60,
-        cwd=ROOT,
-    )
-
-
 def test_version():
     out = subprocess.run(
         [sys.executable, "-m", "ds_lsp", "--version"], capture_output=True, text=True, timeout=30
@@ -220,14 +209,14 @@ def test_complete_prints_the_pipeline_result(mock, tmp_path):
     source = tmp_path / "calc.py"
     source.write_text("def add(a, b):\n    \n")
     mock.fim_text = "return a + b\n\n\ndef other(): pass"
-    out = _cli(mock, "complete", f"{source}:2:5")
+    out = cli(mock, "complete", f"{source}:2:5")
     assert out.returncode == 0, out.stderr
     assert out.stdout == "return a + b\n"
     assert mock.fim_requests()[0].body["prompt"] == "# Path: calc.py (python)\ndef add(a, b):\n    "
 
 
 def test_complete_rejects_a_bad_target(mock):
-    out = _cli(mock, "complete", "nowhere.py:x:1")
+    out = cli(mock, "complete", "nowhere.py:x:1")
     assert out.returncode == 2 and "FILE:LINE:COL" in out.stderr
 
 
@@ -237,7 +226,7 @@ def test_complete_rejects_a_bad_target(mock):
 def test_check_reports_in_plain_words(mock, status, code, words):
     if status != 200:
         mock.script({"status": status})
-    out = _cli(mock, "check")
+    out = cli(mock, "check")
     assert out.returncode == code, out.stdout + out.stderr
     assert words in out.stdout
     assert "Balance: 4.20 USD" in out.stdout
