@@ -150,3 +150,10 @@ def test_bare_ds_lsp_in_a_terminal_says_what_it_is(mock) -> None:
         os.close(main)  # end of input: the server stops
         proc.wait(20)
     assert "ds-lsp is a language server" in line and "ds-lsp check" in line
+
+
+async def test_check_never_shows_a_short_key_whole(mock) -> None:
+    lines: list[str] = []
+    await run_check(Settings(base_url=mock.url + "/beta", api_key="k3y9z"), lines.append)
+    text = "\n".join(lines)
+    assert "API key: set" in text and "k3y" not in text and "9z" not in text
