@@ -10,7 +10,6 @@ breaks the connection.
 
 from __future__ import annotations
 
-import functools
 import logging
 from typing import Any
 
@@ -21,7 +20,7 @@ from ds_lsp import __version__, usage
 from ds_lsp.completion.pipeline import CompletionPipeline
 from ds_lsp.config import Settings
 from ds_lsp.documents import DocumentStore
-from ds_lsp.lsp import generate_command, hot_path
+from ds_lsp.lsp import generate_command
 from ds_lsp.lsp.initialize_answer import GENERATE_COMMAND, USAGE_COMMAND
 from ds_lsp.lsp.state import ServerState
 from ds_lsp.upstream.problems import UI
@@ -66,10 +65,6 @@ class DsLanguageServer(LanguageServer):
     @property
     def progress_support(self) -> bool:
         return self.state.progress_support
-
-    def fast_handlers(self) -> dict[str, Any]:
-        """The plain-JSON didChange handler, for transport.handle_body (benchmarks)."""
-        return {types.TEXT_DOCUMENT_DID_CHANGE: functools.partial(hot_path.did_change, self.state)}
 
     def report_server_error(self, error: Exception, source: Any) -> None:
         """Log internal errors; never flood the editor with one message per failure."""

@@ -37,7 +37,6 @@ pygls through `PyglsTarget`. `Outbox` writes messages framed as pygls frames the
 from __future__ import annotations
 
 import asyncio
-import functools
 import json
 import logging
 import os
@@ -315,7 +314,6 @@ def too_deep(data: Any, limit: int = MAX_DEPTH) -> bool:
     return False
 
 
-FastHandlers = dict[str, Callable[[Any], None]]
 Send = Callable[[dict[str, Any]], None]
 
 
@@ -363,10 +361,9 @@ class Target(Protocol):
 class Connection:
     """One client's messages, checked, into one target."""
 
-    def __init__(self, send: Send, target: Target, lifecycle: bool = True) -> None:
+    def __init__(self, send: Send, target: Target) -> None:
         self.send = send
         self.target = target
-        self.lifecycle = lifecycle  # enforce initialize-first and nothing-after-shutdown
         self.initialized = False
         self.shut_down = False
 
@@ -430,7 +427,7 @@ class Connection:
 
     def _allowed(self, data: dict[str, Any], method: str | None) -> bool:
         """The LSP lifecycle: initialize first, nothing but exit after shutdown."""
-        if not self.lifecycle or method == "exit":
+        if method == "exit":
             return True
         request = method is not None and "id" in data
         if self.shut_down:
@@ -455,14 +452,12 @@ class Connection:
 class PyglsTarget:
     """Checked messages into a pygls protocol.
 
-    Notifications in `fast` skip pygls's typed structuring and go straight to their handler
-    as plain JSON. A request whose params pygls cannot read gets Invalid params, except the
-    completion requests, which get an empty answer.
+    A request whose params pygls cannot read gets Invalid params, except the completion
+    requests, which get an empty answer.
     """
 
-    def __init__(self, protocol: JsonRPCProtocol, fast: FastHandlers | None = None) -> None:
+    def __init__(self, protocol: JsonRPCProtocol) -> None:
         self.protocol = protocol
-        self.fast = fast or {}
 
     def take(
         self,
@@ -479,13 +474,6 @@ class PyglsTarget:
             return self._hand_over(body, data, method)
 
     def _hand_over(self, body: bytes, data: dict[str, Any], method: str | None) -> bool:
-        handler = self.fast.get(method or "") if "id" not in data else None
-        if handler is not None:
-            try:
-                handler(data.get("params"))
-            except Exception:
-                log.exception("failed to handle %s", method)
-            return True
         msg_id = data.get("id")
         try:
             message = json.loads(body, object_hook=self.protocol.structure_message)
@@ -512,12 +500,6 @@ def _register_secrets(method: str | None, data: dict[str, Any]) -> None:
         redact.register_from(data.get("result"))
     elif method in ("initialize", "workspace/didChangeConfiguration"):
         redact.register_from(data.get("params"))
-
-
-def handle_body(protocol: JsonRPCProtocol, body: bytes, fast: FastHandlers | None = None) -> None:
-    """One frame through the checks into pygls, without the lifecycle rules (benchmarks)."""
-    send = functools.partial(send_payload, protocol)
-    Connection(send, PyglsTarget(protocol, fast), lifecycle=False).take(body)
 
 
 async def stdin_reader() -> asyncio.StreamReader:
