@@ -256,11 +256,11 @@ async def keystroke_cost(rounds: int, per_round: int = 100) -> dict[str, Any]:
         "ratio": quantile(big, 0.5) / quantile(small, 0.5),
         "floor_ms": summary([f * 1000 for f in floors]),
         "cpu_us": cpu_us,
-        "in_process": keystroke_in_process(sizes),
+        "in_process": await keystroke_in_process(sizes),
     }
 
 
-def keystroke_in_process(sizes: tuple[int, ...]) -> dict[str, Any]:
+async def keystroke_in_process(sizes: tuple[int, ...]) -> dict[str, Any]:
     """µs per edit of Document.apply_change alone and of the server's whole didChange path
     (frame checks, the hot path's plain-JSON handler: what the server runs) without the pipe."""
     from ds_lsp.documents import DocumentStore
@@ -287,7 +287,7 @@ def keystroke_in_process(sizes: tuple[int, ...]) -> dict[str, Any]:
             row, col = (row + 1, 0) if ch == "\n" else (row, col + 1)
 
         t = min(timeit.repeat(apply, number=2000, repeat=5)) / 2000 * 1e6
-        out[str(n)] = {"apply_change_us": t, "did_change_path_us": asyncio.run(_hot_path_us(n))}
+        out[str(n)] = {"apply_change_us": t, "did_change_path_us": await _hot_path_us(n)}
     return out
 
 
