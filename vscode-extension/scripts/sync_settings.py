@@ -165,8 +165,8 @@ def prop(key: str, f: dataclasses.Field, default: Any, order: int) -> dict[str, 
         p["enum"] = list(allowed)
         if key in ENUM_DESCRIPTIONS:
             p["enumDescriptions"] = ENUM_DESCRIPTIONS[key]
-    if f.name in config._BOUNDS:
-        low, high = config._BOUNDS[f.name]
+    if f.name in config.BOUNDS:
+        low, high = config.BOUNDS[f.name]
         p["minimum"], p["maximum"] = low, high
     doc = DESCRIPTIONS.get(key) or f.metadata["doc"]
     env = f.metadata.get("env")

@@ -63,7 +63,7 @@ class UpstreamError(Exception):
 def make_client(base_url: str) -> httpx.AsyncClient:
     """A keep-alive client; trust_env (proxies) only for non-loopback hosts.
 
-    A plain-http URL (a local server: config.py refuses http:// elsewhere) gets a TLS
+    A plain-http URL (a local server: config refuses http:// elsewhere) gets a TLS
     context without CA certificates, since loading them costs ~20 ms at startup and none of
     this client's requests uses TLS (one that did could verify no server, so it would fail).
     """
