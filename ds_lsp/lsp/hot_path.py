@@ -175,10 +175,9 @@ class HotPath:
 
         options = initialize_answer.init_options(params)
         settings, _ = config.resolve(options)  # its problems are told by apply_settings
-        session = UpstreamSession(settings, WireUI(self.client))
-        session.client_name = initialize_answer.client_name(params)
-        session.warm_up()
-        return session
+        return UpstreamSession.open(
+            settings, WireUI(self.client), initialize_answer.client_name(params)
+        )
 
     def _shutdown(self, msg_id: int | str, state: ServerState) -> None:
         self.shut_down = True

@@ -66,8 +66,8 @@ class ServerState:
         self.pushed: Any = None
         self._warned: set[str] = set()
         if session is None:
-            session = UpstreamSession(config.resolve(self.init_options)[0], WireUI(self.client))
-            session.client_name = client_name(params)
+            settings = config.resolve(self.init_options)[0]
+            session = UpstreamSession.open(settings, WireUI(self.client), client_name(params))
         self.session = session
         self.ui = session.ui
         self.completions = CompletionPipeline(session.settings, self.docs, session)

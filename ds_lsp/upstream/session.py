@@ -20,9 +20,15 @@ from ds_lsp import config
 from ds_lsp.config import FALLBACK_MODEL, PREFERRED_MODELS, Settings
 from ds_lsp.upstream import backends
 from ds_lsp.upstream.backends import FimBackend
-from ds_lsp.upstream.backends.chat import ChatPrefixRequest, ChatResult, OnText
-from ds_lsp.upstream.backends.deepseek import FimRequest, FimResult, StopCheck
 from ds_lsp.upstream.backends.http import UpstreamError, make_client, with_retries
+from ds_lsp.upstream.backends.wire import (
+    ChatPrefixRequest,
+    ChatResult,
+    FimRequest,
+    FimResult,
+    OnText,
+    StopCheck,
+)
 from ds_lsp.upstream.problems import (
     LATENCY_CAUSES,
     MESSAGES,
@@ -80,6 +86,24 @@ class UpstreamSession:
         self.client_name: str | None = None  # the editor, from initialize's clientInfo
         self._closing: set[asyncio.Task[None]] = set()
 
+    @classmethod
+    def open(
+        cls,
+        settings: Settings,
+        ui: UI | None = None,
+        client_name: str | None = None,
+        *,
+        usage: UsageBook | None = None,
+        connect: Connect = backends.create,
+    ) -> UpstreamSession:
+        """The server's session, built in this one place: for the editor `client_name`
+        (initialize's clientInfo, for its messages), with the connection opening and the model
+        resolving at once (call it at `initialized`, inside the event loop)."""
+        session = cls(settings, ui, usage, connect)
+        session.client_name = client_name
+        session.warm_up()
+        return session
+
     # ---- lifecycle ---------------------------------------------------------------------------
     def update(self, settings: Settings) -> bool:
         """Take new settings; True when they point at another server, URL or key."""
@@ -116,9 +140,14 @@ class UpstreamSession:
         return backends.has_key(self.settings)
 
     def warm_up(self) -> None:
-        """Open the connection (and resolve the model) before the first completion."""
+        """Open the connection (and resolve the model) before the first completion; outside
+        an event loop (a server built before it runs) the first request does it."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
         if self.settings.enable and self.has_key():
-            self._model_task = asyncio.ensure_future(self._resolve_model())
+            self._model_task = loop.create_task(self._resolve_model())
 
     async def close(self) -> None:
         if self._http is not None:

@@ -150,3 +150,57 @@ def test_pygls_side_modules_stay_off_the_hot_path() -> None:
     assert set(HOT_PATH) | {"__init__.py"} >= {
         p.name for p in (PACKAGE / "lsp").glob("*.py") if p not in pygls_side
     }, "a new lsp/ module: list it in HOT_PATH (no pygls) or with pygls's side"
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _import_graph() -> dict[str, set[str]]:
+    """Which ds_lsp modules each module imports (anywhere in it); `from pkg import module`
+    is an edge to the module, not to the package."""
+    names = {_module_name(p): p for p in MODULES}
+    graph: dict[str, set[str]] = {}
+    for name, path in names.items():
+        named = imports(path) & set(names)
+        packages = {n.rpartition(".")[0] for n in named}
+        graph[name] = {n for n in named if n not in packages or n in _plain_imports(path)}
+        graph[name].discard(name)
+    return graph
+
+
+def _plain_imports(path: Path) -> set[str]:
+    """Modules named as the module of an import (not only as the package of a submodule)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            submodules = {
+                a.name
+                for a in node.names
+                if (PACKAGE.parent / node.module.replace(".", "/") / a.name)
+                .with_suffix(".py")
+                .exists()
+            }
+            if len(submodules) < len(node.names):
+                names.add(node.module)
+    return names
+
+
+def test_no_two_modules_import_each_other() -> None:
+    """No import cycle, even through functions' own imports (chat <-> deepseek was one)."""
+    graph = _import_graph()
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+
+    def visit(name: str, path: list[str]) -> None:
+        state[name] = 1
+        for target in sorted(graph[name]):
+            assert state.get(target) != 1, " -> ".join([*path, name, target])
+            if target not in state:
+                visit(target, [*path, name])
+        state[name] = 2
+
+    for name in sorted(graph):
+        if name not in state:
+            visit(name, [])

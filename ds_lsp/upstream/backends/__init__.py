@@ -22,11 +22,18 @@ import httpx
 
 from ds_lsp import config, redact
 from ds_lsp.config import is_loopback
-from ds_lsp.upstream.backends.chat import ChatPrefixRequest, ChatResult, OnText
 from ds_lsp.upstream.backends.codestral import CodestralClient
-from ds_lsp.upstream.backends.deepseek import DeepSeekClient, FimRequest, FimResult, StopCheck
+from ds_lsp.upstream.backends.deepseek import DeepSeekClient
 from ds_lsp.upstream.backends.llama_cpp import LlamaCppClient
 from ds_lsp.upstream.backends.openai_fim import OpenAIFimClient
+from ds_lsp.upstream.backends.wire import (
+    ChatPrefixRequest,
+    ChatResult,
+    FimRequest,
+    FimResult,
+    OnText,
+    StopCheck,
+)
 
 if TYPE_CHECKING:
     from ds_lsp.config import Settings
