@@ -7,6 +7,8 @@ prefetch) -> debounce (never shorter than the user's typing rhythm) and latest-w
 document the newest request wins; an older one answers None at once and its HTTP call is
 aborted) -> fetch (the upstream session) -> clean (postprocess) -> suggestion. Upstream
 problems become one message per kind of problem in the session, never an exception here.
+Asking ahead (prefetch) sees each request once, as a `Turn`: what it already has for it,
+then what was shown; and each upstream answer once (`answered`).
 """
 
 from __future__ import annotations
@@ -22,11 +24,11 @@ from typing import Any, TypeVar
 
 from ds_lsp.completion import postprocess
 from ds_lsp.completion.ask import Ask, make_ask, stop_check
-from ds_lsp.completion.cache import CompletionCache, Hit
+from ds_lsp.completion.cache import CompletionCache
 from ds_lsp.completion.gating import Gate
 from ds_lsp.completion.other_files import OtherFiles, render
 from ds_lsp.completion.postprocess import Cleaned
-from ds_lsp.completion.prefetch import Prefetcher
+from ds_lsp.completion.prefetch import Prefetcher, Spot
 from ds_lsp.config import Settings
 from ds_lsp.documents import Document, DocumentStore
 from ds_lsp.exclusion import relative_path
@@ -156,32 +158,25 @@ class CompletionPipeline:
         version = doc.version
         row, index = doc.clamp(line, character)
         ask = self.ask_at(doc, row, index)
-        key_gap = self.rhythm.request(doc.uri)
-        self.prefetch.editor_asks(doc.uri, row, ask)
+        spot = Spot(doc.uri, row, line, character, self.rhythm.request(doc.uri))
         hit = self.cache.lookup(*ask.ident)
+        turn = self.prefetch.turn(spot, ask, hit, invoked)
         if hit is not None:
-            self.prefetch.served(doc.uri, row, hit, ask)
-            self.usage.record(cache_served=1, shown=1 if hit.text else 0)
-            self.prefetch.after_shown(doc.uri, row, ask, hit.text, (line, character), key_gap)
-            shown = Cleaned(hit.text, hit.replace)
-            return self._shown(doc, ask, shown, line, character, cached=True)
-        ahead = self.prefetch.running(ask)
-        if ahead is not None:  # asked ahead and on its way: wait for it, not ask again
-            cleaned = await asyncio.shield(ahead)
-            text = cleaned.text if cleaned else ""
-            self.prefetch.served(doc.uri, row, Hit(text, ask.ident), ask)
-        elif self.prefetch.ask_at_once(doc.uri, row, ask, invoked):
-            cleaned = await self.prefetch.ask_now(doc.uri, row, ask)
+            self.usage.record(cache_served=1)
+            cleaned: Cleaned | None = Cleaned(hit.text, hit.replace)
+        elif turn.has_ahead:  # asked ahead, or asked at once instead of after the debounce
+            cleaned = await turn.ahead()
+        elif invoked or await self._debounced(doc, version, ask.window, spot.key_gap):
+            cleaned = await turn.fetch()
         else:
-            if not invoked and not await self._debounced(doc, version, ask.window, key_gap):
-                return None
-            self.prefetch.asked(doc.uri, row)
-            cleaned = await self.fetch(ask)
-        if not cleaned or not cleaned.text or self._moved_on(doc, version):
             return None
-        self.usage.record(shown=1)
-        self.prefetch.after_shown(doc.uri, row, ask, cleaned.text, (line, character), key_gap)
-        return self._shown(doc, ask, cleaned, line, character)
+        if hit is None and (not cleaned or not cleaned.text or self._moved_on(doc, version)):
+            return None
+        text = cleaned.text if cleaned else ""
+        if text:
+            self.usage.record(shown=1)
+        turn.shown(text)
+        return self._suggestion(doc, ask, cleaned, line, character, cached=hit is not None)
 
     def _document(self, uri: str, line: int, character: int) -> Document | None:
         doc = self.docs.get(uri)
@@ -226,12 +221,13 @@ class CompletionPipeline:
         )
         if result is None:
             return None
-        self.prefetch.took(time.monotonic() - started)
+        took = time.monotonic() - started
         cleaned = postprocess.clean(
             result.text, w.prefix, w.suffix, w.line_prefix, ask.mode, s.max_lines
         )
         self.cache.put(*ask.ident, cleaned.text, cleaned.replace)
-        self.prefetch.wrote_on(ask, cleaned.text, result.text, result.finish_reason == "stop")
+        finished = result.finish_reason == "stop"
+        self.prefetch.answered(ask, result.text, finished, cleaned, took)
         return cleaned
 
     def _moved_on(self, doc: Document, version: int) -> bool:
@@ -240,18 +236,18 @@ class CompletionPipeline:
             return True
         return False
 
-    def _shown(
+    def _suggestion(
         self,
         doc: Document,
         ask: Ask,
-        cleaned: Cleaned,
+        cleaned: Cleaned | None,
         line: int,
         character: int,
         cached: bool = False,
     ) -> Suggestion | None:
         """The suggestion exactly as `clean` left it: its text, and the closers after the
         cursor it replaces."""
-        if not cleaned.text:
+        if not cleaned or not cleaned.text:
             return None
         w = ask.window
         return Suggestion(cleaned.text, line, character, w, cached, cleaned.replace, doc.uri)

@@ -128,6 +128,56 @@ class Doc:
     flying: asyncio.Future | None = None  # its speculative request in flight
 
 
+@dataclass(frozen=True)
+class Spot:
+    """Where an editor request asks: its document, the cursor's row, the editor's position
+    (line, character) and the document's typing gap (None until known)."""
+
+    uri: str
+    row: int
+    line: int
+    character: int
+    key_gap: float | None = None
+
+
+class Turn:
+    """One editor request as the prefetcher sees it: the answer it already has on the way
+    (`ahead`), or the request's own ask going out (`fetch`), and what was shown (`shown`)."""
+
+    def __init__(
+        self, prefetcher: Prefetcher, spot: Spot, ask: Ask, ahead: asyncio.Future | None
+    ) -> None:
+        self._prefetcher = prefetcher
+        self.spot = spot
+        self.ask = ask
+        self._ahead = ahead
+
+    @property
+    def has_ahead(self) -> bool:
+        """An answer was asked ahead for this very ask, or is asked at once now."""
+        return self._ahead is not None
+
+    async def ahead(self) -> Cleaned | None:
+        """The answer asked ahead; awaiting it may be cancelled (the request it serves
+        goes away, the speculative request does not)."""
+        assert self._ahead is not None
+        cleaned = await asyncio.shield(self._ahead)
+        text = cleaned.text if cleaned else ""
+        self._prefetcher.served(self.spot.uri, self.spot.row, Hit(text, self.ask.ident), self.ask)
+        return cleaned
+
+    async def fetch(self) -> Cleaned | None:
+        """The request's own ask, after the debounce: no speculative one for this line."""
+        self._prefetcher.asked(self.spot.uri, self.spot.row)
+        return await self._prefetcher._fetch(self.ask)
+
+    def shown(self, text: str) -> None:
+        """`text` is shown at the spot (maybe ''): ask for the line after it when it pays."""
+        spot = self.spot
+        at = (spot.line, spot.character)
+        self._prefetcher.after_shown(spot.uri, spot.row, self.ask, text, at, spot.key_gap)
+
+
 class Prefetcher:
     """Speculative asks, their outcomes, and per document what decides the next one."""
 
@@ -143,6 +193,27 @@ class Prefetcher:
 
     def _doc(self, uri: str) -> Doc:
         return self._docs.setdefault(uri, Doc())
+
+    # ---- the pipeline's two calls ------------------------------------------------------------
+    def turn(self, spot: Spot, ask: Ask, hit: Hit | None, invoked: bool) -> Turn:
+        """An editor request for `ask` at `spot`, and what the cache had for it (`hit`):
+        settle what it tells about earlier guesses and suggestions, then find its answer
+        asked ahead, or ask at once instead of after the debounce."""
+        self.editor_asks(spot.uri, spot.row, ask)
+        if hit is not None:
+            self.served(spot.uri, spot.row, hit, ask)
+            return Turn(self, spot, ask, None)
+        ahead = self.running(ask)  # asked ahead and on its way: wait for it, not ask again
+        if ahead is None and self.ask_at_once(spot.uri, spot.row, ask, invoked):
+            self.asked(spot.uri, spot.row)
+            ahead = self._speculate(spot.uri, spot.row, spot.row, ask, "the line being typed")
+        return Turn(self, spot, ask, ahead)
+
+    def answered(self, ask: Ask, raw: str, finished: bool, cleaned: Cleaned, took: float) -> None:
+        """Upstream answered `ask` with `raw` (cleaned: `cleaned`) in `took` seconds: the
+        round trip the next line must beat, and lines the answer wrote beyond its own."""
+        self.took(took)
+        self.wrote_on(ask, cleaned.text, raw, finished)
 
     # ---- what the pipeline reports ------------------------------------------------------------
     def editor_asks(self, uri: str, row: int, ask: Ask) -> None:
@@ -224,15 +295,6 @@ class Prefetcher:
             and not self._busy(doc)
             and self.policy.pays()
         )
-
-    async def ask_now(self, uri: str, line: int, ask: Ask) -> Cleaned | None:
-        """Ask for the line being typed in the background; awaiting it may be cancelled."""
-        self.asked(uri, line)
-        task = self._speculate(uri, line, line, ask, "the line being typed")
-        cleaned = await asyncio.shield(task)
-        text = cleaned.text if cleaned else ""
-        self.served(uri, line, Hit(text, ask.ident), ask)  # the request shows it
-        return cleaned
 
     # ---- the next line ------------------------------------------------------------------------
     def after_shown(
