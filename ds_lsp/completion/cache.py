@@ -43,7 +43,9 @@ class CompletionCache:
     """LRU of cleaned suggestions with typing-through lookups."""
 
     def __init__(self, size: int) -> None:
-        self._lru: LRUCache = LRUCache(maxsize=max(size, 1))
+        self._lru: LRUCache[tuple[Hashable, str, str], tuple[str, int]] = LRUCache(
+            maxsize=max(size, 1)
+        )
         self._recent: deque[Entry] = deque(maxlen=RECENT)
         self.enabled = size > 0
 

@@ -27,6 +27,7 @@ import math
 from collections import deque
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
+from typing import TypeAlias
 
 from ds_lsp.completion import postprocess
 from ds_lsp.completion.ask import Ask, line_break
@@ -42,6 +43,7 @@ LATENCY_S = 0.5  # a round trip's guess until one was measured
 
 log = logging.getLogger(__name__)
 Fetch = Callable[[Ask], Awaitable["Cleaned | None"]]  # fetch, clean and cache one ask
+Flight: TypeAlias = "asyncio.Future[Cleaned | None]"  # a speculative request on its way
 
 
 class Outcomes:
@@ -125,7 +127,7 @@ class Doc:
     showing: Showing | None = None
     considered: Hashable | None = None  # the latest next-line ask weighed
     speculation: Speculation | None = None
-    flying: asyncio.Future | None = None  # its speculative request in flight
+    flying: Flight | None = None  # its speculative request in flight
 
 
 @dataclass(frozen=True)
@@ -144,9 +146,7 @@ class Turn:
     """One editor request as the prefetcher sees it: the answer it already has on the way
     (`ahead`), or the request's own ask going out (`fetch`), and what was shown (`shown`)."""
 
-    def __init__(
-        self, prefetcher: Prefetcher, spot: Spot, ask: Ask, ahead: asyncio.Future | None
-    ) -> None:
+    def __init__(self, prefetcher: Prefetcher, spot: Spot, ask: Ask, ahead: Flight | None) -> None:
         self._prefetcher = prefetcher
         self.spot = spot
         self.ask = ask
@@ -161,7 +161,7 @@ class Turn:
         """The answer asked ahead; awaiting it may be cancelled (the request it serves
         goes away, the speculative request does not)."""
         assert self._ahead is not None
-        cleaned = await asyncio.shield(self._ahead)
+        cleaned: Cleaned | None = await asyncio.shield(self._ahead)
         text = cleaned.text if cleaned else ""
         self._prefetcher.served(self.spot.uri, self.spot.row, Hit(text, self.ask.ident), self.ask)
         return cleaned
@@ -187,7 +187,7 @@ class Prefetcher:
         self._fetch = fetch
         self.policy = Policy()
         self.latency_s: float | None = None  # of upstream answers, smoothed
-        self._running: dict[Hashable, asyncio.Future] = {}  # by Ask.ident
+        self._running: dict[Hashable, Flight] = {}  # by Ask.ident
         self._docs: dict[str, Doc] = {}
         self._last_uri: str | None = None  # the document of the latest shown suggestion
 
@@ -273,7 +273,7 @@ class Prefetcher:
         """An ask for this line went out: no speculative one for it."""
         self._doc(uri).asked_line = line
 
-    def running(self, ask: Ask) -> asyncio.Future | None:
+    def running(self, ask: Ask) -> Flight | None:
         """The speculative request for this very ask, when one is on its way."""
         return self._running.get(ask.ident)
 
@@ -359,7 +359,7 @@ class Prefetcher:
             and self.cache.get(*ask.ident) is None
         )
 
-    def _speculate(self, uri: str, origin: int, target: int, ask: Ask, what: str) -> asyncio.Future:
+    def _speculate(self, uri: str, origin: int, target: int, ask: Ask, what: str) -> Flight:
         """Fetch in the background into the cache; no editor request owns (or cancels) it."""
         task = self._running.get(ask.ident)
         if task is not None:
@@ -371,7 +371,7 @@ class Prefetcher:
         doc.speculation = Speculation({ask.ident}, origin, target)
         return self._start(uri, doc, ask)
 
-    def _start(self, uri: str, doc: Doc, ask: Ask) -> asyncio.Future:
+    def _start(self, uri: str, doc: Doc, ask: Ask) -> Flight:
         task = asyncio.ensure_future(self._fetch_into_cache(uri, ask))
         self._running[ask.ident] = doc.flying = task
         task.add_done_callback(lambda _: self._running.pop(ask.ident, None))

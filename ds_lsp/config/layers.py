@@ -55,7 +55,7 @@ def suggestion(key: str) -> str | None:
     if key.lower() in by_lower:
         return by_lower[key.lower()]
     close = difflib.get_close_matches(key, list(FIELDS), n=1, cutoff=0.7)
-    return close[0] if close else None
+    return str(close[0]) if close else None
 
 
 def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
@@ -90,6 +90,7 @@ def resolve(
 
 def section(raw: Any) -> Mapping[str, Any] | None:
     """Accept either the ds-lsp section itself or an object holding it under "ds-lsp"."""
-    if isinstance(raw, Mapping) and isinstance(raw.get("ds-lsp"), Mapping):
-        return raw["ds-lsp"]
+    inner = raw.get("ds-lsp") if isinstance(raw, Mapping) else None
+    if isinstance(inner, Mapping):
+        return inner
     return raw if isinstance(raw, Mapping) else None

@@ -356,7 +356,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "price_output": (0, 1000),
 }
 
-FIELDS = {f.metadata["key"]: f for f in dataclasses.fields(Settings)}
+FIELDS: dict[str, dataclasses.Field[Any]] = {
+    f.metadata["key"]: f for f in dataclasses.fields(Settings)
+}
 
 
 def backend_names() -> tuple[str, ...]:
@@ -365,7 +367,7 @@ def backend_names() -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-def backend_field(backend: str, role: str) -> dataclasses.Field | None:
+def backend_field(backend: str, role: str) -> dataclasses.Field[Any] | None:
     """The field holding a backend's `role` setting (url, key, model), if it has one."""
     for f in FIELDS.values():
         if f.metadata["backend"] == backend and f.metadata["role"] == role:
@@ -373,14 +375,14 @@ def backend_field(backend: str, role: str) -> dataclasses.Field | None:
     return None
 
 
-def choices(f: dataclasses.Field) -> tuple[str, ...]:
+def choices(f: dataclasses.Field[Any]) -> tuple[str, ...]:
     """The values a setting may take (empty: any of its type)."""
     if f.metadata["choices"] == BACKEND_CHOICES:
         return backend_names()
     return tuple(f.metadata["choices"])
 
 
-def field_default(f: dataclasses.Field) -> Any:
+def field_default(f: dataclasses.Field[Any]) -> Any:
     """A field's default value (a fresh one for list fields)."""
     if f.default_factory is not dataclasses.MISSING:
         return f.default_factory()

@@ -42,7 +42,7 @@ def normalize_base_url(url: str) -> str:
     return url
 
 
-def expectation(f: dataclasses.Field) -> str:
+def expectation(f: dataclasses.Field[Any]) -> str:
     """What a setting's value must be, in words ("a number of milliseconds")."""
     default = field_default(f)
     key = f.metadata["key"]
@@ -75,7 +75,7 @@ _UNITS = (
 )
 
 
-def coerce(f: dataclasses.Field, value: Any) -> Any:
+def coerce(f: dataclasses.Field[Any], value: Any) -> Any:
     """Convert one raw value to the field's type; ValueError when it cannot be."""
     default = field_default(f)
     if value is None and f.type == "str | None":
@@ -101,7 +101,7 @@ def _boolean(value: Any) -> bool:
     raise ValueError
 
 
-def _number(f: dataclasses.Field, value: Any, kind: type) -> float:
+def _number(f: dataclasses.Field[Any], value: Any, kind: type[float]) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise ValueError
     number = float(value)  # ValueError for words
@@ -113,7 +113,7 @@ def _number(f: dataclasses.Field, value: Any, kind: type) -> float:
     return kind(number)
 
 
-def _text(f: dataclasses.Field, value: Any) -> str | None:
+def _text(f: dataclasses.Field[Any], value: Any) -> str | None:
     if not isinstance(value, str):
         raise ValueError
     allowed = choices(f)
@@ -139,7 +139,7 @@ class ParseReport:
     ignored: list[str] = field(default_factory=list)
 
 
-def shown(f: dataclasses.Field, value: Any) -> str:
+def shown(f: dataclasses.Field[Any], value: Any) -> str:
     if f.metadata["role"] == "key":
         return "***"
     text = json.dumps(value) if not isinstance(value, str) else f'"{value}"'

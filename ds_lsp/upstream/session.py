@@ -13,6 +13,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 
@@ -234,7 +235,7 @@ class UpstreamSession:
         self.ui.status("error", "no API key")
         return False
 
-    def _succeeded(self, usage: dict) -> None:
+    def _succeeded(self, usage: dict[str, Any]) -> None:
         self.usage.record(upstream=1)
         self.usage.record_usage(usage)
         if self.usage.session.upstream % 25 == 0:

@@ -82,8 +82,8 @@ def _setting(settings: Settings, role: str) -> str | None:
     f = config.backend_field(settings.backend, role)
     if f is None:
         return None
-    value = getattr(settings, f.name)
-    return value if value else config.field_default(f)  # an empty URL or model: the default
+    value = getattr(settings, f.name) or config.field_default(f)  # empty: the default
+    return str(value) if value is not None else None
 
 
 def base_url(settings: Settings) -> str:
