@@ -17,11 +17,14 @@ import logging
 import re
 from typing import Any
 
-_SECRETS: set[str] = set()
+from ds_lsp.config import FIELDS
+
+KEY_SETTINGS = frozenset(k for k, f in FIELDS.items() if f.metadata["role"] == "key")
+
+MAX_SECRETS = 64  # registered secrets; the oldest go first (each log line looks at all)
+_SECRETS: dict[str, None] = {}  # insertion-ordered: a bounded set
 MASK = "sk-***"
 
-# a settings key that holds a secret: apiKey, llamaCppApiKey, api_key, token, password ...
-_SECRET_NAME = re.compile(r"(?i)(?:api_?key|token|secret|passw(?:or)?d)$")
 _SHAPES = (
     (re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/=-]{6,}"), r"\1 ***"),
     (re.compile(r"\bsk-[A-Za-z0-9_-]{8,}"), MASK),
@@ -44,28 +47,24 @@ _WALK_LIMIT = 10_000  # containers looked at per message: settings are small
 def register(secret: str | None) -> None:
     """Remember a secret (an API key) so that no log line or message shows it."""
     if isinstance(secret, str) and len(secret.strip()) >= 4:
-        _SECRETS.add(secret)
-        if secret.strip() != secret:
-            _SECRETS.add(secret.strip())
         quoted = json.dumps(secret)[1:-1]  # as a JSON log line writes it (`"` and `\` escaped)
-        if quoted != secret:
-            _SECRETS.add(quoted)
-
-
-def is_secret_name(name: str) -> bool:
-    """Whether a settings key names a secret (apiKey, codestralApiKey, token, ...)."""
-    return bool(_SECRET_NAME.search(name))
+        for form in dict.fromkeys((secret, secret.strip(), quoted)):
+            _SECRETS.pop(form, None)  # registered again: the newest
+            _SECRETS[form] = None
+        while len(_SECRETS) > MAX_SECRETS:
+            del _SECRETS[next(iter(_SECRETS))]
 
 
 def register_from(data: Any) -> None:
-    """Register the string value of every secret-named key in a JSON value (any depth)."""
+    """Register the string value of every key setting (`apiKey`, `*ApiKey`: the settings
+    table's key fields, nothing a workspace names like a secret) in a JSON value (any depth)."""
     todo, seen = [data], 0
     while todo and seen < _WALK_LIMIT:
         item = todo.pop()
         seen += 1
         if isinstance(item, dict):
             for key, value in item.items():
-                if isinstance(value, str) and isinstance(key, str) and is_secret_name(key):
+                if isinstance(value, str) and key in KEY_SETTINGS:
                     register(value)
                 elif isinstance(value, (dict, list)):
                     todo.append(value)

@@ -1,9 +1,11 @@
 """Every user setting of ds-lsp and how it is resolved, in four parts: `settings` (the table:
 keys, defaults, bounds, docs), `values` (parsing a raw value), `layers` (defaults <
-environment < initializationOptions < workspace layers) and `trust` (what a workspace may set).
+environment < initializationOptions < workspace layers), `trust` (what a workspace may set)
+and `report` (what resolving found, in few lines).
 Callers import the public names from here: `from ds_lsp import config; config.resolve(...)`."""
 
-from ds_lsp.config.layers import from_environment, merge, resolve, section, suggestion
+from ds_lsp.config.layers import from_environment, merge, resolve, section
+from ds_lsp.config.report import ParseReport, suggestion
 from ds_lsp.config.settings import (
     BACKEND_CHOICES,
     BOUNDS,
@@ -23,13 +25,15 @@ from ds_lsp.config.settings import (
 )
 from ds_lsp.config.trust import (
     MAX_WORKSPACE_EXCLUDES,
+    follows_the_key,
     moves_the_key,
     refuse_clear_text,
+    restricted_keys,
+    user_only_keys,
     workspace_part,
 )
 from ds_lsp.config.values import (
     LOOPBACK_HOSTS,
-    ParseReport,
     coerce,
     expectation,
     is_loopback,
@@ -57,6 +61,7 @@ __all__ = [
     "defaults_as_json",
     "expectation",
     "field_default",
+    "follows_the_key",
     "from_environment",
     "is_loopback",
     "merge",
@@ -64,7 +69,9 @@ __all__ = [
     "normalize_base_url",
     "refuse_clear_text",
     "resolve",
+    "restricted_keys",
     "section",
     "suggestion",
+    "user_only_keys",
     "workspace_part",
 ]

@@ -6,14 +6,14 @@ settings["ds-lsp"]. Unknown keys are reported (logged by the caller); a bad valu
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ds_lsp.config.report import ParseReport
 from ds_lsp.config.settings import FIELDS, Settings
-from ds_lsp.config.trust import moves_the_key, refuse_clear_text, workspace_part
-from ds_lsp.config.values import ParseReport, coerce, expectation, shown
+from ds_lsp.config.trust import moves_the_key, note_redirect, refuse_clear_text, workspace_part
+from ds_lsp.config.values import coerce, expectation, shown
 
 
 def merge(
@@ -34,7 +34,7 @@ def merge(
     for key, value in raw.items():
         f = FIELDS.get(key)
         if f is None:
-            report.unknown.append(str(key))
+            report.add_unknown(str(key))
             continue
         try:
             changes[f.name] = coerce(f, value)
@@ -47,15 +47,6 @@ def merge(
                 f"keeping {shown(f, kept)}"
             )
     return dataclasses.replace(settings, **changes)
-
-
-def suggestion(key: str) -> str | None:
-    """The setting a misspelled key most likely meant (`debounceMS` -> `debounceMs`)."""
-    by_lower = {k.lower(): k for k in FIELDS}
-    if key.lower() in by_lower:
-        return by_lower[key.lower()]
-    close = difflib.get_close_matches(key, list(FIELDS), n=1, cutoff=0.7)
-    return str(close[0]) if close else None
 
 
 def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
@@ -77,15 +68,20 @@ def resolve(
     """Defaults < environment < each trusted source (initializationOptions) < each
     workspace-controlled source, in order; `previous`: the settings in effect until now."""
     report = ParseReport()
-    settings = merge(Settings(), from_environment(), report, previous)
+    layers = [Settings()]  # the trusted layers' settings, one per layer, bottom first
+    layers.append(merge(layers[-1], from_environment(), report, previous))
     for source in trusted:
-        settings = merge(settings, source, report, previous)
-    trusted_settings = settings
+        layers.append(merge(layers[-1], source, report, previous))
+    settings = layers[-1]
     for source in workspace:
         if isinstance(source, Mapping):
             source = workspace_part(source, settings, report)
         settings = merge(settings, source, report, previous)
-    return refuse_clear_text(settings, report, trusted_settings), report
+    fallbacks = layers[::-1]
+    own = refuse_clear_text(layers[-1], ParseReport(), fallbacks)  # told below, if in effect
+    settings = refuse_clear_text(settings, report, fallbacks)
+    note_redirect(settings, own, report)
+    return settings, report
 
 
 def section(raw: Any) -> Mapping[str, Any] | None:

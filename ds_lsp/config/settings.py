@@ -74,9 +74,11 @@ def _meta(
     choices: tuple[str, ...] = (),
     backend: str | None = None,
     role: str | None = None,
+    user_only: bool = False,
 ) -> dict[str, Any]:
-    """Field metadata: camelCase key, doc line, environment variable, allowed values, and for
-    a backend's own settings the backend and the role (url, key, model)."""
+    """Field metadata: camelCase key, doc line, environment variable, allowed values, for a
+    backend's own settings the backend and the role (url, key, model), and `user_only`: a
+    workspace layer never sets it (what the key spends: see `trust`)."""
     return {
         "key": key,
         "doc": doc,
@@ -84,6 +86,7 @@ def _meta(
         "choices": choices,
         "backend": backend,
         "role": role,
+        "user_only": user_only,
     }
 
 
@@ -123,16 +126,22 @@ class Settings:
         ),
     )
     debounce_ms: int = field(
-        default=150, metadata=_meta("debounceMs", "Wait after the last keystroke (automatic).")
+        default=150,
+        metadata=_meta("debounceMs", "Wait after the last keystroke (automatic).", user_only=True),
     )
     max_tokens: int = field(
-        default=256, metadata=_meta("maxTokens", "max_tokens of a FIM request (1-4096).")
+        default=256,
+        metadata=_meta("maxTokens", "max_tokens of a FIM request (1-4096).", user_only=True),
     )
     temperature: float = field(default=0.0, metadata=_meta("temperature", "Sampling (0-2)."))
     timeout_ms: int = field(
-        default=5000, metadata=_meta("timeoutMs", "Give-up time of one completion, retries in.")
+        default=5000,
+        metadata=_meta("timeoutMs", "Give-up time of one completion, retries in.", user_only=True),
     )
-    cache_size: int = field(default=512, metadata=_meta("cacheSize", "LRU cache entries."))
+    cache_size: int = field(
+        default=512,
+        metadata=_meta("cacheSize", "LRU cache entries (and at most 32 MB).", user_only=True),
+    )
     enable: bool = field(default=True, metadata=_meta("enable", "Master switch."))
     disabled_languages: list[str] = field(
         default_factory=list,
@@ -151,15 +160,19 @@ class Settings:
         ),
     )
     max_prefix_chars: int = field(
-        default=6000, metadata=_meta("maxPrefixChars", "Budget of text before the cursor.")
+        default=6000,
+        metadata=_meta("maxPrefixChars", "Budget of text before the cursor.", user_only=True),
     )
     max_suffix_chars: int = field(
-        default=2000, metadata=_meta("maxSuffixChars", "Budget of text after the cursor.")
+        default=2000,
+        metadata=_meta("maxSuffixChars", "Budget of text after the cursor.", user_only=True),
     )
     window_block_lines: int = field(
         default=64,
         metadata=_meta(
-            "windowBlockLines", "The prompt's first line moves in blocks of this many lines."
+            "windowBlockLines",
+            "The prompt's first line moves in blocks of this many lines.",
+            user_only=True,
         ),
     )
     multiline: str = field(
@@ -175,7 +188,9 @@ class Settings:
     )
     generate_max_tokens: int = field(
         default=4096,
-        metadata=_meta("generateMaxTokens", "max_tokens of ds-lsp.generateCodeBlock (≤ 8192)."),
+        metadata=_meta(
+            "generateMaxTokens", "max_tokens of ds-lsp.generateCodeBlock (≤ 8192).", user_only=True
+        ),
     )
 
     backend: str = field(
@@ -280,6 +295,7 @@ class Settings:
             "Ask ahead, only while it pays: the next line once you accept a suggestion that "
             "ends its line or have nearly typed it through, the line you type at once when "
             "typing through broke; at most one such request per document.",
+            user_only=True,
         ),
     )
     completion_progress: bool = field(
@@ -312,18 +328,24 @@ class Settings:
     )
     context_files_budget: int = field(
         default=1500,
-        metadata=_meta("contextFilesBudget", "Characters of other-file context (~4 per token)."),
+        metadata=_meta(
+            "contextFilesBudget", "Characters of other-file context (~4 per token).", user_only=True
+        ),
     )
     price_cache_hit: float = field(
         default=0.0028,
-        metadata=_meta("priceCacheHit", "USD per 1M prompt tokens that hit DeepSeek's cache."),
+        metadata=_meta(
+            "priceCacheHit", "USD per 1M prompt tokens that hit DeepSeek's cache.", user_only=True
+        ),
     )
     price_cache_miss: float = field(
         default=0.14,
-        metadata=_meta("priceCacheMiss", "USD per 1M prompt tokens that miss the cache."),
+        metadata=_meta(
+            "priceCacheMiss", "USD per 1M prompt tokens that miss the cache.", user_only=True
+        ),
     )
     price_output: float = field(
-        default=0.28, metadata=_meta("priceOutput", "USD per 1M completion tokens.")
+        default=0.28, metadata=_meta("priceOutput", "USD per 1M completion tokens.", user_only=True)
     )
 
     @property

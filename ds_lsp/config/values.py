@@ -1,13 +1,12 @@
 """Value parsing: a raw setting (JSON from the editor, a string from the environment) becomes
-a typed value of its field or a ValueError; URLs are normalized and checked here, and
-`ParseReport` collects what a merge found wrong, one line each, ready to show."""
+a typed value of its field or a ValueError; URLs are normalized and checked here, and a value
+is shown (in a message) without its secrets or its bulk."""
 
 from __future__ import annotations
 
 import dataclasses
 import ipaddress
 import json
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -129,17 +128,8 @@ def _text(f: dataclasses.Field[Any], value: Any) -> str | None:
     return value.strip() or None if f.type == "str | None" else value
 
 
-@dataclass
-class ParseReport:
-    """What a merge found wrong: unknown keys, bad values (one line each, ready to show) and
-    settings a workspace layer may not set (see `workspace_part`)."""
-
-    unknown: list[str] = field(default_factory=list)
-    invalid: list[str] = field(default_factory=list)
-    ignored: list[str] = field(default_factory=list)
-
-
 def shown(f: dataclasses.Field[Any], value: Any) -> str:
+    """A value as a message quotes it: never a key, at most 60 characters."""
     if f.metadata["role"] == "key":
         return "***"
     text = json.dumps(value) if not isinstance(value, str) else f'"{value}"'

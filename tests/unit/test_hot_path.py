@@ -74,9 +74,9 @@ async def test_the_answer_to_the_hot_paths_own_request_comes_back_to_it(served) 
     hot, connection, capture = served
     [pull] = [m for m in capture.messages if m.get("method") == "workspace/configuration"]
     assert pull["id"].startswith("ds-lsp-")
-    connection.take(message(id=pull["id"], result=[{"model": "pulled-model"}]))
+    connection.take(message(id=pull["id"], result=[{"temperature": 0.5}]))
     await asyncio.wait_for(hot.state.configured.wait(), 5)
-    assert hot.state.settings.model == "pulled-model"
+    assert hot.state.settings.temperature == 0.5
 
 
 async def test_an_answer_to_pygls_goes_to_pygls(served) -> None:

@@ -35,16 +35,33 @@ def test_ordinary_text_is_left_alone(text: str) -> None:
     assert redact.redact(text) == text
 
 
-def test_keys_anywhere_in_settings_are_registered() -> None:
+def test_key_settings_anywhere_in_settings_are_registered() -> None:
     redact.register_from(
         {
             "initializationOptions": {"ds-lsp": {"openaiFimApiKey": "reg-secret-one"}},
-            "items": [{"password": "reg-secret-two"}],
+            "items": [{"apiKey": "reg-secret-two"}],
             "model": "not-a-secret",
         }
     )
     assert redact.redact("x reg-secret-one y reg-secret-two") == "x sk-*** y sk-***"
     assert redact.redact("not-a-secret") == "not-a-secret"
+
+
+def test_only_the_settings_key_fields_are_registered() -> None:
+    """A workspace naming thousands of settings like secrets registers none of them."""
+    redact.register_from(
+        [{f"x{i}Token": f"value-{i:05}", "password": "pass-word"} for i in range(99)]
+    )
+    assert redact.redact("value-00042 pass-word") == "value-00042 pass-word"
+
+
+def test_the_registry_is_bounded_and_keeps_the_newest() -> None:
+    redact.register("kept-secret-first")
+    for i in range(10_000):
+        redact.register(f"flood-secret-{i:05}")
+    redact.register("kept-secret-last")
+    assert len(redact._SECRETS) == redact.MAX_SECRETS
+    assert redact.redact("kept-secret-last flood-secret-09999") == "sk-*** sk-***"
 
 
 def test_the_formatter_masks_tracebacks_too() -> None:
