@@ -15,10 +15,13 @@ from typing import Any
 
 from ds_lsp.completion import postprocess
 from ds_lsp.completion.other_files import Parts
-from ds_lsp.completion.postprocess import Mode, only_closers
+from ds_lsp.completion.postprocess import Mode
 from ds_lsp.config import Settings
 from ds_lsp.upstream import backends
 from ds_lsp.window import Window
+
+# what may follow the cursor on its line for a multi-line suggestion: closers and spaces
+AFTER_MULTILINE = frozenset(")]}>\"'`;,: \t")
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,8 @@ def should_complete(line_prefix: str, line_suffix: str, policy: str = "auto") ->
         return Mode.SINGLE
     if policy == "always":
         return Mode.MULTI
-    return Mode.MULTI if only_closers(line_suffix.rstrip("\r\n")) else Mode.SINGLE
+    rest = line_suffix.rstrip("\r\n")
+    return Mode.MULTI if all(c in AFTER_MULTILINE for c in rest) else Mode.SINGLE
 
 
 def request_params(settings: Settings, mode: Mode) -> tuple[Any, ...]:
