@@ -22,6 +22,9 @@ from ds_lsp.upstream.backends.http import UpstreamError, sse_events
 log = logging.getLogger(__name__)
 MAX_FIM_CHARS = 10_000  # a suggestion is a few lines; 4096 tokens of code fit in ~16k
 CHAT_DEADLINE_S = 300.0  # the whole generation, however steadily text arrives
+# Since V4, DeepSeek's chat models think first unless told not to: slower, dearer, and
+# `reasoning_content` before the code. Every chat request turns it off.
+THINKING_DISABLED = {"type": "disabled"}
 
 StopCheck = Callable[[str], bool]
 OnText = Callable[[str], None]
@@ -53,7 +56,7 @@ class FimRequest:
 
 @dataclass(frozen=True)
 class ChatPrefixRequest:
-    """One chat prefix completion, as sent (generate)."""
+    """One chat prefix completion, as sent (generate; thinking is always off)."""
 
     model: str
     system: str
@@ -86,8 +89,11 @@ def chat_body(
     stop: tuple[str, ...],
     stream: bool,
 ) -> dict[str, Any]:
-    """The body of every `/chat/completions` request: the messages and the parameters."""
-    return request_body({"messages": messages}, model, max_tokens, temperature, stop, stream)
+    """The body of every `/chat/completions` request: the messages, the parameters, and
+    thinking disabled (generate and next-edit want the code alone, fast)."""
+    body = request_body({"messages": messages}, model, max_tokens, temperature, stop, stream)
+    body["thinking"] = dict(THINKING_DISABLED)
+    return body
 
 
 def request_body(
