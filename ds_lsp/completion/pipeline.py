@@ -14,6 +14,7 @@ then what was shown; and each upstream answer once (`answered`).
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import statistics
 import time
@@ -137,15 +138,18 @@ class CompletionPipeline:
         self.gate = Gate(settings, root_path)
         self.cache = CompletionCache(settings.cache_size)
         self.other_files = OtherFiles(docs, self.gate)
-        self.prefetch = Prefetcher(settings, self.cache, self.fetch)
+        self.prefetch = Prefetcher(settings, self.cache, self.fetch, self.gate.holds_back)
         self.latest = LatestWins()
         self.rhythm = Rhythm()
+        self._snooze_timer: asyncio.TimerHandle | None = None
 
     # ---- the pipeline ------------------------------------------------------------------------
     async def complete(
         self, uri: str, line: int, character: int, invoked: bool = False
     ) -> Suggestion | None:
         """A suggestion at the position, or None; never raises except when cancelled."""
+        if not invoked and self.gate.holds_back():  # manual trigger, or snoozed
+            return None
         self.usage.record(requests=1)
         doc = self._document(uri, line, character)
         if doc is None or not self.gate.allows(doc):
@@ -157,7 +161,10 @@ class CompletionPipeline:
     ) -> Suggestion | None:
         version = doc.version
         row, index = doc.clamp(line, character)
-        ask = self.ask_at(doc, row, index)
+        window = self.window_at(doc, row, index)
+        if not invoked and self.gate.quiet_at(window.prefix, doc.language_id):
+            return None
+        ask = self.ask_for(doc, window)
         spot = Spot(doc.uri, row, line, character, self.rhythm.request(doc.uri))
         hit = self.cache.lookup(*ask.ident)
         turn = self.prefetch.turn(spot, ask, hit, invoked)
@@ -188,12 +195,20 @@ class CompletionPipeline:
         return doc
 
     def ask_at(self, doc: Document, row: int, index: int) -> Ask:
-        """The window around (row, Python index), its mode, and the prompt that opens with
-        other files' context and the header."""
+        """The ask at (row, Python index) of `doc`."""
+        return self.ask_for(doc, self.window_at(doc, row, index))
+
+    def window_at(self, doc: Document, row: int, index: int) -> Window:
+        """The prompt window around (row, Python index), within the budgets."""
         s = self.settings
-        window = build_window(
+        return build_window(
             doc, row, index, s.max_prefix_chars, s.max_suffix_chars, s.window_block_lines
         )
+
+    def ask_for(self, doc: Document, window: Window) -> Ask:
+        """The window's mode and the prompt that opens with other files' context and the
+        header."""
+        s = self.settings
         parts: tuple[tuple[str, str], ...] = ()
         if s.context_files and s.context_files_budget > 0:
             parts = self.other_files.parts(doc, window, s.context_files_budget)
@@ -258,6 +273,29 @@ class CompletionPipeline:
         """The user accepted the suggestion shown at (line, character) of `uri` (the latest
         shown when the editor does not say): ask for the line after it ahead."""
         self.prefetch.accepted(uri, line, character)
+
+    # ---- noise controls -----------------------------------------------------------------------
+    def snooze(self, minutes: float) -> dt.datetime | None:
+        """Pause automatic suggestions for `minutes` (0: resume now; invoked requests are
+        still answered, nothing is asked ahead). Returns when they resume by themselves
+        (UTC), None when they run. What `ds-lsp.snooze` calls."""
+        seconds = self.gate.snooze(minutes)
+        if self._snooze_timer is not None:
+            self._snooze_timer.cancel()
+            self._snooze_timer = None
+        if seconds is None:
+            self.session.rest(None)
+            return None
+        until = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds)
+        self.session.rest(("snoozed", f"until {until:%H:%M} UTC"))
+        loop = asyncio.get_running_loop()
+        self._snooze_timer = loop.call_later(seconds, self._snooze_over)
+        return until
+
+    def _snooze_over(self) -> None:
+        self._snooze_timer = None
+        if not self.gate.snoozing():
+            self.session.rest(None)
 
     # ---- settings and documents --------------------------------------------------------------
     def update(self, settings: Settings, new_server: bool) -> None:

@@ -181,15 +181,27 @@ class Turn:
 class Prefetcher:
     """Speculative asks, their outcomes, and per document what decides the next one."""
 
-    def __init__(self, settings: Settings, cache: CompletionCache, fetch: Fetch) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        cache: CompletionCache,
+        fetch: Fetch,
+        held_back: Callable[[], bool] = lambda: False,
+    ) -> None:
         self.settings = settings
         self.cache = cache
         self._fetch = fetch
+        self._held_back = held_back  # automatic suggestions are off (manual, snoozed)
         self.policy = Policy()
         self.latency_s: float | None = None  # of upstream answers, smoothed
         self._running: dict[Hashable, Flight] = {}  # by Ask.ident
         self._docs: dict[str, Doc] = {}
         self._last_uri: str | None = None  # the document of the latest shown suggestion
+
+    @property
+    def active(self) -> bool:
+        """Asking ahead is on, and automatic suggestions would show what it asks."""
+        return self.settings.prefetch and not self._held_back()
 
     def _doc(self, uri: str) -> Doc:
         return self._docs.setdefault(uri, Doc())
@@ -289,7 +301,7 @@ class Prefetcher:
         if first:
             doc.asked_line = line
         return (
-            self.settings.prefetch
+            self.active
             and not invoked
             and (broke or first)
             and not self._busy(doc)
@@ -303,7 +315,7 @@ class Prefetcher:
         """A suggestion was shown at `at` (the editor's line, character): when it ends its
         line, ask for the line after it if the session accepts most suggestions whole, or
         once what is left of it takes about a round trip to type."""
-        if not self.settings.prefetch or not text or "\n" in text or ask.window.line_suffix.strip():
+        if not self.active or not text or "\n" in text or ask.window.line_suffix.strip():
             return
         doc = self._doc(uri)
         nxt = ask.line_after(text, self.settings)
@@ -333,7 +345,7 @@ class Prefetcher:
             showing.accepted = True
             self.policy.accepted.record(True)
         nxt = showing.ask.line_after(showing.text, self.settings)
-        if self.settings.prefetch and self._wanted(doc, nxt):
+        if self.active and self._wanted(doc, nxt):
             doc.considered = nxt.ident
             self._speculate(uri, showing.row, showing.row + 1, nxt, "after an accept")
 

@@ -20,6 +20,10 @@ DEEPSEEK_HOSTS = ("api.deepseek.com",)
 DEFAULT_BASE_URL = "https://api.deepseek.com/beta"
 FALLBACK_MODEL = "deepseek-v4-flash"
 PREFERRED_MODELS = ("deepseek-flash", "deepseek-v4-flash", "deepseek-chat")
+PRICE_DOC = (
+    "Unset: DeepSeek's price when each request was made (double at peak hours, weekdays "
+    "01:00-04:00 and 06:00-10:00 UTC). Set: this price at every hour, peak or not."
+)
 
 DEFAULT_EXCLUDE = (
     ".env",
@@ -157,6 +161,23 @@ class Settings:
             "completionItems",
             "Completion-item fallback: auto (clients without inline completion), always, never.",
             choices=("auto", "always", "never"),
+        ),
+    )
+    trigger: str = field(
+        default="auto",
+        metadata=_meta(
+            "trigger",
+            "auto: suggest as you type; manual: only when asked (an invoked request, e.g. "
+            "Alt+\\ in VS Code).",
+            choices=("auto", "manual"),
+        ),
+    )
+    quiet_in: list[str] = field(
+        default_factory=list,
+        metadata=_meta(
+            "quietIn",
+            "Where automatic suggestions stay quiet: comments, strings (asking still answers).",
+            choices=("comments", "strings"),
         ),
     )
     max_prefix_chars: int = field(
@@ -332,20 +353,30 @@ class Settings:
             "contextFilesBudget", "Characters of other-file context (~4 per token).", user_only=True
         ),
     )
-    price_cache_hit: float = field(
-        default=0.0028,
+    price_cache_hit: float | None = field(
+        default=None,
         metadata=_meta(
-            "priceCacheHit", "USD per 1M prompt tokens that hit DeepSeek's cache.", user_only=True
+            "priceCacheHit",
+            "USD per 1M prompt tokens that hit DeepSeek's cache, for the usage estimate. "
+            + PRICE_DOC,
+            user_only=True,
         ),
     )
-    price_cache_miss: float = field(
-        default=0.14,
+    price_cache_miss: float | None = field(
+        default=None,
         metadata=_meta(
-            "priceCacheMiss", "USD per 1M prompt tokens that miss the cache.", user_only=True
+            "priceCacheMiss",
+            "USD per 1M prompt tokens that miss the cache, for the usage estimate. " + PRICE_DOC,
+            user_only=True,
         ),
     )
-    price_output: float = field(
-        default=0.28, metadata=_meta("priceOutput", "USD per 1M completion tokens.", user_only=True)
+    price_output: float | None = field(
+        default=None,
+        metadata=_meta(
+            "priceOutput",
+            "USD per 1M completion tokens, for the usage estimate. " + PRICE_DOC,
+            user_only=True,
+        ),
     )
 
     @property

@@ -48,8 +48,9 @@ def expectation(f: dataclasses.Field[Any]) -> str:
     if isinstance(default, bool):
         return "true or false"
     if isinstance(default, list):
-        return "a list of strings"
-    if isinstance(default, (int, float)):
+        allowed = choices(f)
+        return "a list of " + (", ".join(allowed) if allowed else "strings")
+    if isinstance(default, (int, float)) or f.type == "float | None":
         low, high = BOUNDS.get(f.name, (float("-inf"), float("inf")))
         unit = next((u for s, u in _UNITS if key.endswith(s) or key.startswith(s)), "a number")
         return f"{unit} from {low:g} to {high:g}"
@@ -77,19 +78,27 @@ _UNITS = (
 def coerce(f: dataclasses.Field[Any], value: Any) -> Any:
     """Convert one raw value to the field's type; ValueError when it cannot be."""
     default = field_default(f)
-    if value is None and f.type == "str | None":
-        return None
+    if value is None and f.type in ("str | None", "float | None"):
+        return None  # unset: the default's meaning (resolved model, DeepSeek's prices)
     if isinstance(default, bool):
         return _boolean(value)
     if isinstance(default, list):
-        if isinstance(value, str):
-            value = [v.strip() for v in value.split(",") if v.strip()]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ValueError
-        return list(value)
-    if isinstance(default, (int, float)):
-        return _number(f, value, float if isinstance(default, float) else int)
+        return _strings(f, value)
+    if isinstance(default, (int, float)) or f.type == "float | None":
+        return _number(f, value, int if isinstance(default, int) else float)
     return _text(f, value)
+
+
+def _strings(f: dataclasses.Field[Any], value: Any) -> list[str]:
+    """A list of strings (or a comma-separated string), each one of the choices if any."""
+    if isinstance(value, str):
+        value = [v.strip() for v in value.split(",") if v.strip()]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError
+    allowed = choices(f)
+    if allowed and not set(value) <= set(allowed):
+        raise ValueError
+    return list(value)
 
 
 def _boolean(value: Any) -> bool:
@@ -132,5 +141,7 @@ def shown(f: dataclasses.Field[Any], value: Any) -> str:
     """A value as a message quotes it: never a key, at most 60 characters."""
     if f.metadata["role"] == "key":
         return "***"
+    if value is None:
+        return "unset"
     text = json.dumps(value) if not isinstance(value, str) else f'"{value}"'
     return text if len(text) <= 60 else text[:57] + "..."

@@ -85,6 +85,7 @@ class UpstreamSession:
         self._model: str | None = None
         self._model_task: asyncio.Future[str] | None = None
         self.client_name: str | None = None  # the editor, from initialize's clientInfo
+        self._rest: tuple[str, str | None] = ("idle", None)  # the status between requests
         self._closing: set[asyncio.Task[None]] = set()
 
     @classmethod
@@ -136,6 +137,12 @@ class UpstreamSession:
         if self._http is None:
             self._http = make_client(backends.base_url(self.settings))
         return self._connect(self.settings, self._http)
+
+    def rest(self, state: tuple[str, str | None] | None) -> None:
+        """The status shown between requests (("snoozed", "until 14:05 UTC")), None: idle;
+        shown at once."""
+        self._rest = state or ("idle", None)
+        self.ui.status(*self._rest)
 
     def has_key(self) -> bool:
         return backends.has_key(self.settings)
@@ -218,7 +225,7 @@ class UpstreamSession:
             self._check_health(timed_out=True)
             return None
         except asyncio.CancelledError:
-            self.ui.status("idle")
+            self.ui.status(*self._rest)
             raise
         except Exception:  # e.g. a client closed by a settings change mid-request
             log.exception("completion request failed")
@@ -241,7 +248,7 @@ class UpstreamSession:
         if self.usage.session.upstream % 25 == 0:
             self.usage.flush_soon()
         self.problems.resolved()
-        self.ui.status("idle")
+        self.ui.status(*self._rest)
 
     def _check_health(self, latency: float | None = None, timed_out: bool = False) -> None:
         """Say once when completions got slow or keep timing out, with likely causes."""
@@ -296,7 +303,7 @@ class UpstreamSession:
             )
             raise UpstreamFailed("timed out") from None
         finally:
-            self.ui.status("idle")
+            self.ui.status(*self._rest)
         self.problems.resolved()
         return result
 

@@ -141,3 +141,24 @@ async def test_single_line_item_is_a_snippet_when_supported(start, mock, tmp_pat
     (item,) = (await _complete(client, uri, 1, 8)).items
     assert item.insert_text_format == types.InsertTextFormat.Snippet
     assert item.text_edit.new_text == "return a + b$0"
+
+
+async def test_manual_trigger_suggests_only_when_asked(start, mock, tmp_path):
+    client = await start(init={"trigger": "manual"})
+    uri = (tmp_path / "m.py").as_uri()
+    open_doc(client, uri, "x = \n")
+    assert await inline(client, uri, 0, 4, invoked=False) == []
+    assert mock.fim_requests() == []
+    (item,) = await inline(client, uri, 0, 4, invoked=True)
+    assert item.insert_text == "return a + b"
+
+
+async def test_quiet_in_comments_and_strings(start, mock, tmp_path):
+    client = await start(init={"quietIn": ["comments", "strings"]})
+    uri = (tmp_path / "q.py").as_uri()
+    open_doc(client, uri, 'x = 1  # add the \nurl = "http://\ny = \n')
+    assert await inline(client, uri, 0, 17, invoked=False) == []
+    assert await inline(client, uri, 1, 14, invoked=False) == []
+    assert mock.fim_requests() == []
+    assert len(await inline(client, uri, 2, 4, invoked=False)) == 1  # code: as before
+    assert len(await inline(client, uri, 0, 17, invoked=True)) == 1  # asked: answered

@@ -93,7 +93,7 @@ def test_deepseek_base_urls_map_to_the_beta_endpoint(given: str, url: str) -> No
         (
             {"priceOutput": "free"},
             "`priceOutput` must be a price in USD per 1M tokens from 0 "
-            'to 1000 (got "free"); keeping 0.28',
+            'to 1000 (got "free"); keeping unset',
         ),
     ],
     ids=["words-for-ms", "negative-chars", "bool", "choice", "price"],

@@ -148,6 +148,7 @@ def section_of(key: str) -> str:
 def json_type(f: dataclasses.Field) -> Any:
     return {
         "str | None": ["string", "null"],
+        "float | None": ["number", "null"],
         "str": "string",
         "int": "integer",
         "float": "number",
@@ -161,7 +162,9 @@ def prop(key: str, f: dataclasses.Field, default: Any, order: int) -> dict[str, 
     if p["type"] == "array":
         p["items"] = {"type": "string"}
     allowed = config.choices(f)
-    if allowed:
+    if allowed and p["type"] == "array":  # each item is one of them
+        p["items"]["enum"] = list(allowed)
+    elif allowed:
         p["enum"] = list(allowed)
         if key in ENUM_DESCRIPTIONS:
             p["enumDescriptions"] = ENUM_DESCRIPTIONS[key]

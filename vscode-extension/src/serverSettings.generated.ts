@@ -13,6 +13,8 @@ export const SERVER_KEYS = [
     "disabledLanguages",
     "exclude",
     "completionItems",
+    "trigger",
+    "quietIn",
     "maxPrefixChars",
     "maxSuffixChars",
     "windowBlockLines",
