@@ -118,7 +118,6 @@ class Counts:
         data["cacheHitShare"] = round(self.cache_hit_share, 3)
         data["peakShare"] = round(self.peak_share, 3)
         data["costUsd"] = round(self.cost(prices, day), 6)
-        data["prices"] = prices.describe()
         return data
 
 

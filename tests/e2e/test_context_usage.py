@@ -111,9 +111,9 @@ async def test_usage_counts_tokens_acceptance_and_cost(start, mock, tmp_path):
         round((800 * r.cache_hit + 200 * r.cache_miss + 10 * r.output) / 1e6, 6) for r in rates
     }
     assert session["costUsd"] in costs
-    assert session["prices"].startswith("prices per 1M tokens: cache hit $")
     report = client.messages[-1].message
     assert "this session" in report and "DeepSeek's deepseek-flash prices since" in report
+    assert result["report"][-1].startswith("prices per 1M tokens: cache hit $")
     saved = json.loads((state / "ds-lsp" / "usage.json").read_text())
     (day,) = saved.values()
     assert day["accepted"] == 1 and day["completion_tokens"] == 10

@@ -129,8 +129,9 @@ def is_secret(key: str) -> bool:
 
 
 def is_user_only(key: str) -> bool:
-    """Where a value decides which host gets your key and your code: user settings only."""
-    return key in ("backend", "baseUrl") or key.endswith("BaseUrl")
+    """What the server takes from your own config only (config.restricted_keys(): where your
+    key and code go, and what your key spends): user settings, sent at initialization."""
+    return key in config.restricted_keys()
 
 
 def is_user_setting(key: str) -> bool:
@@ -176,7 +177,11 @@ def prop(key: str, f: dataclasses.Field, default: Any, order: int) -> dict[str, 
     if env and key not in DESCRIPTIONS:
         doc += f" Unset: the `{env}` environment variable."
     if is_user_only(key) and "User settings only" not in doc:
-        doc += " User settings only, so that a workspace cannot send your key or code elsewhere."
+        doc += (
+            " User settings only, so that a workspace cannot send your key or code elsewhere."
+            if config.follows_the_key(key)
+            else " User settings only, so that a workspace cannot spend more of your key."
+        )
     p["markdownDescription"] = doc
     p["scope"] = (
         "application" if is_user_only(key)

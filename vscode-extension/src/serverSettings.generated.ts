@@ -60,10 +60,26 @@ export const SECRET_ENV: Readonly<Record<string, string>> = {
 /** Where requests go: read from user settings only, sent only at initialization. */
 export const USER_ONLY_KEYS = [
     "baseUrl",
+    "model",
+    "debounceMs",
+    "maxTokens",
+    "timeoutMs",
+    "cacheSize",
+    "maxPrefixChars",
+    "maxSuffixChars",
+    "windowBlockLines",
+    "generateMaxTokens",
     "backend",
     "openaiFimBaseUrl",
+    "openaiFimModel",
     "llamaCppBaseUrl",
-    "codestralBaseUrl"
+    "codestralBaseUrl",
+    "codestralModel",
+    "prefetch",
+    "contextFilesBudget",
+    "priceCacheHit",
+    "priceCacheMiss",
+    "priceOutput"
 ] as const;
 
 /** Lists a workspace may add to, never remove from. */
