@@ -15,8 +15,8 @@ SHOWN_INVALID = 10  # bad-value lines shown; the rest are counted
 KEY_CHARS = 40  # an unknown key is quoted up to this long
 SUGGEST_CHARS = 64  # a longer unknown key gets no "did you mean" (difflib is quadratic)
 IGNORED_WHY = (
-    "what your key may spend (model, token limits, budgets, prices, cache, requests per "
-    "keystroke) and where it goes are set only by your own editor config "
+    "what your key may spend (model, token limits, budgets, prices, cache, requests asked "
+    "ahead) and where it goes are set only by your own editor config "
     "(initializationOptions) or the environment, unless the workspace settings also give a "
     "key of their own (SECURITY.md)"
 )

@@ -131,7 +131,7 @@ class Settings:
     )
     debounce_ms: int = field(
         default=150,
-        metadata=_meta("debounceMs", "Wait after the last keystroke (automatic).", user_only=True),
+        metadata=_meta("debounceMs", "Wait after the last keystroke (automatic)."),
     )
     max_tokens: int = field(
         default=256,

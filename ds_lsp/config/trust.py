@@ -4,7 +4,8 @@ didChangeConfiguration) can be influenced by a cloned repository (`.vscode/setti
 
 - what the user's key spends is the user's alone (`user_only` in the settings table: token
   limits, prompt budgets, the prefix-cache block, prices, the cache size, the timeout and
-  how many requests a keystroke costs — debounce and prefetch);
+  speculative requests — prefetch). `debounceMs` stays a workspace setting: the shipped
+  editor configs (Emacs, Helix) set it there, and latest-wins bounds what it costs;
 - where the key goes (every backend's URL and key, its model, and `backend`) counts only
   when the same layer gives a valid key of that backend: the key and its URL travel
   together, and the workspace then pays; the user is told once where completions go;

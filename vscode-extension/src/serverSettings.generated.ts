@@ -61,7 +61,6 @@ export const SECRET_ENV: Readonly<Record<string, string>> = {
 export const USER_ONLY_KEYS = [
     "baseUrl",
     "model",
-    "debounceMs",
     "maxTokens",
     "timeoutMs",
     "cacheSize",
