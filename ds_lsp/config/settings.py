@@ -140,7 +140,7 @@ class Settings:
     temperature: float = field(default=0.0, metadata=_meta("temperature", "Sampling (0-2)."))
     timeout_ms: int = field(
         default=5000,
-        metadata=_meta("timeoutMs", "Give-up time of one completion, retries in.", user_only=True),
+        metadata=_meta("timeoutMs", "Give-up time of one completion, retries in."),
     )
     cache_size: int = field(
         default=512,

@@ -3,9 +3,10 @@ didChangeConfiguration) can be influenced by a cloned repository (`.vscode/setti
 `.dir-locals.el`, `.helix/languages.toml`), so:
 
 - what the user's key spends is the user's alone (`user_only` in the settings table: token
-  limits, prompt budgets, the prefix-cache block, prices, the cache size, the timeout and
-  speculative requests — prefetch). `debounceMs` stays a workspace setting: the shipped
-  editor configs (Emacs, Helix) set it there, and latest-wins bounds what it costs;
+  limits, prompt budgets, the prefix-cache block, prices, the cache size and speculative
+  requests — prefetch). `debounceMs` stays a workspace setting (the shipped Emacs and Helix
+  configs set it there; latest-wins bounds what it costs), and so does `timeoutMs` (how long
+  one request may wait, not what it costs: retries stop at five attempts whatever it is);
 - where the key goes (every backend's URL and key, its model, and `backend`) counts only
   when the same layer gives a valid key of that backend: the key and its URL travel
   together, and the workspace then pays; the user is told once where completions go;

@@ -274,7 +274,6 @@ SPENDING = {
     "contextFilesBudget": 100_000,
     "windowBlockLines": 1,
     "cacheSize": 1_000_000,
-    "timeoutMs": 600_000,
     "priceCacheHit": 0,
     "priceCacheMiss": 0,
     "priceOutput": 0,
@@ -286,7 +285,7 @@ def test_a_workspace_layer_cannot_set_what_the_key_spends() -> None:
     assert settings == config.resolve()[0]
     assert sorted(report.ignored) == sorted([*SPENDING, "prefetch"])
     (line,) = report.messages()
-    assert line.startswith("`maxTokens`, `timeoutMs`, ")
+    assert line.startswith("`maxTokens`, `cacheSize`, ")
     assert "from the workspace settings are ignored" in line
     assert all(f"`{key}`" in line for key in SPENDING)
 

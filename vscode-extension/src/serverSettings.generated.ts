@@ -62,7 +62,6 @@ export const USER_ONLY_KEYS = [
     "baseUrl",
     "model",
     "maxTokens",
-    "timeoutMs",
     "cacheSize",
     "maxPrefixChars",
     "maxSuffixChars",
