@@ -2,7 +2,7 @@
 completion pipeline, and what the client declared in `initialize`.
 
 Built once the core is imported (server.py loads it right after the `initialize` answer).
-Settings come from every layer (config.py): the environment and initializationOptions (the
+Settings come from every layer (config/): the environment and initializationOptions (the
 user's own editor config) are trusted; workspace/configuration and didChangeConfiguration
 (which a cloned repository can influence) may not move the key.
 """

@@ -197,7 +197,7 @@ def test_package_json_defaults_equal_server_defaults() -> None:
 
 
 def test_generated_settings_are_up_to_date() -> None:
-    """package.json and src/serverSettings.generated.ts come from ds_lsp/config.py."""
+    """package.json and src/serverSettings.generated.ts come from ds_lsp/config/settings.py."""
     script = EXT / "scripts" / "sync_settings.py"
     proc = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True)
     assert proc.returncode == 0, f"{proc.stderr} (python {script.relative_to(ROOT)})"
