@@ -17,7 +17,7 @@ from ds_lsp.completion.pipeline import Suggestion
 from ds_lsp.documents import index_to_column
 from ds_lsp.lsp.initialize_answer import ACCEPTED_COMMAND
 
-WORD_AT_END = re.compile(r"[\w$]*$")
+WORD = re.compile(r"[\w$]*")  # matched on the reversed line: linear, however long the line
 SNIPPET_KIND = 15  # CompletionItemKind.Snippet
 PLAIN_TEXT, SNIPPET = 1, 2  # InsertTextFormat
 
@@ -70,9 +70,9 @@ def completion_item(sugg: Suggestion, encoding: str, snippets: bool, markdown: b
     space, so a snippet is used whenever it can be); `markdown`: it renders Markdown docs.
     """
     head = sugg.window.line_prefix
-    match = WORD_AT_END.search(head)
-    word = match.group(0) if match else ""
-    start = position(sugg.line, index_to_column(head, len(head) - len(word), encoding))
+    word = head[len(head) - len(WORD.match(head[::-1]).group()) :]  # type: ignore[union-attr]
+    # from the cursor back: line_prefix is cut around the cursor on a long line
+    start = position(sugg.line, sugg.character - index_to_column(word, len(word), encoding))
     end = replaced_end(sugg, encoding)  # on the cursor's line: Helix and Neovim 0.11 need it
     full = word + sugg.text
     first = full.split("\n", 1)[0]

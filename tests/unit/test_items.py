@@ -3,6 +3,8 @@ have sent: the same keys, values and omissions, for every kind of suggestion and
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from lsprotocol import types
 from pygls.protocol import default_converter
@@ -72,7 +74,7 @@ def test_completion_item_is_what_lsprotocol_sends(name: str, snippets: bool, mar
     sugg = CASES[name]
     plain = items.completion_item(sugg, "utf-16", snippets, markdown)
     head = sugg.window.line_prefix
-    word = items.WORD_AT_END.search(head).group(0)
+    word = re.search(r"[\w$]*$", head).group(0)
     full = word + sugg.text
     first = full.split("\n", 1)[0]
     typed = types.CompletionItem(
