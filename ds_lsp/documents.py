@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
 
+from ds_lsp import masking
+
 CHUNK_LINES = 48
 CHUNK_CHARS = 16_384
 UTF8, UTF16, UTF32 = "utf-8", "utf-16", "utf-32"
@@ -209,6 +211,15 @@ class Text:
             return 0
         return sum(b - a for _, a, b in self._spans(n))
 
+    def may_hold(self, needles: tuple[str, ...]) -> bool:
+        """Whether any of `needles` (each shorter than 64 characters) occurs in the text."""
+        chunks = self._chunks
+        for i, chunk in enumerate(chunks):
+            seam = chunk[-64:] + chunks[i + 1][:64] if i + 1 < len(chunks) else ""
+            if any(n in chunk or n in seam for n in needles):
+                return True
+        return False
+
     # ---- positions -----------------------------------------------------------------------
     def _chunk_units(self, c: int, encoding: str) -> int:
         cache = self._units.setdefault(encoding, [None] * len(self._chunks))
@@ -308,7 +319,7 @@ class Document:
     text: Text
     encoding: str = UTF16
     last_edit: tuple[int, int] | None = None  # first and last line of the latest edit
-    _private_key: bool | None = field(default=None, repr=False, compare=False)
+    _private_key: bool | None = field(default=None, init=False, repr=False, compare=False)
 
     def line_text(self, line: int) -> str:
         """Line `line` without its break."""
@@ -345,6 +356,15 @@ class Document:
     def column(self, line: int, index: int) -> int:
         """The LSP column of Python index `index` in `line`."""
         return self.text.column_of(line, index, self.encoding)
+
+    def holds_private_key(self) -> bool:
+        """Whether the text holds a private key, so none of it may go upstream (decided
+        once per edit; a chunk-by-chunk look first, the whole text only when it may)."""
+        if self._private_key is None:
+            self._private_key = self.text.may_hold(masking.KEY_HINTS) and (
+                masking.holds_private_key(self.text.full())
+            )
+        return self._private_key
 
 
 def _get(obj: Any, name: str) -> Any:

@@ -25,11 +25,12 @@ class Gate:
         self._excluded.clear()
 
     def allows(self, doc: Document) -> bool:
-        """Completions are on, the language is not disabled, the file is not excluded."""
+        """Completions are on, the language is not disabled, the file is not excluded and
+        holds no private key."""
         s = self.settings
         if not s.enable or doc.language_id in s.disabled_languages:
             return False
-        return not self.excluded(doc.uri)
+        return not self.excluded(doc.uri) and not doc.holds_private_key()
 
     def excluded(self, uri: str) -> bool:
         """Whether `exclude` keeps this document's text from going upstream."""

@@ -38,7 +38,11 @@ class OtherFiles:
 
     def parts(self, doc: Document, window: Window, budget: int) -> Parts:
         """Definitions for the cursor of `doc`, within `budget` characters."""
-        others = [d for d in self.docs if d.uri != doc.uri and not self.gate.excluded(d.uri)]
+        others = [
+            d
+            for d in self.docs
+            if d.uri != doc.uri and not self.gate.excluded(d.uri) and not d.holds_private_key()
+        ]
         return tuple(self.workspace.context_block(doc, window, others, budget))
 
     @property
