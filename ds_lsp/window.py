@@ -4,18 +4,22 @@ The prefix is cut on line boundaries and its first line is snapped to a multiple
 `block_lines`, so that while the user types, consecutive prompts start with the same text
 (DeepSeek bills a repeated opening at the cache-hit price). The suffix runs from the cursor
 to the end of the last whole line that fits its budget. A line longer than the budget is
-cut around the cursor, and so are the cursor line's two halves the cleaning looks at
+cut around the cursor, never inside a token (a key cut in half would not be recognized, and
+masked, as one), and so are the cursor line's two halves the cleaning looks at
 (`line_prefix`, `line_suffix`, at most LINE_CAP characters or the budget). Work is
 proportional to the window, never to the file or to a minified file's one line.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ds_lsp.documents import Document, Text
 
 LINE_CAP = 1000  # characters of the cursor line kept on each side, when the budget is smaller
+TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-+/=.~")
+_TOKEN_RUN = re.compile(r"[A-Za-z0-9_\-+/=.~]{0,4096}+")  # a longer run is no key: kept
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,10 @@ def prefix_window(doc: Document, line: int, index: int, budget: int, block: int)
     text = doc.text
     cursor = text.offset(line) + index
     if index >= budget:
-        return text.slice(cursor - budget, cursor), line
+        head = text.slice(cursor - budget, cursor)
+        if budget and text.slice(cursor - budget - 1, cursor - budget) in TOKEN_CHARS:
+            head = head[_run_length(head) :]  # the start of a token cut in two
+        return head, line
     first = first_fitting_line(text, line, budget - index)
     start = first if first == 0 else min(line, -(-first // block) * block)
     return text.slice(text.offset(start), cursor), start
@@ -58,7 +65,10 @@ def suffix_window(doc: Document, line: int, index: int, budget: int) -> str:
     text = doc.text
     cursor = text.offset(line) + index
     if text.offset(line + 1) - cursor >= budget:
-        return text.slice(cursor, cursor + budget)
+        tail = text.slice(cursor, cursor + budget)
+        if budget and text.slice(cursor + budget, cursor + budget + 1) in TOKEN_CHARS:
+            tail = tail[: len(tail) - _run_length(tail[::-1])]  # the end of a cut token
+        return tail
     low, high = line + 1, text.line_count  # the last line end within budget, in [low, high]
     while low < high:
         middle = (low + high + 1) // 2
@@ -67,6 +77,13 @@ def suffix_window(doc: Document, line: int, index: int, budget: int) -> str:
         else:
             high = middle - 1
     return text.slice(cursor, text.offset(low))  # past the last line: the text's end
+
+
+def _run_length(text: str) -> int:
+    """Characters of the token run `text` opens with (0 when it runs past 4096)."""
+    match = _TOKEN_RUN.match(text)
+    end = match.end() if match else 0
+    return end if end < 4096 or end == len(text) else 0
 
 
 def cursor_line(doc: Document, line: int, index: int, before: int, after: int) -> tuple[str, str]:

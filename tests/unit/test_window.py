@@ -81,7 +81,21 @@ def test_a_minified_line_is_cut_around_the_cursor_on_both_sides():
     doc = _doc(text)
     cursor = len(text) // 2
     w = build_window(doc, 0, cursor, 6000, 2000, 64)
-    assert w.prefix == text[cursor - 6000 : cursor] and w.suffix == text[cursor : cursor + 2000]
-    assert w.line_prefix == w.prefix and w.line_suffix == w.suffix
+    assert text[:cursor].endswith(w.prefix) and text[cursor:].startswith(w.suffix)
+    assert 5980 < len(w.prefix) <= 6000 and 1980 < len(w.suffix) <= 2000
+    assert w.line_prefix.endswith(w.prefix) and w.line_suffix.startswith(w.suffix)
     small = build_window(doc, 0, cursor, 10, 10, 64)
     assert len(small.line_prefix) == LINE_CAP and len(small.line_suffix) == LINE_CAP
+
+
+def test_a_long_line_is_never_cut_inside_a_token():
+    token = "ghp_16C7e42F292c6912E7710c838347Ae178B4a"
+    text = f"x={token};" + "y=1;" * 3000 + f"z={token};"
+    doc = _doc(text)
+    cursor = len(text) // 2
+    for budget in range(cursor - 44, cursor - 2, 3):  # the cut falls inside the first token
+        prefix = build_window(doc, 0, cursor, budget, 2000, 64).prefix
+        assert prefix.startswith(("=", ";", "x=")), budget
+    for budget in range(len(text) - cursor - 44, len(text) - cursor - 2, 3):
+        suffix = build_window(doc, 0, cursor, 6000, budget, 64).suffix
+        assert suffix.endswith(("=", ";", "y=1")), budget
