@@ -7,11 +7,12 @@ built it (completion, other files' context, generate, next edit, `ds-lsp complet
 - a private-key block (`-----BEGIN … PRIVATE KEY-----` with its key material, PGP's
   `PRIVATE KEY BLOCK`, a PuTTY key) anywhere in it refuses the whole request
   (`PrivateKeyFound`); the completion gate refuses such a document before that;
-- well-known key shapes (cloud keys, tokens, JWTs, passwords in URLs, values of
-  secret-named settings, see SHAPES) become `REDACTED_<KIND>_<8 hex>`: the same secret
-  always gets the same placeholder in one process (a hash keyed by a random per-process
-  key, so the placeholder tells nothing about the secret), so prompts stay stable and
-  DeepSeek's prefix cache keeps hitting; `unmask` puts them back in the model's answer;
+- the keys ds-lsp itself holds (redact's registry) and well-known key shapes (cloud
+  keys, tokens, JWTs, passwords in URLs, values of secret-named settings, see SHAPES)
+  become `REDACTED_<KIND>_<8 hex>`: the same secret always gets the same placeholder in
+  one process (a hash keyed by a random per-process key, so the placeholder tells nothing
+  about the secret), so prompts stay stable and DeepSeek's prefix cache keeps hitting;
+  `unmask` puts them back in the model's answer;
 - lone surrogates are sent as U+FFFD (they cannot be encoded as UTF-8).
 
 Linear in the text: every shape is found from literal anchors (`str.find`), checked by a
@@ -31,6 +32,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
+
+from ds_lsp import redact
 
 PLACEHOLDER = "REDACTED_"
 MAX_REMEMBERED = 4096  # placeholders `unmask` can restore (the newest)
@@ -209,6 +212,11 @@ def _merged(spans: Iterator[Span]) -> list[Span]:
 
 
 def _spans(text: str) -> Iterator[Span]:
+    for key in redact.registered():
+        pos = text.find(key)
+        while pos >= 0:
+            yield pos, pos + len(key), "api-key"
+            pos = text.find(key, pos + len(key))
     access_keys: list[Span] = []
     for shape in SHAPES:
         for anchor in shape.anchors:

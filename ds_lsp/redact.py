@@ -52,6 +52,11 @@ def register(secret: str | None) -> None:
             _SECRETS.add(quoted)
 
 
+def registered() -> tuple[str, ...]:
+    """The secrets registered so far (the keys ds-lsp holds), longest first."""
+    return tuple(sorted(_SECRETS, key=len, reverse=True))
+
+
 def is_secret_name(name: str) -> bool:
     """Whether a settings key names a secret (apiKey, codestralApiKey, token, ...)."""
     return bool(_SECRET_NAME.search(name))

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from ds_lsp import masking
+from ds_lsp import masking, redact
 from ds_lsp.masking import PrivateKeyFound, holds_private_key, mask, outgoing_body, unmask
 
 AWS_ID = "AKIAIOSFODNN7EXAMPLE"
@@ -234,3 +234,9 @@ def test_hostile_text_is_masked_in_linear_time(text):
     holds_private_key(text)
     assert time.process_time() - started < 5
     assert len(masked) <= len(text) * 2
+
+
+def test_a_key_ds_lsp_holds_is_masked_whatever_its_shape():
+    redact.register("plain-llama-key-7f3a")
+    masked, found = mask("LLAMA = 'plain-llama-key-7f3a'  # mine")
+    assert "plain-llama-key-7f3a" not in masked and found[0].kind == "api-key"
