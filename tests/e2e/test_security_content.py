@@ -40,9 +40,7 @@ def placeholders(text: str) -> list[str]:
     return sorted({w for w in text.replace('"', " ").split() if w.startswith("REDACTED_")})
 
 
-async def test_pasted_keys_never_reach_upstream_and_their_placeholders_stay_the_same(
-    start, mock
-):
+async def test_pasted_keys_never_reach_upstream_and_their_placeholders_stay_the_same(start, mock):
     client = await start()
     uri = "untitled:Untitled-1"
     open_doc(client, uri, PASTED)
@@ -84,7 +82,9 @@ async def test_a_placeholder_the_model_repeats_comes_back_as_the_real_value(star
 
 
 @pytest.mark.parametrize(
-    "name", ["deploy_key", "notes.txt", "untitled:Untitled-3"], ids=["deploy-key", "txt", "untitled"]
+    "name",
+    ["deploy_key", "notes.txt", "untitled:Untitled-3"],
+    ids=["deploy-key", "txt", "untitled"],
 )
 async def test_a_document_holding_a_private_key_sends_nothing(start, mock, tmp_path, name):
     client = await start()
@@ -109,7 +109,9 @@ async def test_another_document_holding_a_private_key_stays_out_of_the_context(
 ):
     client = await start(init={"contextFiles": True})
     open_doc(client, (tmp_path / "geometry.py").as_uri(), "def area(r):\n    return r * r\n")
-    open_doc(client, (tmp_path / "keys.py").as_uri(), f"def key_helper():\n    '''{PRIVATE_KEY}'''\n")
+    open_doc(
+        client, (tmp_path / "keys.py").as_uri(), f"def key_helper():\n    '''{PRIVATE_KEY}'''\n"
+    )
     uri = (tmp_path / "main.py").as_uri()
     open_doc(client, uri, "x = area(1)\ny = key_helper(\n")
     assert await inline(client, uri, 1, 15) != []
@@ -146,7 +148,17 @@ async def test_generate_in_a_document_holding_a_private_key_sends_nothing(start,
         ("deploy.ppk", "PuTTY-User-Key-File-3: ssh-ed25519\n"),
         (".kube/kubeconfig", "users:\n- name: me\n"),
     ],
-    ids=["cargo", "gh-hosts", "gcloud-adc", "terraform", "my-cnf", "vault", "history", "ppk", "kube"],
+    ids=[
+        "cargo",
+        "gh-hosts",
+        "gcloud-adc",
+        "terraform",
+        "my-cnf",
+        "vault",
+        "history",
+        "ppk",
+        "kube",
+    ],
 )
 async def test_credential_files_are_excluded_by_default(start, mock, tmp_path, path, text):
     client = await start()
