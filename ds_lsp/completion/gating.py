@@ -19,6 +19,18 @@ class Gate:
         self.settings = settings
         self.root_path = root_path
         self._excluded: dict[str, tuple[tuple[int, int, int] | None, bool]] = {}
+        self._folders: list[str] = []
+
+    @property
+    def folders(self) -> list[str]:
+        """Every workspace folder (the root's alone when none are known): an anchored
+        `exclude` glob (`/config/prod.py`) applies under each."""
+        return self._folders or ([self.root_path] if self.root_path else [])
+
+    @folders.setter
+    def folders(self, folders: list[str]) -> None:
+        self._folders = list(folders)
+        self._excluded.clear()
 
     def update(self, settings: Settings) -> None:
         self.settings = settings
@@ -37,7 +49,7 @@ class Gate:
         identity = file_identity(uri)
         known = self._excluded.get(uri)
         if known is None or known[0] != identity:
-            decided = is_excluded(uri, self.settings.exclude, self.root_path)
+            decided = is_excluded(uri, self.settings.exclude, self.folders)
             known = self._excluded[uri] = (identity, decided)
         return known[1]
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ds_lsp.exclusion import is_excluded
 from ds_lsp.generate import comments
 from ds_lsp.generate import plan as genplan
 from ds_lsp.lsp.initialize_answer import GENERATE_COMMAND
@@ -76,4 +75,4 @@ def _position(point: tuple[int, int]) -> dict[str, int]:
 
 def _offered(state: ServerState, uri: str) -> bool:
     s = state.settings
-    return s.enable and not is_excluded(uri, s.exclude, state.root_path)
+    return s.enable and not state.completions.gate.excluded(uri)
