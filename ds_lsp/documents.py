@@ -26,6 +26,7 @@ from ds_lsp import masking
 
 CHUNK_LINES = 48
 CHUNK_CHARS = 16_384
+_SEAM = 64  # `may_hold` finds needles shorter than this across chunk ends
 UTF8, UTF16, UTF32 = "utf-8", "utf-16", "utf-32"
 _BREAK = re.compile(r"\r\n?|\n")
 _CONTINUATION = bytes(range(0x80, 0xC0))  # UTF-8 bytes that do not start a character
@@ -133,6 +134,7 @@ class Text:
         self._breaks = [break_count(c) for c in self._chunks]
         self._recount()
         self._units: dict[str, list[int | None]] = {}
+        self._holds: dict[tuple[str, ...], list[bool | None]] = {}
 
     def _recount(self) -> None:
         self._ends = list(accumulate(self._breaks))  # breaks up to and including chunk c
@@ -212,13 +214,29 @@ class Text:
         return sum(b - a for _, a, b in self._spans(n))
 
     def may_hold(self, needles: tuple[str, ...]) -> bool:
-        """Whether any of `needles` (each shorter than 64 characters) occurs in the text."""
-        chunks = self._chunks
-        for i, chunk in enumerate(chunks):
-            seam = chunk[-64:] + chunks[i + 1][:64] if i + 1 < len(chunks) else ""
-            if any(n in chunk or n in seam for n in needles):
+        """Whether any of `needles` (each shorter than 64 characters) occurs in the text;
+        per chunk (with its seam to the next) and remembered until the chunk changes, so
+        after a keystroke only the edited chunks are looked at again."""
+        cache = self._holds.setdefault(needles, [None] * len(self._chunks))
+        for i, known in enumerate(cache):
+            if known is None:
+                known = cache[i] = self._chunk_holds(i, needles)
+            if known:
                 return True
         return False
+
+    def _chunk_holds(self, i: int, needles: tuple[str, ...]) -> bool:
+        """A needle starting in chunk i: inside it, or across its end (its seam)."""
+        chunk = self._chunks[i]
+        seam = chunk[-_SEAM:] + self.slice(self._offsets[i + 1], self._offsets[i + 1] + _SEAM)
+        return any(n in chunk or n in seam for n in needles)
+
+    def _seam_reach(self, c1: int) -> int:
+        """The first chunk whose seam reaches into chunk c1 (chunks are small at times)."""
+        i = c1 - 1
+        while i > 0 and self._offsets[c1] - self._offsets[i] < _SEAM:
+            i -= 1
+        return max(i, 0)
 
     # ---- positions -----------------------------------------------------------------------
     def _chunk_units(self, c: int, encoding: str) -> int:
@@ -277,6 +295,9 @@ class Text:
         self._breaks[c1 : c2 + 1] = counts
         for cache in self._units.values():
             cache[c1 : c2 + 1] = [None] * len(pieces)
+        reach = self._seam_reach(c1)  # the chunks before whose seams see the edit
+        for holds in self._holds.values():
+            holds[reach : c2 + 1] = [None] * (len(pieces) + c1 - reach)
         if same_shape:  # the usual keystroke: only the character offsets move
             self._offsets = [0, *accumulate(map(len, chunks))]
         else:

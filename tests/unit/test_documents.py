@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from ds_lsp import documents
+from ds_lsp import documents, masking
 from ds_lsp.documents import (
     UTF8,
     UTF16,
@@ -209,3 +209,30 @@ def test_a_minified_line_is_held_in_many_small_chunks():
     assert doc.line_count == 1 and len(doc._chunks) > 50
     assert max(map(len, doc._chunks)) <= documents.CHUNK_CHARS
     assert doc.index_of(0, 600_000, UTF8) == 300_000
+
+
+KEY_BLOCK = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM9Oi6Z1n5bXjFeEd1n2TJ9sVz\n"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_private_key_is_seen_however_the_edits_cut_the_chunks(chunking, seed):
+    rnd = random.Random(seed)
+    doc = Document("file:///k.txt", "plaintext", 1, Text("x = 1\n" * 30))
+    for _ in range(40):
+        text = doc.text.full()
+        at = rnd.randint(0, len(text))
+        line = text.count("\n", 0, at)
+        column = at - (text.rfind("\n", 0, at) + 1)
+        if KEY_BLOCK in text and rnd.random() < 0.5:  # take the key out again
+            start = text.index(KEY_BLOCK)
+            s_line = text.count("\n", 0, start)
+            s_col = start - (text.rfind("\n", 0, start) + 1)
+            end = (s_line + 2, 0)
+            change = {"start": {"line": s_line, "character": s_col}}
+            change["end"] = {"line": end[0], "character": end[1]}
+            doc.apply_change({"range": change, "text": ""})
+        else:
+            new = KEY_BLOCK if rnd.random() < 0.3 else "y"
+            point = {"line": line, "character": column}
+            doc.apply_change({"range": {"start": point, "end": point}, "text": new})
+        assert doc.holds_private_key() == masking.holds_private_key(doc.text.full())
