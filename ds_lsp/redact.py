@@ -18,6 +18,7 @@ import re
 from typing import Any
 
 _SECRETS: set[str] = set()
+MAX_REGISTERED = 1000
 MASK = "sk-***"
 
 # a settings key that holds a secret: apiKey, llamaCppApiKey, api_key, token, password ...
@@ -42,8 +43,10 @@ _WALK_LIMIT = 10_000  # containers looked at per message: settings are small
 
 
 def register(secret: str | None) -> None:
-    """Remember a secret (an API key) so that no log line or message shows it."""
-    if isinstance(secret, str) and len(secret.strip()) >= 4:
+    """Remember a secret (an API key) so that no log line or message shows it. At most
+    MAX_REGISTERED: the first are the user's own (environment, initializationOptions); a
+    workspace flooding secret-named keys cannot grow the set, or the cost of every line."""
+    if isinstance(secret, str) and len(secret.strip()) >= 4 and len(_SECRETS) < MAX_REGISTERED:
         _SECRETS.add(secret)
         if secret.strip() != secret:
             _SECRETS.add(secret.strip())

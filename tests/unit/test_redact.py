@@ -56,3 +56,12 @@ def test_the_formatter_masks_tracebacks_too() -> None:
         record = logging.LogRecord("x", logging.ERROR, "f", 1, "boom %s", ("arg",), None)
         record.exc_info = sys.exc_info()
     assert "traceback-secret-77" not in formatter.format(record)
+
+
+def test_the_registry_is_bounded_and_keeps_the_first_secrets(monkeypatch) -> None:
+    monkeypatch.setattr(redact, "_SECRETS", set())
+    redact.register("users-own-key-0001")
+    for i in range(5000):
+        redact.register(f"flooded-secret-{i:05d}")
+    assert len(redact.registered()) == redact.MAX_REGISTERED
+    assert "users-own-key-0001" not in redact.redact("key users-own-key-0001")
