@@ -55,6 +55,14 @@ def _break_ends(text: str, start: int = 0, stop: int | None = None) -> Iterator[
 
 def _nth_break_end(text: str, n: int, start: int = 0, stop: int | None = None) -> int:
     """Offset just after the n-th (1-based) line break in text[start:stop], else -1."""
+    stop = len(text) if stop is None else stop
+    if text.find("\r", start, stop) < 0:  # "\n" only: a tight loop of C searches
+        pos = start
+        for _ in range(n):
+            pos = text.find("\n", pos, stop) + 1
+            if pos == 0:
+                return -1
+        return pos
     for i, end in enumerate(_break_ends(text, start, stop), 1):
         if i == n:
             return end
@@ -138,14 +146,28 @@ class Text:
 
     def _recount(self) -> None:
         self._ends = list(accumulate(self._breaks))  # breaks up to and including chunk c
-        self._offsets = [0, *accumulate(map(len, self._chunks))]  # characters before c
+        self._offsets = [0]  # characters before chunk c, made up to date when read
+        self._offsets_valid = 0  # offsets[0..valid] are right
+
+    def _ensure_offsets(self) -> list[int]:
+        """The character offsets of the chunks, brought up to date from the first chunk a
+        keystroke changed (once per read, not per keystroke)."""
+        valid = self._offsets_valid
+        if valid < len(self._chunks):
+            del self._offsets[valid + 1 :]
+            self._offsets += accumulate(
+                map(len, self._chunks[valid:]), initial=self._offsets[valid]
+            )
+            del self._offsets[valid + 1]  # `initial` repeated the known one
+            self._offsets_valid = len(self._chunks)
+        return self._offsets
 
     @property
     def line_count(self) -> int:
         return self._ends[-1] + 1
 
     def __len__(self) -> int:
-        return self._offsets[-1]
+        return self._ensure_offsets()[-1]
 
     def full(self) -> str:
         return "".join(self._chunks)
@@ -166,7 +188,7 @@ class Text:
     def offset(self, line: int) -> int:
         """Characters before `line` (the text's length past the last line)."""
         c, off = self._line_start(line)
-        return self._offsets[c] + off
+        return self._ensure_offsets()[c] + off
 
     def _spans(self, line: int) -> Iterator[Span]:
         """The pieces of `line` (without its break), chunk by chunk."""
@@ -184,14 +206,15 @@ class Text:
         start, stop = max(start, 0), min(stop, len(self))
         if start >= stop:
             return ""
-        c1 = bisect_right(self._offsets, start) - 1
-        c2 = bisect_left(self._offsets, stop) - 1
+        offsets = self._ensure_offsets()
+        c1 = bisect_right(offsets, start) - 1
+        c2 = bisect_left(offsets, stop) - 1
         if c1 == c2:
-            base = self._offsets[c1]
+            base = offsets[c1]
             return self._chunks[c1][start - base : stop - base]
-        out = [self._chunks[c1][start - self._offsets[c1] :]]
+        out = [self._chunks[c1][start - offsets[c1] :]]
         out += self._chunks[c1 + 1 : c2]
-        out.append(self._chunks[c2][: stop - self._offsets[c2]])
+        out.append(self._chunks[c2][: stop - offsets[c2]])
         return "".join(out)
 
     def lines(self, first: int, last: int) -> str:
@@ -227,14 +250,18 @@ class Text:
 
     def _chunk_holds(self, i: int, needles: tuple[str, ...]) -> bool:
         """A needle starting in chunk i: inside it, or across its end (its seam)."""
-        chunk = self._chunks[i]
-        seam = chunk[-_SEAM:] + self.slice(self._offsets[i + 1], self._offsets[i + 1] + _SEAM)
+        chunk, after, j = self._chunks[i], "", i + 1
+        while j < len(self._chunks) and len(after) < _SEAM:
+            after += self._chunks[j][:_SEAM]
+            j += 1
+        seam = chunk[-_SEAM:] + after
         return any(n in chunk or n in seam for n in needles)
 
     def _seam_reach(self, c1: int) -> int:
         """The first chunk whose seam reaches into chunk c1 (chunks are small at times)."""
-        i = c1 - 1
-        while i > 0 and self._offsets[c1] - self._offsets[i] < _SEAM:
+        i, between = c1 - 1, 0
+        while i > 0 and between + len(self._chunks[i]) < _SEAM:
+            between += len(self._chunks[i])
             i -= 1
         return max(i, 0)
 
@@ -282,7 +309,7 @@ class Text:
     def replace(self, start: tuple[int, int], end: tuple[int, int], new: str) -> None:
         """Replace the text between two (line, index) points; indices are Python offsets."""
         c1, a = self._locate(*start)
-        c2, b = self._locate(*end)
+        c2, b = (c1, a) if end == start else self._locate(*end)
         chunks = self._chunks
         local = chunks[c1][:a] + new + chunks[c2][b:]  # the chunks between go whole
         c1, c2, local = self._widen(c1, c2, local)
@@ -298,10 +325,10 @@ class Text:
         reach = self._seam_reach(c1)  # the chunks before whose seams see the edit
         for holds in self._holds.values():
             holds[reach : c2 + 1] = [None] * (len(pieces) + c1 - reach)
-        if same_shape:  # the usual keystroke: only the character offsets move
-            self._offsets = [0, *accumulate(map(len, chunks))]
-        else:
-            self._recount()
+        if not same_shape:  # a line break came or went: the line index moves
+            self._ends[c1:] = accumulate(self._breaks[c1:], initial=self._ends[c1 - 1] if c1 else 0)
+            del self._ends[c1]  # `initial` repeated the known one (or the 0 before all)
+        self._offsets_valid = min(self._offsets_valid, c1)  # the usual keystroke: O(1)
 
     def _widen(self, c1: int, c2: int, local: str) -> tuple[int, int, str]:
         """Take in neighbouring chunks so that `\\r\\n` is never split between two chunks
@@ -368,7 +395,8 @@ class Document:
             return
         s, e = _get(rng, "start"), _get(rng, "end")
         start = self.clamp(_get(s, "line"), _get(s, "character"))
-        end = self.clamp(_get(e, "line"), _get(e, "character"))
+        same = (_get(e, "line"), _get(e, "character")) == (_get(s, "line"), _get(s, "character"))
+        end = start if same else self.clamp(_get(e, "line"), _get(e, "character"))
         if end < start:
             start, end = end, start
         self.text.replace(start, end, new)
