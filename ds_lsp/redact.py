@@ -7,7 +7,8 @@ Two nets, so that a key is masked even before anything registered it:
 - shapes: `Bearer <token>`, `sk-...` keys, and the value of any field named like a secret
   (`apiKey`, `openaiFimApiKey`, `token`, `password`, ...) in JSON or Python reprs.
 
-`RedactingFormatter` applies both to the whole formatted record, tracebacks included.
+`RedactingFormatter` applies both to the whole formatted record, tracebacks included, and
+then masks secrets held in text (ds_lsp/masking.py) as prompts do.
 """
 
 from __future__ import annotations
@@ -92,7 +93,11 @@ def redact(text: str) -> str:
 
 
 class RedactingFormatter(logging.Formatter):
-    """A formatter whose output (message, arguments, traceback) never holds a secret."""
+    """A formatter whose output (message, arguments, traceback) never holds a secret: keys
+    as above, and the secrets a document holds, masked as in prompts (a DEBUG log, which
+    holds the documents, is often pasted into a bug report)."""
 
     def format(self, record: logging.LogRecord) -> str:
-        return redact(super().format(record))
+        from ds_lsp import masking  # masking imports this module
+
+        return masking.mask(redact(super().format(record)))[0]
