@@ -211,7 +211,9 @@ def test_a_minified_line_is_held_in_many_small_chunks():
     assert doc.index_of(0, 600_000, UTF8) == 300_000
 
 
-KEY_BLOCK = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM9Oi6Z1n5bXjFeEd1n2TJ9sVz\n"
+KEY_BLOCK = (
+    "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM9Oi6Z1n5bXjFeEd1n2TJ9sVz\n"
+)
 
 
 @pytest.mark.parametrize("seed", range(4))
