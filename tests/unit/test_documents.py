@@ -212,7 +212,8 @@ def test_a_minified_line_is_held_in_many_small_chunks():
 
 
 KEY_BLOCK = (
-    "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM9Oi6Z1n5bXjFeEd1n2TJ9sVz\n"
+    "-----BEGIN RSA PRIVATE KEY-----\n"
+    "MIIEowIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM9Oi6Z1n5bXjFeEd1n2TJ9sVz\n"
 )
 
 
