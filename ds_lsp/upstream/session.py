@@ -206,11 +206,12 @@ class UpstreamSession:
         if source in self._masked_in or len(self._masked_in) >= 1000:
             return
         kinds = ", ".join(sorted({f.kind for f in found}))
-        log.warning("masked %d secret(s) (%s) in the prompt for %s", len(found), kinds, source)
+        count = len({f.placeholder for f in found})
+        log.warning("masked %d secret(s) (%s) in the prompt for %s", count, kinds, source)
         if not self._masked_in:
             self.ui.show_message(
                 "info",
-                f"ds-lsp masked {len(found)} secret(s) ({kinds}) in the prompt for {source}: "
+                f"ds-lsp masked {count} secret(s) ({kinds}) in the prompt for {source}: "
                 "DeepSeek gets placeholders, never the values (see SECURITY.md).",
             )
         self._masked_in.add(source)
