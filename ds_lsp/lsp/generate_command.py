@@ -90,7 +90,7 @@ def _plan(ls: Any, args: list[Any]) -> genplan.Plan | Outcome:
     settings = ls.settings
     if not settings.enable:
         return _refuse(ls, "info", "ds-lsp is disabled (setting 'enable': false).")
-    if ls.completions.gate.excluded(doc.uri):  # under every workspace folder
+    if ls.state.completions.gate.excluded(doc.uri):  # under every workspace folder
         return _refuse(
             ls,
             "warning",
