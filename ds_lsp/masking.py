@@ -335,7 +335,7 @@ def _named_value(text: str, name: str, end: int) -> tuple[Span | None, int]:
     quoted = _QUOTED.match(text, at)
     if quoted is not None:
         secret, start, stop = quoted.group("secret"), quoted.start("secret"), quoted.end("secret")
-        if _is_reference(secret):
+        if _is_reference(secret) or _is_label(secret, name):
             return None, stop
         return (start, stop, "secret"), stop
     stop = _run_end(_BARE, text, at)
@@ -350,6 +350,13 @@ def _is_reference(value: str) -> bool:
     """A template, a variable or an example rather than a secret: `${DB_PASSWORD}`,
     `{password}`, `<your-token>`, `%(pw)s`, `****`, `xxxxxx`."""
     return value.startswith(("$", "{", "<", "%", PLACEHOLDER)) or len(set(value)) <= 1
+
+
+def _is_label(value: str, name: str) -> bool:
+    """A form's label of its own field: `"password": "Password"`,
+    `confirm_password: "Confirm password"`."""
+    squeezed = value.lower().replace(" ", "").replace("_", "").replace("-", "")
+    return squeezed.isalpha() and squeezed in name.lower().replace("_", "").replace("-", "")
 
 
 def _looks_like_a_value(bare: str) -> bool:

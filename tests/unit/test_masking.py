@@ -156,6 +156,7 @@ LEFT_ALONE = [
     ("identifier-prefix", "const taskAKIAIOSFODNN7EXAMPLE = 1"),
     ("prose", "The bearer of this letter is welcome."),
     ("key-parser", 'if line == "-----BEGIN RSA PRIVATE KEY-----":\n    return parse(rest)'),
+    ("form-labels", '{"password": "Password", "confirm_password": "Confirm password"}'),
 ]
 
 
