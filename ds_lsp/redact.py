@@ -7,13 +7,13 @@ Two nets, so that a key is masked even before anything registered it:
 - shapes: `Bearer <token>`, `sk-...` keys, and the value of any field named like a secret
   (`apiKey`, `openaiFimApiKey`, `token`, `password`, ...) in JSON or Python reprs.
 
-`RedactingFormatter` applies both to the whole formatted record, tracebacks included.
+masking.py's `RedactingFormatter` applies this to the whole formatted record, tracebacks
+included, and then masks secrets held in text as prompts do.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import re
 from typing import Any
 
@@ -21,7 +21,9 @@ from ds_lsp.config import FIELDS
 
 KEY_SETTINGS = frozenset(k for k, f in FIELDS.items() if f.metadata["role"] == "key")
 
-MAX_SECRETS = 64  # registered secrets; the oldest go first (each log line looks at all)
+# registered secrets; the first are the user's own (environment, initializationOptions) and
+# are kept: later ones beyond the bound are not registered, so nothing can push them out
+MAX_SECRETS = 256
 _SECRETS: dict[str, None] = {}  # insertion-ordered: a bounded set
 MASK = "sk-***"
 
@@ -45,14 +47,20 @@ _WALK_LIMIT = 10_000  # containers looked at per message: settings are small
 
 
 def register(secret: str | None) -> None:
-    """Remember a secret (an API key) so that no log line or message shows it."""
-    if isinstance(secret, str) and len(secret.strip()) >= 4:
-        quoted = json.dumps(secret)[1:-1]  # as a JSON log line writes it (`"` and `\` escaped)
-        for form in dict.fromkeys((secret, secret.strip(), quoted)):
-            _SECRETS.pop(form, None)  # registered again: the newest
+    """Remember a secret (an API key) so that no log line or message shows it. At most
+    MAX_SECRETS: a workspace pushing key after key can neither grow the set (nor the cost of
+    every line) nor push the user's own keys, registered first, out of it."""
+    if not isinstance(secret, str) or len(secret.strip()) < 4:
+        return
+    quoted = json.dumps(secret)[1:-1]  # as a JSON log line writes it (`"` and `\` escaped)
+    for form in dict.fromkeys((secret, secret.strip(), quoted)):
+        if len(_SECRETS) < MAX_SECRETS:
             _SECRETS[form] = None
-        while len(_SECRETS) > MAX_SECRETS:
-            del _SECRETS[next(iter(_SECRETS))]
+
+
+def registered() -> tuple[str, ...]:
+    """The secrets registered so far (the keys ds-lsp holds), longest first."""
+    return tuple(sorted(_SECRETS, key=len, reverse=True))
 
 
 def register_from(data: Any) -> None:
@@ -80,10 +88,3 @@ def redact(text: str) -> str:
     for pattern, mask in _SHAPES:
         text = pattern.sub(mask, text)
     return text
-
-
-class RedactingFormatter(logging.Formatter):
-    """A formatter whose output (message, arguments, traceback) never holds a secret."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        return redact(super().format(record))

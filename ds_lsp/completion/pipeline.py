@@ -23,6 +23,7 @@ from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from ds_lsp import masking
 from ds_lsp.completion import postprocess
 from ds_lsp.completion.ask import Ask, make_ask, stop_check
 from ds_lsp.completion.cache import CompletionCache
@@ -159,6 +160,7 @@ class CompletionPipeline:
     async def _complete(
         self, doc: Document, line: int, character: int, invoked: bool
     ) -> Suggestion | None:
+        masking.prompt_source.set(relative_path(doc.uri, self.gate.root_path))  # this task's
         version = doc.version
         row, index = doc.clamp(line, character)
         window = self.window_at(doc, row, index)

@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from ds_lsp import config
+from ds_lsp import config, masking
 from ds_lsp.config import FALLBACK_MODEL, PREFERRED_MODELS, Settings
 from ds_lsp.upstream import backends
 from ds_lsp.upstream.backends import FimBackend
@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 Connect = Callable[[Settings, httpx.AsyncClient], FimBackend]
 STALL_FACTOR = 4  # generation gives up when no text arrives for STALL_FACTOR x timeoutMs
 DEADLINE_FACTOR = 60  # ... and after DEADLINE_FACTOR x timeoutMs in all (5 min by default)
-MESSAGED_KINDS = ("model", "auth", "balance", "network", "bad_request")
+MESSAGED_KINDS = ("model", "auth", "balance", "network", "bad_request", "refused")
 TIMEOUT_MESSAGE = (
     "DeepSeek sent no code for {seconds:g} s; generation stopped. Raise the "
     "ds-lsp 'timeoutMs' setting (generation waits {factor} x timeoutMs) if the "
@@ -87,6 +87,7 @@ class UpstreamSession:
         self.client_name: str | None = None  # the editor, from initialize's clientInfo
         self._rest: tuple[str, str | None] = ("idle", None)  # the status between requests
         self._closing: set[asyncio.Task[None]] = set()
+        self._masked_in: set[str] = set()  # prompt sources whose masked secrets were logged
 
     @classmethod
     def open(
@@ -135,7 +136,7 @@ class UpstreamSession:
     def backend(self) -> FimBackend:
         """The active backend's client on the shared connection."""
         if self._http is None:
-            self._http = make_client(backends.base_url(self.settings))
+            self._http = make_client(backends.base_url(self.settings), self._masked)
         return self._connect(self.settings, self._http)
 
     def rest(self, state: tuple[str, str | None] | None) -> None:
@@ -233,7 +234,24 @@ class UpstreamSession:
             return None
         self._succeeded(result.usage)
         self._check_health(latency=time.monotonic() - started)
+        result.text = masking.unmask(result.text)
         return result
+
+    def _masked(self, found: list[masking.Found]) -> None:
+        """Secrets were masked in a prompt: logged once per file, told once per session."""
+        source = masking.prompt_source.get() or "a request"
+        if source in self._masked_in or len(self._masked_in) >= 1000:
+            return
+        kinds = ", ".join(sorted({f.kind for f in found}))
+        count = len({f.placeholder for f in found})
+        log.warning("masked %d secret(s) (%s) in the prompt for %s", count, kinds, source)
+        if not self._masked_in:
+            self.ui.show_message(
+                "info",
+                f"ds-lsp masked {count} secret(s) ({kinds}) in the prompt for {source}: "
+                "DeepSeek gets placeholders, never the values (see SECURITY.md).",
+            )
+        self._masked_in.add(source)
 
     def _key_present(self) -> bool:
         if self.has_key():
@@ -305,6 +323,7 @@ class UpstreamSession:
         finally:
             self.ui.status(*self._rest)
         self.problems.resolved()
+        result.text = masking.unmask(result.text)
         return result
 
     async def _report_chat_failure(self, exc: UpstreamError, model: str) -> None:
@@ -334,6 +353,8 @@ class UpstreamSession:
             url = backends.base_url(self.settings)
             text = MESSAGES["network"].format(url=url, detail=exc)
             self.problems.report("network", "warning", text)
+        elif exc.kind == "refused":
+            self.problems.report("refused", "warning", str(exc))
         elif exc.kind == "bad_request":
             text = MESSAGES["bad_request"].format(status=exc.status, detail=exc)
             self.problems.report("bad_request", "warning", text)
