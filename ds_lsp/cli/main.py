@@ -74,7 +74,7 @@ def setup_logging(level: str, log_file: str | None) -> None:
         else:
             if os.fstat(stream.fileno()).st_mode & 0o077 and level.upper() == "DEBUG":
                 said = f"--log-file {log_file} is readable by other users; at DEBUG it holds code"
-    handler = logging.StreamHandler(stream)
+    handler = _stderr_handler() if stream is sys.stderr else logging.StreamHandler(stream)
     handler.setFormatter(
         masking.RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     )
@@ -86,6 +86,15 @@ def setup_logging(level: str, log_file: str | None) -> None:
         logging.getLogger(name).setLevel(quiet)
     if said:
         log.warning("%s", said)
+
+
+def _stderr_handler() -> logging.Handler:
+    """Log lines to stderr, unless stderr is the LSP socket itself (inetd): then nowhere."""
+    from ds_lsp.lsp.serve import stderr_shares_stdout
+
+    if stderr_shares_stdout():
+        return logging.NullHandler()
+    return logging.StreamHandler(sys.stderr)
 
 
 def logging_flags(default: object) -> argparse.ArgumentParser:
