@@ -79,6 +79,7 @@ class UpstreamSession:
         self._model_task: asyncio.Future[str] | None = None
         self.client_name: str | None = None  # the editor, from initialize's clientInfo
         self._closing: set[asyncio.Task[None]] = set()
+        self._logged: set[str] = set()  # kinds of failure logged as WARNING since a success
 
     # ---- lifecycle ---------------------------------------------------------------------------
     def update(self, settings: Settings) -> bool:
@@ -183,7 +184,7 @@ class UpstreamSession:
             await self.report(exc, model)
             return None
         except TimeoutError:
-            log.warning("completion timed out after %d ms", s.timeout_ms)
+            self._log_failure("timeout", f"completion timed out after {s.timeout_ms} ms")
             self.ui.status("error", "timeout")
             self._check_health(timed_out=True)
             return None
@@ -211,6 +212,7 @@ class UpstreamSession:
         if self.usage.session.upstream % 25 == 0:
             self.usage.flush_soon()
         self.problems.resolved()
+        self._logged.clear()
         self.ui.status("idle")
 
     def _check_health(self, latency: float | None = None, timed_out: bool = False) -> None:
@@ -285,12 +287,14 @@ class UpstreamSession:
     # ---- problems ----------------------------------------------------------------------------
     async def report(self, exc: UpstreamError, model: str) -> None:
         """Log an upstream failure and tell the user once per kind of problem."""
-        log.warning("upstream error %s (%s): %s", exc.kind, exc.status, exc)
+        status = f" ({exc.status})" if exc.status else ""
+        self._log_failure(exc.kind, f"upstream error {exc.kind}{status}: {exc}")
         self.ui.status("error", exc.kind)
         if exc.kind == "model":
             await self._report_model_problem(model, str(exc))
-        elif exc.kind == "auth":
-            self.problems.report("auth", "error", self._key_message("auth"))
+        elif exc.kind == "auth":  # not "rejected" when no key was sent
+            wording = "auth" if backends.api_key(self.settings) else "key_wanted"
+            self.problems.report("auth", "error", self._key_message(wording))
         elif exc.kind == "balance":
             self.problems.report("balance", "error", MESSAGES["balance"])
         elif exc.kind == "network":
@@ -301,10 +305,18 @@ class UpstreamSession:
             text = MESSAGES["bad_request"].format(status=exc.status, detail=exc)
             self.problems.report("bad_request", "warning", text)
 
+    def _log_failure(self, kind: str, text: str) -> None:
+        """One WARNING line per kind of failure until a success: an outage is one line, the
+        completions that fail during it are DEBUG."""
+        level = logging.DEBUG if kind in self._logged else logging.WARNING
+        self._logged.add(kind)
+        log.log(level, "%s", text)
+
     def _key_message(self, kind: str) -> str:
         f = config.backend_field(self.settings.backend, "key")
         setting, env = (f.metadata["key"], f.metadata["env"]) if f else ("apiKey", "")
-        return MESSAGES[kind].format(advice=key_advice(self.client_name, setting, env))
+        advice = key_advice(self.client_name, setting, env)
+        return MESSAGES[kind].format(advice=advice, url=backends.base_url(self.settings))
 
     async def _report_model_problem(self, model: str, detail: str) -> None:
         try:
