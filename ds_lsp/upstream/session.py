@@ -80,6 +80,7 @@ class UpstreamSession:
         self.client_name: str | None = None  # the editor, from initialize's clientInfo
         self._closing: set[asyncio.Task[None]] = set()
         self._logged: set[str] = set()  # kinds of failure logged as WARNING since a success
+        self._resting: tuple[str, str | None] = ("idle", None)  # the status between requests
 
     # ---- lifecycle ---------------------------------------------------------------------------
     def update(self, settings: Settings) -> bool:
@@ -185,15 +186,15 @@ class UpstreamSession:
             return None
         except TimeoutError:
             self._log_failure("timeout", f"completion timed out after {s.timeout_ms} ms")
-            self.ui.status("error", "timeout")
+            self._rest("error", "timeout")
             self._check_health(timed_out=True)
             return None
         except asyncio.CancelledError:
-            self.ui.status("idle")
+            self.ui.status(*self._resting)  # a superseded request does not hide a failure
             raise
         except Exception:  # e.g. a client closed by a settings change mid-request
             log.exception("completion request failed")
-            self.ui.status("error", "internal")
+            self._rest("error", "internal")
             return None
         self._succeeded(result.usage)
         self._check_health(latency=time.monotonic() - started)
@@ -203,7 +204,7 @@ class UpstreamSession:
         if self.has_key():
             return True
         self.problems.report("no_key", "error", self._key_message("no_key"))
-        self.ui.status("error", "no API key")
+        self._rest("error", "no API key")
         return False
 
     def _succeeded(self, usage: dict) -> None:
@@ -213,7 +214,7 @@ class UpstreamSession:
             self.usage.flush_soon()
         self.problems.resolved()
         self._logged.clear()
-        self.ui.status("idle")
+        self._rest("idle")
 
     def _check_health(self, latency: float | None = None, timed_out: bool = False) -> None:
         """Say once when completions got slow or keep timing out, with likely causes."""
@@ -268,8 +269,9 @@ class UpstreamSession:
             )
             raise UpstreamFailed("timed out") from None
         finally:
-            self.ui.status("idle")
+            self.ui.status(*self._resting)
         self.problems.resolved()
+        self._rest("idle")
         return result
 
     async def _report_chat_failure(self, exc: UpstreamError, model: str) -> None:
@@ -289,7 +291,7 @@ class UpstreamSession:
         """Log an upstream failure and tell the user once per kind of problem."""
         status = f" ({exc.status})" if exc.status else ""
         self._log_failure(exc.kind, f"upstream error {exc.kind}{status}: {exc}")
-        self.ui.status("error", exc.kind)
+        self._rest("error", exc.kind)
         if exc.kind == "model":
             await self._report_model_problem(model, str(exc))
         elif exc.kind == "auth":  # not "rejected" when no key was sent
@@ -304,6 +306,11 @@ class UpstreamSession:
         elif exc.kind == "bad_request":
             text = MESSAGES["bad_request"].format(status=exc.status, detail=exc)
             self.problems.report("bad_request", "warning", text)
+
+    def _rest(self, state: str, message: str | None = None) -> None:
+        """Show the state the session rests in after a request (idle, or the last failure)."""
+        self._resting = (state, message)
+        self.ui.status(state, message)
 
     def _log_failure(self, kind: str, text: str) -> None:
         """One WARNING line per kind of failure until a success: an outage is one line, the

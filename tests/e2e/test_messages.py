@@ -4,12 +4,15 @@ and the server's log keeps one line per outage, without Python's `None`."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import socket
 from pathlib import Path
 
 import pytest
+from lsprotocol import types
 
-from tests.e2e.conftest import cli, open_doc, send_inline
+from tests.e2e.conftest import cli, open_doc, send_inline, wait_until
 from tests.mock_deepseek import MockDeepSeek
 
 
@@ -97,3 +100,23 @@ async def test_an_outage_is_one_warning_line_and_no_none(start, tmp_path: Path) 
     core = [line for line in lines if " ds_lsp.lsp." not in line]  # ds_lsp/lsp: being rewritten
     assert not [line for line in core if "None" in line and " DEBUG " not in line]
     assert not [line for line in lines if " INFO " in line and "retry" in line]
+
+
+async def test_a_cancelled_request_leaves_the_error_state_shown(
+    start, mock, tmp_path: Path
+) -> None:
+    """A 401, then a request the editor cancels: the status item must still say what is
+    wrong (not flip back to idle, which hid the error from the user)."""
+    mock.script({"status": 401}, {"delay": 30, "text": "slow()"})
+    client = await start()
+    uri = (tmp_path / "a.py").as_uri()
+    open_doc(client, uri, "x = \n")
+    assert not (await send_inline(client, uri, 0, 4)).items
+    await wait_until(lambda: client.status[-1] == {"state": "error", "message": "auth"})
+    pending = send_inline(client, uri, 0, 4, msg_id="superseded")
+    await wait_until(lambda: len(mock.fim_requests()) == 2)
+    client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id="superseded"))
+    with contextlib.suppress(Exception):  # RequestCancelled is an allowed answer
+        await asyncio.wait_for(pending, 20)
+    await wait_until(lambda: client.status[-1]["state"] != "fetching")
+    assert client.status[-1] == {"state": "error", "message": "auth"}, client.status
