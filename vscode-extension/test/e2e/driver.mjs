@@ -233,6 +233,53 @@ async function clickStatusItem() {
     await page.mouse.click(box.x, box.y);
 }
 
+/** Click the status item and read the menu it opens (the quick pick's rows). */
+async function openStatusMenu() {
+    await clickStatusItem();
+    await page.waitForSelector('.quick-input-widget .quick-input-list .monaco-list-row', { visible: true, timeout: 15_000 });
+    await sleep(300);
+    return page.$$eval('.quick-input-widget .quick-input-list .monaco-list-row', (rows) =>
+        rows.map((r) => (r.querySelector('.label-name')?.textContent ?? r.textContent).replace(/\u00a0/g, ' ').trim()),
+    );
+}
+
+/** Pick the menu row whose label contains `text`. */
+async function pickMenuRow(text) {
+    await page.keyboard.type(text, { delay: 10 });
+    await page.waitForFunction(
+        (t) => document.querySelector('.quick-input-list .monaco-list-row.focused')?.textContent.includes(t),
+        {},
+        text,
+    );
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.quick-input-widget', { hidden: true });
+}
+
+/** Count the "generating code" notifications shown at once (the most, and how many now). */
+async function watchGenerateToasts() {
+    await page.evaluate(() => {
+        window.__dsGen = { max: 0, visible: 0, texts: [] };
+        const count = () => {
+            const shown = [...document.querySelectorAll('.notification-toast')].filter((t) => /generating code/i.test(t.textContent));
+            window.__dsGen.visible = shown.length;
+            if (shown.length > window.__dsGen.max) {
+                window.__dsGen.max = shown.length;
+                window.__dsGen.texts = shown.map((t) => t.innerText);
+            }
+        };
+        new MutationObserver(count).observe(document.body, { subtree: true, childList: true, characterData: true });
+        count();
+    });
+}
+
+/** After generated code appeared: how long until no "generating code" notification is left. */
+async function generateToastsAfterInsert() {
+    const inserted = Date.now();
+    await page.waitForFunction(() => window.__dsGen.visible === 0, { timeout: 15_000, polling: 'mutation' });
+    const gen = await page.evaluate(() => ({ ...window.__dsGen }));
+    return { maxAtOnce: gen.max, texts: gen.texts, goneMsAfterInsert: Date.now() - inserted };
+}
+
 async function focusEditor() {
     await page.click('.editor-group-container.active .monaco-editor .view-lines');
     await sleep(200);
@@ -365,6 +412,15 @@ try {
         return toastWith('api key', 30_000);
     });
 
+    result.errorMenu = await step('status click in the error state offers Set API Key first', async () => {
+        const label = await waitForStatus('DeepSeek: error', 15_000);
+        const rows = await openStatusMenu();
+        await shot('status-menu-error.png');
+        await page.keyboard.press('Escape');
+        await page.waitForSelector('.quick-input-widget', { hidden: true });
+        return { label, rows, enable: readSettings()['ds-lsp.enable'] ?? true };
+    });
+
     await step('Set API Key from the notification', async () => {
         const since = await statusHistoryLength();
         await clickToastButton('Set API Key');
@@ -387,6 +443,20 @@ try {
         await page.keyboard.press('Tab');
         const lines = await waitForLines((ls) => ls.some((l) => l.startsWith('result = ') && l.includes(env.FIM_TEXT)), 'accepted line');
         return lines.find((l) => l.startsWith('result = '));
+    });
+
+    result.askNow = await step('Alt+\\ asks for a suggestion now', async () => {
+        await typeLine('again = ');
+        await ghostText();
+        await page.keyboard.press('Escape');
+        await page.waitForFunction(
+            () => ![...document.querySelectorAll('.monaco-editor .ghost-text, .monaco-editor .ghost-text-decoration')].some((e) => e.textContent.trim()),
+            { timeout: 10_000 },
+        );
+        await page.keyboard.down('Alt');
+        await page.keyboard.press('Backslash');
+        await page.keyboard.up('Alt');
+        return ghostText(15_000);
     });
 
     result.settingsChange = await step('settings change applies without restart', async () => {
@@ -413,10 +483,12 @@ try {
         await page.keyboard.press('End');
         await page.keyboard.press('Enter');
         await page.keyboard.press('Escape');
+        await watchGenerateToasts();
         await runCommand('DeepSeek: Generate Code Block');
         const lines = await waitForLines((ls) => ls.some((l) => l.includes(env.CHAT_CODE)), 'generated code');
+        const toasts = await generateToastsAfterInsert();
         await shot('generated.png');
-        return lines;
+        return { lines, toasts };
     });
 
     result.generatedFromInput = await step('Generate Code Block with an instruction', async () => {
@@ -448,15 +520,18 @@ try {
         return waitForLines((ls) => ls.filter((l) => l.includes(env.CHAT_CODE)).length >= 3, 'third generated block');
     });
 
-    result.toggle = await step('status bar click toggles', async () => {
+    result.toggle = await step('status bar menu turns completions off and on', async () => {
         const before = await statusLabel();
-        await clickStatusItem();
+        const rows = await openStatusMenu();
+        await shot('status-menu.png');
+        await pickMenuRow('Turn completions off');
         const off = await waitForStatus('DeepSeek: disabled', 15_000);
         const enableAfterClick = readSettings()['ds-lsp.enable'];
         await shot('status-disabled.png');
-        await clickStatusItem();
+        const rowsWhenOff = await openStatusMenu();
+        await pickMenuRow('Turn completions on');
         const on = await waitForStatus('DeepSeek: idle', 15_000);
-        return { before, off, enableAfterClick, on, enableAfterSecondClick: readSettings()['ds-lsp.enable'] };
+        return { before, rows, off, enableAfterClick, rowsWhenOff, on, enableAfterSecondClick: readSettings()['ds-lsp.enable'] };
     });
 
     result.slowCompletion = await step('a slow completion shows one status indicator', async () => {
@@ -492,6 +567,22 @@ try {
         const panel = await page.$eval('.part.panel', (p) => p.innerText.replace(/\u00a0/g, ' ').slice(-4000));
         await shot('output-levels.png');
         return { toast, panel };
+    });
+
+    result.networkMenu = await step('status click in the network error state opens the output, not off', async () => {
+        const label = await waitForStatus('DeepSeek: error', 15_000);
+        await page.keyboard.down('Control'); // Ctrl+J: hide the panel the toast's button opened
+        await page.keyboard.press('j');
+        await page.keyboard.up('Control');
+        await page.waitForFunction(() => !(document.querySelector('.part.panel')?.getBoundingClientRect().height > 0), { timeout: 10_000 });
+        const rows = await openStatusMenu();
+        await shot('status-menu-network.png');
+        await pickMenuRow('Show Output');
+        await page.waitForFunction(
+            () => /\[warning\]\sds_lsp/.test(document.querySelector('.part.panel')?.innerText.replace(/\u00a0/g, ' ') ?? ''),
+            { timeout: 20_000 },
+        );
+        return { label, rows, after: await statusLabel(), enable: readSettings()['ds-lsp.enable'] ?? true };
     });
 
     result.networkOpenSettings = await step('network warning: Open Settings opens the extension settings', async () => {
