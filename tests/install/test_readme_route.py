@@ -43,6 +43,13 @@ def readme_shell_blocks() -> list[str]:
     return re.findall(r"```sh\n(.*?)```", section, flags=re.S)
 
 
+def readme_inline_command(after: str) -> str:
+    """The `command` that follows the words `after` in the README's prose."""
+    found = re.search(re.escape(after) + r"\s*`([^`]+)`", README)
+    assert found, f"no command after {after!r} in the README"
+    return found.group(1)
+
+
 def readme_table_command(editor: str) -> str:
     """The first `code` of the setup cell of `editor`'s row in the README's editor table."""
     row = next(line for line in README.splitlines() if line.startswith(f"| {editor} |"))
@@ -150,6 +157,10 @@ def test_readme_install_check_and_complete_then_ghost_text_in_neovim_012(
     assert ghost == "urn a + b", ghost
     assert accepted == "    return a + b"
 
+    update = m.bash(readme_inline_command("To update:"))  # nothing new: it still works after
+    assert update.returncode == 0, (update.stdout + update.stderr)[-3000:]
+    assert m.bash("ds-lsp check").stdout.endswith("Result: ds-lsp is ready.\n")
+
 
 def ghost_text_in_neovim(m: Machine) -> tuple[str, str]:
     """Open a file in `nvim` on a terminal, type `ret` on its second line, read the ghost
@@ -199,3 +210,14 @@ def test_readme_uv_route_installs_a_working_ds_lsp(machine: Machine) -> None:
     assert "Result: ds-lsp is ready." in run.stdout
     assert re.search(r"^ds-lsp \d+\.\d+", run.stdout, flags=re.M)
     assert (machine.home / ".local" / "bin" / "ds-lsp").exists()
+
+
+def test_readme_route_without_pipx_or_uv(machine: Machine) -> None:
+    """The install block with the README's plain-venv command in place of pipx."""
+    install = readme_shell_blocks()[0]
+    venv = readme_inline_command("Without pipx or uv:")
+    pipx_line = re.compile(r"^pipx install \./ds-lsp .*$", flags=re.M)
+    run = machine.bash(as_the_user_types(pipx_line.sub(lambda _: venv, install)))
+    assert run.returncode == 0, (run.stdout + run.stderr)[-5000:]
+    assert "Result: ds-lsp is ready." in run.stdout
+    assert (machine.home / ".local" / "bin" / "ds-lsp").is_symlink()
