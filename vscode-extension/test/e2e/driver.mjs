@@ -235,8 +235,17 @@ async function clickStatusItem() {
 
 /** Click the status item and read the menu it opens (the quick pick's rows). */
 async function openStatusMenu() {
-    await clickStatusItem();
-    await page.waitForSelector('.quick-input-widget .quick-input-list .monaco-list-row', { visible: true, timeout: 15_000 });
+    // The item is drawn anew when the state changes (a completion in flight): a click that
+    // lands while it is replaced is lost, so click again until the menu shows.
+    for (let attempt = 1; ; attempt++) {
+        await clickStatusItem();
+        try {
+            await page.waitForSelector('.quick-input-widget .quick-input-list .monaco-list-row', { visible: true, timeout: 5_000 });
+            break;
+        } catch (error) {
+            if (attempt === 3) throw error;
+        }
+    }
     await sleep(300);
     return page.$$eval('.quick-input-widget .quick-input-list .monaco-list-row', (rows) =>
         rows.map((r) => (r.querySelector('.label-name')?.textContent ?? r.textContent).replace(/\u00a0/g, ' ').trim()),
