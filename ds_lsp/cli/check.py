@@ -175,8 +175,10 @@ async def _balance(client: DeepSeekClient, report: Report) -> None:
         report.line(f"Balance: unknown ({report.problem(exc)})")
         return
     infos = data.get("balance_infos") or []
-    amounts = ", ".join(
-        f"{i.get('total_balance')} {i.get('currency')}" for i in infos if isinstance(i, dict)
+    amounts = ", ".join(  # a field the answer lacks is left out, never shown as None
+        f"{i['total_balance']} {i.get('currency') or ''}".strip()
+        for i in infos
+        if isinstance(i, dict) and i.get("total_balance") is not None
     )
     available = bool(data.get("is_available"))
     if not available:

@@ -39,6 +39,17 @@ def test_check_without_a_key_on_this_machine_does_not_call_a_401_a_rejected_key(
     assert all("authorization" not in r.headers for r in mock.requests)  # no key was sent
 
 
+def test_check_shows_no_python_none_for_fields_the_balance_lacks(mock: MockDeepSeek) -> None:
+    partial = (
+        '{"is_available": true, "balance_infos": [{"total_balance": "1.00"}, {"currency": "CNY"}]}'
+    )
+    mock.script({"garbage": partial}, path="balance")
+    out = cli(mock, "check")
+    assert out.returncode == 0, out.stdout
+    assert "Balance: 1.00 (available)" in out.stdout
+    assert "None" not in out.stdout
+
+
 def test_check_says_connection_refused_once_with_the_url(mock: MockDeepSeek) -> None:
     url = closed_port_url()
     out = cli(mock, "check", DEEPSEEK_BASE_URL=url)
