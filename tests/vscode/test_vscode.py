@@ -415,6 +415,8 @@ def workbench(
             },
         }
     )
+    # The first generation takes a while, so that every progress indicator it has shows.
+    mock.script({"delay": 2.0}, path="chat/completions")
     # Slower than the server's 1 s threshold for `$/progress` on a completion.
     slow = MockDeepSeek(fim_text=SLOW_TEXT, latency=2.5).start()
     home, data, exts, workspace = (
@@ -616,14 +618,11 @@ def test_status_item_menu_turns_completions_off_and_on(workbench: Workbench) -> 
 
 
 def test_status_click_in_the_error_state_leads_with_the_fix_not_off(workbench: Workbench) -> None:
-    auth = workbench.step("status click in the error state offers Set API Key first")
-    assert auth["label"].startswith("DeepSeek: error"), auth
-    assert "Set API Key" in auth["rows"][0], auth["rows"]
-    assert auth["enable"] is True
+    """In the network error state (stable: every request fails). The key problems' order (Set
+    API Key first) is held by test/menuModel.test.ts: the mock refuses the key only once, so
+    the workbench leaves that state at the next keystroke."""
     network = workbench.step("status click in the network error state opens the output, not off")
-    assert network["rows"][:2] == ["Show Output", "Open Settings"] or (
-        "Show Output" in network["rows"][0] and "Open Settings" in network["rows"][1]
-    ), network["rows"]
+    assert network["rows"][:2] == ["Show Output", "Open Settings"], network["rows"]
     assert network["after"].startswith("DeepSeek: error"), network  # not turned off
     assert network["enable"] is True
 
@@ -636,7 +635,9 @@ def test_generate_shows_one_progress_notification_gone_at_the_insert(
     workbench: Workbench,
 ) -> None:
     toasts = workbench.step("Generate Code Block below a comment")["toasts"]
-    assert toasts["maxAtOnce"] == 1, toasts  # not the server's $/progress beside the command's
+    # The command's notification only: not the server's $/progress too (which
+    # vscode-languageclient shows in the status bar).
+    assert toasts["maxAtOnce"] == 1, toasts
     assert toasts["goneMsAfterInsert"] < GONE_AT_INSERT_MS, toasts
 
 
