@@ -119,7 +119,7 @@ class ServerState:
             redact.register(key)
         new_server = self.session.update(settings)
         self.completions.update(settings, new_server)
-        self.ui.status("idle" if settings.enable else "disabled")
+        self.ui.status(*(self.session.resting if settings.enable else ("disabled", None)))
         self._log_report(report)
 
     def _log_report(self, report: config.ParseReport) -> None:

@@ -11,7 +11,7 @@ let server: ServerClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
     const apiKeys = new ApiKeyStore(context.secrets);
-    const status = new StatusBar(COMMANDS.toggle);
+    const status = new StatusBar(COMMANDS.menu);
     let missingShown = false;
     server = new ServerClient(context.extensionPath, apiKeys, status, {
         onServerMissing: (notFound) => {
@@ -21,7 +21,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
             }
         },
     });
-    context.subscriptions.push(apiKeys, status, ...registerCommands(context, server, apiKeys));
+    context.subscriptions.push(apiKeys, status, ...registerCommands(context, server, apiKeys, status));
     await server.start();
 }
 
