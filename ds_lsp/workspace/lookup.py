@@ -1,0 +1,348 @@
+"""Finding the definitions of a chain: via the current file's imports (following
+re-exports), wholesale imports and the package's files, then other open documents.
+
+`Lookup.find` is the one entry point; `Request` holds what one context build needs (the
+current file, its imports, the open documents). Open documents are outlined from their text
+(a big one only around the names looked up, `BigDoc`), files on disk through the
+exclusion-checked, cached `FileReader`; a per-document name filter (hashes of the names it
+defines) skips documents that cannot define a name without outlining them again.
+"""
+
+from __future__ import annotations
+
+import os
+from array import array
+from bisect import bisect_left
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from ds_lsp.documents import Document
+from ds_lsp.exclusion import uri_to_path
+from ds_lsp.workspace.families import family, family_of_path
+from ds_lsp.workspace.files import FileReader
+from ds_lsp.workspace.imports import Imports, Resolver, parse_imports
+from ds_lsp.workspace.outline import (
+    FLD,
+    REC,
+    Definition,
+    Outline,
+    defined_names,
+    outline,
+    outline_around,
+)
+
+HEAD_LINES = 400  # imports are read from the first lines of a file
+MAX_OPEN_CHARS = 1_500_000  # characters of open documents outlined per request
+MAX_HOPS = 2
+BIG_DOC = 64 * 1024  # characters: an open document this big is never outlined whole
+
+
+@dataclass
+class Request:
+    """What one lookup needs: the current file, its imports, the open documents."""
+
+    path: str
+    fam: str
+    imports: Imports
+    resolver: Resolver | None
+    open_by_path: dict[str, Document]
+    open_chars: int = MAX_OPEN_CHARS
+    found: dict[tuple[str, ...], list[tuple[str, Definition]]] = field(default_factory=dict)
+
+
+class Lookup:
+    """Definitions by name, from open documents and (when `read_disk`) the disk."""
+
+    def __init__(self, files: FileReader, read_disk: bool) -> None:
+        self.files = files
+        self.read_disk = read_disk
+        self._filters: dict[str, tuple[int, int, array]] = {}  # uri -> (version, len, hashes)
+
+    # ---- lookup -------------------------------------------------------------------------
+    def find(
+        self, request: Request, chain: tuple[str, ...], callee: bool
+    ) -> list[tuple[str, Definition]]:
+        """Definitions for a chain: its head (and its member when the head is a class or a
+        module), via imports first, then wholesale imports and the package, then open
+        documents. Short names and `$names` are looked up like any other."""
+        if chain in request.found:
+            return request.found[chain]
+        found: list[tuple[str, Definition]] = []
+        head = chain[0]
+        if head in ("self", "this", "cls", "super", "Self"):
+            if len(chain) == 1:  # `cls(`, `super(`: nothing to look up by name
+                request.found[chain] = []
+                return []
+            chain = chain[1:]
+            head = chain[0]
+        via_import = self._via_imports(request, chain)
+        if via_import is not None:
+            found = via_import
+        else:
+            if len(head) > 1 or callee:
+                found = self._in_scope(request, head, chain)
+            if not found and len(chain) > 1 and callee:
+                found = self._in_scope(request, chain[-1], (chain[-1],), members=True)
+        request.found[chain] = found
+        return found
+
+    def _via_imports(
+        self, request: Request, chain: tuple[str, ...]
+    ) -> list[tuple[str, Definition]] | None:
+        bound = request.imports.bound
+        for size in range(len(chain), 0, -1):  # `import a.b` binds "a.b": longest first
+            local = ".".join(chain[:size])
+            if local in bound:
+                spec, original = bound[local]
+                rest = chain[size:]
+                return self._in_spec(request, spec, original, rest, request.path, 0)
+        return None
+
+    def _in_spec(
+        self,
+        request: Request,
+        spec: str,
+        original: str,
+        rest: tuple[str, ...],
+        from_path: str,
+        hops: int,
+    ) -> list[tuple[str, Definition]]:
+        """Definitions `original` (then `rest[0]`, a member or module item) of `spec`."""
+        resolver = request.resolver
+        if resolver is None or hops > MAX_HOPS:
+            return []
+        if request.fam in ("java", "kotlin") and original:
+            files = resolver.java_class_file(spec, original) or resolver.files(spec, from_path)
+        else:
+            files = resolver.files(spec, from_path)
+        if not original:  # a module: its item
+            if not rest:
+                return []
+            return self._find_in_files(request, files, rest[0], (), from_path, hops)
+        found = self._find_in_files(request, files, original, rest, from_path, hops)
+        if found or request.fam != "python":
+            return found
+        # `from pkg import sub` where sub is a module
+        sub = spec + ("." if not spec.endswith(".") else "") + original
+        if rest:
+            return self._find_in_files(
+                request, resolver.files(sub, from_path), rest[0], (), from_path, hops
+            )
+        return []
+
+    def _find_in_files(
+        self,
+        request: Request,
+        files: list[str],
+        name: str,
+        rest: tuple[str, ...],
+        from_path: str,
+        hops: int,
+    ) -> list[tuple[str, Definition]]:
+        for path in files:
+            found = self.outline(request, path)
+            if found is None:
+                continue
+            definition = found.find(name)
+            if definition is not None:
+                out = [(path, definition)]
+                if rest:
+                    member = found.find(rest[0])
+                    if member is not None and member.line != definition.line:
+                        out.append((path, member))
+                return out
+        for path in files:  # re-exports: `from .x import name`, `export * from "./x"`
+            found = self.outline(request, path)
+            if found is None or not found.imports:
+                continue
+            fam = family_of_path(path) or request.fam
+            text = "\n".join(line for _, line in found.import_lines())
+            imports = parse_imports(text, fam)
+            if name in imports.bound:
+                spec, original = imports.bound[name]
+                result = self._in_spec(
+                    request,
+                    spec,
+                    original or "",
+                    rest if original else (name, *rest),
+                    path,
+                    hops + 1,
+                )
+                if result:
+                    return result
+            for spec in imports.stars:
+                if request.resolver is None:
+                    break
+                result = (
+                    self._find_in_files(
+                        request, request.resolver.files(spec, path), name, rest, path, hops + 1
+                    )
+                    if hops < MAX_HOPS
+                    else []
+                )
+                if result:
+                    return result
+        return []
+
+    def _in_scope(
+        self, request: Request, name: str, chain: tuple[str, ...], members: bool = False
+    ) -> list[tuple[str, Definition]]:
+        """A name not imported by name: wholesale imports, the package, open documents."""
+        resolver = request.resolver
+        rest = chain[1:]
+        if resolver is not None:
+            files: list[str] = []
+            for spec in request.imports.stars:
+                files += resolver.files(spec)
+            files += resolver.same_package()
+            found = self._find_in_files(
+                request, list(dict.fromkeys(files)), name, rest, request.path, 1
+            )
+            if found and (members or not found[0][1].parent):
+                return found
+        for path in self._open_candidates(request):
+            doc = request.open_by_path[path]
+            if not self._may_define(request, doc, name):
+                continue
+            found_outline = self.outline(request, path)
+            definition = found_outline.find(name) if found_outline else None
+            if definition is not None and (members or not definition.parent):
+                out = [(path, definition)]
+                if rest and found_outline is not None:
+                    member = found_outline.find(rest[0])
+                    if member is not None and member.line != definition.line:
+                        out.append((path, member))
+                return out
+        return []
+
+    def _open_candidates(self, request: Request) -> list[str]:
+        """Other open documents, the current file's folder first, then by path."""
+        here = os.path.dirname(request.path)
+        return sorted(request.open_by_path, key=lambda p: (os.path.dirname(p) != here, p))
+
+    def _may_define(self, request: Request, doc: Document, name: str) -> bool:
+        """The document's name filter (built with its outline, or by a regex for a big
+        document; kept per version): a superset of the names it defines."""
+        size = len(doc.text)
+        known = self._filters.get(doc.uri)
+        if known is None or known[0] != doc.version or known[1] != size:
+            if request.open_chars <= 0 or not self._allowed_open(uri_to_path(doc.uri)):
+                return False
+            request.open_chars -= size
+            if size > BIG_DOC:
+                fam = family(doc.language_id) or request.fam
+                names = defined_names(doc.text.full(), fam)
+                self._filters[doc.uri] = (doc.version, size, _hashes(names))
+            elif self.outline(request, uri_to_path(doc.uri)) is None:
+                return False
+            known = self._filters[doc.uri]
+        hashes = known[2]
+        at = bisect_left(hashes, hash(name))
+        return at < len(hashes) and hashes[at] == hash(name)
+
+    def outline(self, request: Request, path: str) -> Outline | BigDoc | None:
+        """The outline of a file: its open document's text if open, else the disk's."""
+        doc = request.open_by_path.get(path)
+        fam = family_of_path(path) or request.fam
+        if doc is not None:
+            if not self._allowed_open(path):
+                return None
+            key = "open:" + doc.uri
+            size = len(doc.text)
+            if size > BIG_DOC:  # outlined around the names looked up, never whole
+                return BigDoc(self.files, doc, family(doc.language_id) or fam)
+            found = self.files.cached(key, doc.version, size)
+            if found is None:
+                text = doc.text.full()
+                found = outline(text, family(doc.language_id) or fam)
+                self.files.remember(key, doc.version, size, found)
+            known = self._filters.get(doc.uri)
+            if known is None or known[0] != doc.version or known[1] != size:
+                self._filters[doc.uri] = (doc.version, size, _name_hashes(found))
+            return found
+        if not self.read_disk:
+            return None
+        return self.files.outline_of(path, fam)
+
+    def _allowed_open(self, path: str) -> bool:
+        # open documents are checked like files, but need not lie under a root
+        try:
+            return not (self.files.excluded(path) or self.files.excluded(os.path.realpath(path)))
+        except (OSError, ValueError):
+            return False
+
+    def is_file(self, path: str) -> bool:
+        return self.files.is_file(path) if self.read_disk else False
+
+    def parent_line(self, request: Request, path: str, definition: Definition) -> str:
+        """The header line of a method's class, shown above it."""
+        if not definition.parent:
+            return ""
+        found = self.outline(request, path)
+        parent = found.find(definition.parent) if found else None
+        if parent is None or parent.parent:
+            return ""
+        return next(
+            (
+                ln
+                for ln in parent.text.split("\n")
+                if not ln.lstrip().startswith(("//", '"""', "#", "/*"))
+            ),
+            "",
+        )
+
+    def forget(self, uri: str) -> None:
+        self._filters.pop(uri, None)
+
+    def prune(self, open_uris: set[str]) -> None:
+        for uri in [u for u in self._filters if u not in open_uris]:
+            del self._filters[uri]
+
+    @property
+    def filter_bytes(self) -> int:
+        return sum(len(f[2]) * 8 for f in self._filters.values())
+
+
+def _name_hashes(found: Outline) -> array:
+    names = [r.split(FLD, 1)[0] for t in (found.top, found.members) for r in t.split(REC)[1:]]
+    return _hashes(names)
+
+
+def _hashes(names: Iterable[str]) -> array:
+    """A sorted array of the names' hashes: 8 bytes a name, no string kept."""
+    return array("q", sorted({hash(n) for n in names}))
+
+
+class BigDoc:
+    """A big open document, outlined only around the names looked up in it (each slice
+    cached like a file's outline), and its import lines from its first lines."""
+
+    def __init__(self, files: FileReader, doc: Document, fam: str) -> None:
+        self.files, self.doc, self.fam = files, doc, fam
+        self._key = f"open:{doc.uri}"
+        self._size = len(doc.text)
+
+    def _cached(self, key: str, build: Callable[[], Outline | None]) -> Outline | None:
+        found = self.files.cached(key, self.doc.version, self._size)
+        if found is None:
+            found = build()
+            if found is not None:
+                self.files.remember(key, self.doc.version, self._size, found)
+        return found
+
+    def find(self, name: str) -> Definition | None:
+        found = self._cached(
+            f"{self._key}#{name}", lambda: outline_around(self.doc.text.full(), name, self.fam)
+        )
+        return found.find(name) if found is not None else None
+
+    @property
+    def imports(self) -> tuple[str, ...]:
+        head = self._cached(
+            f"{self._key}#", lambda: outline(self.doc.text.lines(0, HEAD_LINES), self.fam)
+        )
+        return head.imports if head is not None else ()
+
+    def import_lines(self) -> list[tuple[int, str]]:
+        head = self.files.cached(f"{self._key}#", self.doc.version, self._size)
+        return head.import_lines() if head is not None and self.imports else []

@@ -1,0 +1,123 @@
+"""The outline's record format: definitions packed into two strings, unpacked on use.
+
+The outline is compact on purpose (issue 15): records are packed into two strings
+(`\\x1e`-separated, fields `\\x1f`-separated), looked up by `str.find`; no object per
+definition survives the scan. `Builder` collects records while a family's outliner scans;
+`join_signature` and `doc_line` are the helpers every outliner shares.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+REC, FLD = "\x1e", "\x1f"
+MAX_SIGNATURE_LINES = 30
+MAX_LINE = 400  # longer source lines (minified code, data) are never definitions
+MAX_FIELDS = 8  # dataclass fields / struct fields shown for a type without a constructor
+DOC_CHARS = 100
+CONST_CHARS = 160
+
+
+@dataclass(frozen=True, slots=True)
+class Outline:
+    """Definitions of one file. `top` and `members` hold records
+    `\\x1ename\\x1fline\\x1fparent\\x1ftext` (parent empty for top-level ones); `imports` the
+    file's import lines as (line, text) strings "N\\x1ftext"."""
+
+    top: str
+    members: str
+    imports: tuple[str, ...]
+
+    @property
+    def size(self) -> int:
+        return len(self.top) + len(self.members) + sum(map(len, self.imports)) + 100
+
+    def find(self, name: str) -> Definition | None:
+        """The definition of `name`: a top-level one first, else a class member."""
+        for table in (self.top, self.members):
+            at = table.find(f"{REC}{name}{FLD}")
+            if at >= 0:
+                end = table.find(REC, at + 1)
+                return Definition.parse(table[at + 1 : end if end >= 0 else len(table)])
+        return None
+
+    def names(self) -> Iterator[str]:
+        """Names of the top-level definitions, in source order."""
+        for record in self.top.split(REC)[1:]:
+            yield record.split(FLD, 1)[0]
+
+    def import_lines(self) -> list[tuple[int, str]]:
+        out = []
+        for item in self.imports:
+            line, text = item.split(FLD, 1)
+            out.append((int(line), text))
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """One definition, unpacked only when it is about to be used."""
+
+    name: str
+    line: int
+    parent: str
+    text: str
+
+    @staticmethod
+    def parse(record: str) -> Definition:
+        name, line, parent, text = record.split(FLD, 3)
+        return Definition(name, int(line), parent, text)
+
+
+class Builder:
+    def __init__(self, offset: int = 0) -> None:
+        self.offset = offset  # line number of the text's first line in its file
+        self.top: list[str] = []
+        self.members: list[str] = []
+        self.imports: list[str] = []
+        self.extra: dict[str, list[str]] = {}  # class name -> constructor / field lines
+
+    def add(self, name: str, line: int, text: str, parent: str = "") -> None:
+        if not name or FLD in text or REC in text:
+            return
+        record = f"{REC}{name}{FLD}{line + self.offset}{FLD}{parent}{FLD}{text}"
+        (self.members if parent else self.top).append(record)
+
+    def attach(self, cls: str, text: str) -> None:
+        """A constructor (or fields) shown under the class's own record."""
+        self.extra.setdefault(cls, []).append(text)
+
+    def build(self) -> Outline:
+        top = self.top
+        if self.extra:
+            top = []
+            for record in self.top:
+                name = record[1 : record.index(FLD)]
+                extra = self.extra.pop(name, None)
+                if extra:
+                    record += "\n" + "\n".join(extra[: MAX_FIELDS + 1])
+                top.append(record)
+        return Outline("".join(top), "".join(self.members), tuple(self.imports))
+
+
+def join_signature(parts: list[str]) -> str:
+    """Lines of one signature as one line: `def f(\\n    a,\\n    b,\\n) -> T:` ->
+    `def f(a, b) -> T:`; keeps the first line's indentation."""
+    if len(parts) == 1:
+        return parts[0].rstrip()
+    indent = parts[0][: len(parts[0]) - len(parts[0].lstrip())]
+    text = " ".join(p.strip() for p in parts if p.strip())
+    text = re.sub(r"([(\[<{]) ", r"\1", text)
+    text = re.sub(r",? ([)\]>}])", r"\1", text)
+    return indent + text
+
+
+def doc_line(text: str) -> str:
+    text = text.strip().strip("\"'`").strip()
+    for lead in ('r"""', '"""', "'''", "/**", "/*", "///", "//!", "//", "*", "#"):
+        if text.startswith(lead):
+            text = text[len(lead) :].strip()
+    text = text.rstrip("*/").strip().strip("\"'").strip()
+    return text[:DOC_CHARS]
