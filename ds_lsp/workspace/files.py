@@ -179,7 +179,7 @@ class FileReader:
         text = self.read_text(path)
         if text is None:
             return None
-        result = outline(text, family)
+        result = outline(text, family, values=False)  # never opened: no string values
         self.remember(path, info.st_mtime_ns, info.st_size, result)
         return result
 

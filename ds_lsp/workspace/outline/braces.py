@@ -126,7 +126,7 @@ def outline_braces(lines: list[str], family: str, out: Builder) -> None:
             else:
                 item = _GO_GROUP_ITEM.match(line)
                 if item and paren == 1 and not body.startswith("//"):
-                    out.add(item.group(1), number, f"{group} {body}"[:CONST_CHARS])
+                    out.add(item.group(1), number, out.value(f"{group} {body}"[:CONST_CHARS]))
         elif (
             scan.close is None
             and paren == 0
@@ -182,6 +182,8 @@ def _definition(
         return 0
     parts, body_at, consumed = _collect_header(lines, number, scan, stack, kind)
     text = _trim_header(join_signature(parts), family, kind)
+    if kind in ("const", "macro"):
+        text = out.value(text)
     doc = doc_comment_above(lines, number) if kind != "ns" else ""
     if doc:
         indent = line[: len(line) - len(line.lstrip())]
@@ -402,7 +404,7 @@ def _attach_fields(lines: list[str], start: int, name: str, out: Builder) -> str
         if not body or body.startswith(("//", "/*", "*", "#")) or len(body) > CONST_CHARS:
             continue
         if shown < MAX_FIELDS:
-            out.attach(name, line.rstrip())
+            out.attach(name, out.value(line.rstrip()))
         shown += 1
     return ""
 

@@ -7,10 +7,11 @@ from ds_lsp.workspace.outline.python import outline_python
 from ds_lsp.workspace.outline.record import Builder, Outline
 
 
-def outline(text: str, family: str, first_line: int = 0) -> Outline:
+def outline(text: str, family: str, first_line: int = 0, values: bool = True) -> Outline:
     """The outline of `text` written in a language of `family` (see `families.family`);
-    `first_line`: where `text` starts in its file (a slice of a big file)."""
-    builder = Builder(first_line)
+    `first_line`: where `text` starts in its file (a slice of a big file); `values`: False
+    for a file read from disk, whose assignments keep no string values (`values.py`)."""
+    builder = Builder(first_line, family, values)
     lines = text.split("\n")
     if family == "python":
         outline_python(lines, builder)

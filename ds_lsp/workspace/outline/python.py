@@ -135,7 +135,7 @@ def outline_python(lines: list[str], out: Builder) -> None:
             match = _PY_ASSIGN.match(body)
             if match and last - first < 3:
                 text = join_signature(lines[first : last + 1])
-                out.add(match.group(1), first, text[:CONST_CHARS])
+                out.add(match.group(1), first, out.value(text[:CONST_CHARS]))
             continue
         if cls is None:
             continue
@@ -155,7 +155,7 @@ def outline_python(lines: list[str], out: Builder) -> None:
         elif not match:
             field = _PY_FIELD.match(body)
             if field and last == first and not has_init:
-                fields.append(head.rstrip()[:CONST_CHARS])
+                fields.append(out.value(head.rstrip()[:CONST_CHARS]))
     if cls is not None and not has_init and fields:
         for text in fields[:MAX_FIELDS]:
             out.attach(cls, text)

@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ds_lsp.workspace.outline.values import without_string_value
+
 REC, FLD = "\x1e", "\x1f"
 MAX_SIGNATURE_LINES = 30
 MAX_LINE = 400  # longer source lines (minified code, data) are never definitions
@@ -72,8 +74,12 @@ class Definition:
 
 
 class Builder:
-    def __init__(self, offset: int = 0) -> None:
+    """Records of one file, collected while an outliner scans it."""
+
+    def __init__(self, offset: int = 0, family: str = "", values: bool = True) -> None:
         self.offset = offset  # line number of the text's first line in its file
+        self.family = family
+        self.values = values  # False: assignments keep no string values (files on disk)
         self.top: list[str] = []
         self.members: list[str] = []
         self.imports: list[str] = []
@@ -84,6 +90,10 @@ class Builder:
             return
         record = f"{REC}{name}{FLD}{line + self.offset}{FLD}{parent}{FLD}{text}"
         (self.members if parent else self.top).append(record)
+
+    def value(self, text: str) -> str:
+        """An assignment's or field's text as the outline shows it."""
+        return text if self.values else without_string_value(text, self.family)
 
     def attach(self, cls: str, text: str) -> None:
         """A constructor (or fields) shown under the class's own record."""
