@@ -4,20 +4,26 @@ Every path is checked before it is read: it must lie under a workspace root both
 and after resolving symlinks (a link never leads out of the root), the `excluded`
 predicate must accept both forms, and the file must be a regular file under the size cap.
 Outlines are cached per path with the file's (mtime, size) and evicted least recently used
-by count and by bytes, so the index stays small however large the workspace (issue 15).
-Nothing here walks a tree: a request reads only the files its imports name, at most
-`max_new_files` not yet cached.
+by count and by bytes, so the index stays small however large the workspace (issue 15);
+small config files (tsconfig.json, package.json, go.mod) are read and parsed once per
+(mtime, size) too. Nothing here walks a tree: a request reads only the files its imports
+name, at most `max_new_files` not yet cached.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 from ds_lsp.exclusion import file_identity
+from ds_lsp.workspace.jsonc import parse_jsonc
 from ds_lsp.workspace.outline import Outline, outline
+
+log = logging.getLogger(__name__)
 
 ROOT_MARKERS = (
     ".git",
@@ -36,6 +42,13 @@ MAX_FILE_BYTES = 256 * 1024
 MAX_CACHED_FILES = 256
 MAX_CACHED_BYTES = 2 * 1024 * 1024
 MAX_DIR_ENTRIES = 400
+MAX_CONFIG_BYTES = 64 * 1024  # tsconfig.json, package.json, go.mod
+MAX_CACHED_CONFIGS = 64
+_T = TypeVar("_T")
+
+
+def _as_text(text: str) -> str:
+    return text
 
 
 def find_root(path: str) -> str | None:
@@ -71,6 +84,8 @@ class FileReader:
         self.max_files = max_files
         self.max_bytes = max_bytes
         self._outlines: OrderedDict[str, tuple[int, int, Outline]] = OrderedDict()
+        # (path, kind) -> ((mtime, size), parsed value) of small config files
+        self._configs: OrderedDict[tuple[str, str], tuple[tuple[int, int], Any]] = OrderedDict()
         self._bytes = 0
         # path -> (its file identity, its real path or None if refused)
         self._allowed: dict[str, tuple[tuple[int, int, int] | None, str | None]] = {}
@@ -150,13 +165,40 @@ class FileReader:
         except OSError:
             return None
         self.reads += 1
+        log.debug("context: read %s (%d bytes)", path, len(data))
         if b"\0" in data[:1024]:
             return None  # binary
         return data.decode("utf-8", "replace")
 
     def read_small(self, path: str) -> str | None:
-        """A small config file (go.mod, tsconfig.json), read each time it is asked for."""
-        return self.read_text(path, 64 * 1024)
+        """A small config file's text (go.mod), read again only when it changed."""
+        return self._config(path, "text", _as_text)
+
+    def read_json(self, path: str) -> dict[str, Any] | None:
+        """A small JSON/JSONC config file (tsconfig.json, package.json) parsed, parsed again
+        only when it changed."""
+        return self._config(path, "json", parse_jsonc)
+
+    def _config(self, path: str, kind: str, parse: Callable[[str], _T | None]) -> _T | None:
+        real = self.allowed(path)
+        if real is None:
+            return None
+        try:
+            info = os.stat(real)
+        except OSError:
+            return None
+        key = (path, kind)
+        stamp = (info.st_mtime_ns, info.st_size)
+        known = self._configs.get(key)
+        if known is not None and known[0] == stamp:
+            self._configs.move_to_end(key)
+            return known[1]
+        text = self.read_text(path, MAX_CONFIG_BYTES)
+        value = parse(text) if text is not None else None
+        self._configs[key] = (stamp, value)
+        while len(self._configs) > MAX_CACHED_CONFIGS:
+            self._configs.popitem(last=False)
+        return value
 
     # -- outlines --
     def outline_of(self, path: str, family: str) -> Outline | None:

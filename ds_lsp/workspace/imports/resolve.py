@@ -1,7 +1,7 @@
 """The files an import names: module specs to files under the workspace.
 
 `Resolver` turns a spec into files: Python relative and absolute modules (packages'
-`__init__`), TS/JS relative specifiers, index files and simple `tsconfig` paths, Go packages
+`__init__`), TS/JS specifiers as Node and `tsc` resolve them (`node.py`), Go packages
 of the module in `go.mod`, Rust `crate::`/`self::`/`super::` and `mod` files, Java/Kotlin
 package paths, C/C++ quoted includes. It only stats the few candidate paths a spec can
 name; it never walks the tree.
@@ -9,14 +9,15 @@ name; it never walks the tree.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Callable
+from typing import Any
+
+from ds_lsp.workspace.imports.node import NodeResolver
 
 MAX_PACKAGE_FILES = 24  # Go / Java / Kotlin: files of one package directory considered
 
-TS_EXTS = (".ts", ".tsx", ".d.ts", ".js", ".jsx", ".mjs", ".cjs", ".vue")
 SOURCE_EXTS = {"go": (".go",), "java": (".java", ".kt"), "kotlin": (".kt", ".java")}
 
 
@@ -33,6 +34,7 @@ class Resolver:
         list_dir: Callable[[str], list[str]],
         read_small: Callable[[str], str | None],
         package: str = "",
+        read_json: Callable[[str], dict[str, Any] | None] = lambda path: None,
     ) -> None:
         self.path = path
         self.dir = os.path.dirname(path)
@@ -43,6 +45,7 @@ class Resolver:
         self.read_small = read_small
         self.package = package
         self._marker: dict[str, str | None] = {}
+        self.node = NodeResolver(self.dir, root, is_file, read_json)
 
     def files(self, spec: str, from_path: str | None = None) -> list[str]:
         """Files that spec names, best first (empty when it names none in the workspace)."""
@@ -106,69 +109,7 @@ class Resolver:
         return list(dict.fromkeys(bases))
 
     def _ts(self, spec: str, base: str, _from: str) -> list[str]:
-        if spec.startswith("."):
-            return self._ts_path(os.path.normpath(os.path.join(base, spec)))
-        for target in self._ts_aliases(spec):
-            found = self._ts_path(target)
-            if found:
-                return found
-        return []
-
-    def _ts_path(self, path: str) -> list[str]:
-        stem = path[:-3] if path.endswith((".js", ".jsx")) else path
-        if self.is_file(path) and not path.endswith((".js", ".jsx")):
-            return [path]
-        for ext in TS_EXTS:
-            if self.is_file(stem + ext):
-                return [stem + ext]
-        for ext in TS_EXTS:
-            index = os.path.join(path, "index" + ext)
-            if self.is_file(index):
-                return [index]
-        return [path] if self.is_file(path) else []
-
-    def _ts_aliases(self, spec: str) -> list[str]:
-        config = self._tsconfig()
-        if config is None:
-            return []
-        base, paths = config
-        out: list[str] = []
-        for pattern, targets in paths.items():
-            if pattern.endswith("*") and spec.startswith(pattern[:-1]):
-                rest = spec[len(pattern) - 1 :]
-                out += [os.path.join(base, t.replace("*", rest)) for t in targets]
-            elif pattern == spec:
-                out += [os.path.join(base, t) for t in targets]
-        if not paths or not out:
-            out.append(os.path.join(base, spec))  # baseUrl-relative
-        return out
-
-    def _tsconfig(self) -> tuple[str, dict[str, list[str]]] | None:
-        folder = self._nearest("tsconfig.json") or self._nearest("jsconfig.json")
-        if folder is None:
-            return None
-        for name in ("tsconfig.json", "jsconfig.json"):
-            text = self.read_small(os.path.join(folder, name))
-            if text is None:
-                continue
-            try:
-                data = json.loads(_strip_json_comments(text))
-            except ValueError:
-                return None
-            options = data.get("compilerOptions") or {}
-            base = os.path.normpath(os.path.join(folder, options.get("baseUrl") or "."))
-            paths = options.get("paths") or {}
-            if not isinstance(paths, dict):
-                paths = {}
-            clean = {
-                k: [t for t in v if isinstance(t, str)]
-                for k, v in paths.items()
-                if isinstance(k, str) and isinstance(v, list)
-            }
-            if not clean and "baseUrl" not in options:
-                return None
-            return base, clean
-        return None
+        return self.node.files(spec, base)
 
     def _go(self, spec: str, _base: str, _from: str) -> list[str]:
         folder = self._nearest("go.mod")
@@ -286,10 +227,3 @@ def _rust_module_dir(path: str) -> str:
     if name in ("mod.rs", "lib.rs", "main.rs"):
         return folder
     return os.path.join(folder, name[:-3])
-
-
-def _strip_json_comments(text: str) -> str:
-    text = re.sub(
-        r'("(?:[^"\\]|\\.)*")|//[^\n]*|/\*.*?\*/', lambda m: m.group(1) or "", text, flags=re.S
-    )
-    return re.sub(r",(\s*[}\]])", r"\1", text)
