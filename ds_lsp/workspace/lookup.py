@@ -35,6 +35,7 @@ HEAD_LINES = 400  # imports are read from the first lines of a file
 MAX_OPEN_CHARS = 1_500_000  # characters of open documents outlined per request
 MAX_HOPS = 2
 BIG_DOC = 64 * 1024  # characters: an open document this big is never outlined whole
+MAX_OPEN_CANDIDATES = 200  # open documents searched for a name not found via imports
 
 
 @dataclass
@@ -47,6 +48,7 @@ class Request:
     resolver: Resolver | None
     open_by_path: dict[str, Document]
     open_chars: int = MAX_OPEN_CHARS
+    candidates: list[str] | None = None  # open documents searched by name, nearest first
     found: dict[tuple[str, ...], list[tuple[str, Definition]]] = field(default_factory=dict)
 
 
@@ -216,9 +218,22 @@ class Lookup:
         return []
 
     def _open_candidates(self, request: Request) -> list[str]:
-        """Other open documents, the current file's folder first, then by path."""
-        here = os.path.dirname(request.path)
-        return sorted(request.open_by_path, key=lambda p: (os.path.dirname(p) != here, p))
+        """Other open documents searched by name: the ones sharing most folders with the
+        current file first, then by path; at most `MAX_OPEN_CANDIDATES` (thousands of open
+        tabs must not make every lookup scan them all)."""
+        if request.candidates is None:
+            here = request.path.split(os.sep)[:-1]
+
+            def nearness(path: str) -> tuple[int, str]:
+                parts = path.split(os.sep)[:-1]
+                shared = next(
+                    (i for i, (a, b) in enumerate(zip(parts, here, strict=False)) if a != b),
+                    min(len(parts), len(here)),
+                )
+                return (-shared - (parts == here), path)
+
+            request.candidates = sorted(request.open_by_path, key=nearness)[:MAX_OPEN_CANDIDATES]
+        return request.candidates
 
     def _may_define(self, request: Request, doc: Document, name: str) -> bool:
         """The document's name filter (built with its outline, or by a regex for a big
@@ -237,8 +252,9 @@ class Lookup:
                 return False
             known = self._filters[doc.uri]
         hashes = known[2]
-        at = bisect_left(hashes, hash(name))
-        return at < len(hashes) and hashes[at] == hash(name)
+        wanted = hash(name)
+        at = bisect_left(hashes, wanted)
+        return at < len(hashes) and hashes[at] == wanted
 
     def outline(self, request: Request, path: str) -> Outline | BigDoc | None:
         """The outline of a file: its open document's text if open, else the disk's."""

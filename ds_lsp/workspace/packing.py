@@ -86,6 +86,10 @@ class Packer:
         for line, text in found.import_lines():
             self._take(path, [(line - 0.25, text)])
 
+    def full(self) -> bool:
+        """No room left for another file's lines."""
+        return self.budget - self.used < 2 * PART_OVERHEAD + 40
+
     def files(self) -> list[str]:
         return list(self.order)
 

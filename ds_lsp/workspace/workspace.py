@@ -39,12 +39,13 @@ HEAD_CACHE = 16  # parsed import heads kept (one per recently completed document
 
 @dataclass
 class _Frozen:
-    key: tuple
+    """A document's context block while its window start and the other documents stay
+    the same. Nothing in it grows with the number of open documents."""
+
+    key: tuple[int, int, int]  # window start, count and hash of the others' versions
     parts: list[tuple[str, str]]
     used: int
     shown: set[tuple[str, int]]  # (path, line) of definitions in the block
-    imports: Imports
-    resolver: Resolver | None
 
 
 class Workspace:
@@ -82,7 +83,9 @@ class Workspace:
             ),
             key=lambda d: d.uri,
         )
-        key = (window.start_line, tuple((d.uri, d.version) for d in others))
+        # the other documents' versions as one number: a block's key must not grow with
+        # the number of open documents (one key per document: memory would be quadratic)
+        key = (window.start_line, len(others), hash(tuple((d.uri, d.version) for d in others)))
         frozen = self._blocks.get(doc.uri)
         if frozen is not None and frozen.key == key:
             self._append(doc, fam, frozen, window, others, budget)
@@ -125,14 +128,14 @@ class Workspace:
                     first=chain == callee,
                 )
         for other in others:  # the region last edited in other open files
+            if packer.full():
+                break
             packer.add_edit(uri_to_path(other.uri), other)
         for path in packer.files():
             packer.add_imports(path, self.lookup.outline(request, path))
         # path order: a block rebuilt for a moved window keeps most of its opening
         parts = sorted(packer.render())
-        return _Frozen(
-            key, parts, packer.used_total(), packer.shown(), request.imports, request.resolver
-        )
+        return _Frozen(key, parts, packer.used_total(), packer.shown())
 
     @staticmethod
     def _anywhere_to_look(request: Request, fam: str, others: list[Document]) -> bool:
@@ -161,14 +164,8 @@ class Workspace:
         if callee:
             line_names.append(callee)
         line_names += ranking.used_on_line(window.line_prefix + window.line_suffix)[:4]
-        request = Request(
-            uri_to_path(doc.uri),
-            fam,
-            frozen.imports,
-            frozen.resolver,
-            {uri_to_path(d.uri): d for d in others},
-            MAX_OPEN_CHARS // 4,
-        )
+        request = self._request(doc, fam, others)
+        request.open_chars = MAX_OPEN_CHARS // 4
         self.files.budget = MAX_NEW_FILES_APPEND if self.read_disk else 0
         packer = Packer(budget - frozen.used, self._relative, frozen.shown)
         for chain in dict.fromkeys(line_names):
@@ -216,7 +213,16 @@ class Workspace:
                 opened = [os.path.basename(p) for p in open_by_path if os.path.dirname(p) == folder]
                 return sorted({*names, *opened})
 
-            resolver = Resolver(path, fam, root, is_file, list_dir, self.files.read_small, package)
+            resolver = Resolver(
+                path,
+                fam,
+                root,
+                is_file,
+                list_dir,
+                self.files.read_small,
+                package,
+                self.files.read_json,
+            )
         return Request(path, fam or "", imports, resolver, open_by_path)
 
     # ---- helpers ------------------------------------------------------------------------
