@@ -8,6 +8,7 @@ import builtins
 import itertools
 import os
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from ds_lsp.completion.other_files import render
 from ds_lsp.documents import Document, DocumentStore
 from ds_lsp.window import build_window
 from ds_lsp.workspace import Workspace, find_root
+from ds_lsp.workspace.files import FileReader
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "workspaces"
 
@@ -392,3 +394,125 @@ def test_a_file_on_disk_swapped_for_a_link_to_a_secret_is_not_read_again(tmp_pat
     moved = build_window(doc, line, 15, 60, 2000, 1)  # a new window start: rebuilt
     again = ws.context_block(doc, moved, [], 1500)
     assert "AKIA-SECRET-VALUE" not in render(again, "python")
+
+
+def _ts_project_with_config(root: Path, tsconfig: str) -> None:
+    shutil.copytree(FIXTURES / "ts", root)
+    (root / "tsconfig.json").write_text(tsconfig)
+
+
+HOSTILE_TSCONFIG = (
+    '{"compilerOptions": {"baseUrl": ".", "paths": {"@/*": ["src/*"]}}}\n/* '
+    + "/* x " * 12_600  # 63 KB: an unterminated comment full of comment openers
+)
+
+
+def test_tsconfig_with_an_unterminated_comment_still_gives_its_aliases(tmp_path: Path) -> None:
+    root = tmp_path / "ts"
+    _ts_project_with_config(root, HOSTILE_TSCONFIG)
+    text, _ = block(root, "src/app.ts", "typescript", 6, "fd(")
+    assert 'export function formatDate(d: Date, pattern = "yyyy-MM-dd"): string' in text
+
+
+def test_tsconfig_is_read_once_while_it_does_not_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "ts"
+    _ts_project_with_config(root, HOSTILE_TSCONFIG)
+    reads: list[str] = []
+    real_read = FileReader.read_text
+
+    def counting(self: FileReader, path: str, limit: int | None = None) -> str | None:
+        reads.append(os.path.basename(path))
+        return real_read(self, path, limit)
+
+    monkeypatch.setattr(FileReader, "read_text", counting)
+    store = DocumentStore()
+    doc, _, store = cut_at(root, "src/app.ts", "typescript", 6, "fd(", store)
+    ws = Workspace([str(root)], never_secret)
+    for start in range(3):  # three rebuilt blocks (the window's start moved)
+        window = replace(
+            build_window(doc, 6, len("const when = fd("), 6000, 2000, 1), start_line=start
+        )
+        ws.context_block(doc, window, list(store), 1500)
+    assert reads.count("tsconfig.json") == 1
+    (root / "tsconfig.json").write_text('{"compilerOptions": {"baseUrl": "src"}}')
+    os.utime(root / "tsconfig.json", ns=(1, 1))  # another (mtime, size): read again
+    window = replace(window, start_line=9)
+    ws.context_block(doc, window, list(store), 1500)
+    assert reads.count("tsconfig.json") == 2
+
+
+SETTINGS = '''"""Settings."""
+SECRET_KEY = "django-insecure-abcdef0123456789"
+DB_PASSWORD: str = 'hunter2-very-secret'
+DATABASES = {"default": {"PASSWORD": "in-a-dict-too"}}
+DEBUG = True
+TIMEOUT = 30
+
+
+class Mail:
+    host: str = "smtp.example.com"
+    password: str = "mail-pass-secret"
+'''
+
+
+def test_outlines_of_files_on_disk_keep_names_and_types_but_no_string_values(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "settings.py").write_text(SETTINGS)
+    main = (
+        "from settings import SECRET_KEY, DB_PASSWORD, DATABASES, DEBUG, TIMEOUT, Mail\n\n"
+        "x = (SECRET_KEY, DB_PASSWORD, DATABASES, DEBUG, TIMEOUT, Mail("
+    )
+    (tmp_path / "main.py").write_text(main)
+    text, _ = block(tmp_path, "main.py", "python", 2, "Mail(")
+    for secret in ("django-insecure", "hunter2", "in-a-dict-too", "mail-pass-secret"):
+        assert secret not in text
+    for declaration in (
+        "SECRET_KEY: str = ...",
+        "DB_PASSWORD: str = ...",
+        "DATABASES = ...",
+        "TIMEOUT = 30",
+        "password: str = ...",
+    ):
+        assert declaration in text
+
+
+def test_an_open_document_keeps_its_values(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "settings.py").write_text(SETTINGS)
+    (tmp_path / "main.py").write_text("from settings import SECRET_KEY\n\nx = SECRET_KEY")
+    text, _ = block(
+        tmp_path, "main.py", "python", 2, "SECRET_KEY", open_too=(("settings.py", "python"),)
+    )
+    assert 'SECRET_KEY = "django-insecure-abcdef0123456789"' in text
+
+
+def _held_bytes(count: int, tmp_path: Path) -> int:
+    """Bytes the workspace holds after a context block in each of `count` open files."""
+    import gc
+    import tracemalloc
+
+    store = DocumentStore()
+    docs = []
+    for i in range(count):
+        text = f"from pkg.m{(i + 1) % count} import f{(i + 1) % count}\n\ndef f{i}(a, b):\n"
+        text += f"    return f{(i + 1) % count}("
+        docs.append(store.open((tmp_path / "pkg" / f"m{i}.py").as_uri(), "python", 1, text))
+    ws = Workspace([str(tmp_path)], never_secret, read_disk=False)
+    gc.collect()
+    tracemalloc.start()
+    for doc in docs:
+        window = build_window(doc, 3, len(doc.line_text(3)), 6000, 2000, 16)
+        ws.context_block(doc, window, list(store), 1500)
+    gc.collect()
+    held = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    return held
+
+
+def test_memory_grows_linearly_with_open_documents(tmp_path: Path) -> None:
+    small, large = _held_bytes(60, tmp_path), _held_bytes(240, tmp_path)
+    assert large < 5.5 * small  # linear: about 4x; one key per document over all: 16x
