@@ -292,8 +292,8 @@ class Lookup:
 
     def parent_line(self, request: Request, path: str, definition: Definition) -> str:
         """The header line of a method's class, shown above it."""
-        if not definition.parent:
-            return ""
+        if not definition.parent or family_of_path(path) == "go":
+            return ""  # a Go method's receiver names its type
         found = self.outline(request, path)
         parent = found.find(definition.parent) if found else None
         if parent is None or parent.parent:

@@ -11,10 +11,13 @@ from collections.abc import Callable
 from typing import Protocol
 
 from ds_lsp.documents import Document
+from ds_lsp.workspace.declarations import as_declarations
+from ds_lsp.workspace.families import family_of_path
 from ds_lsp.workspace.outline import Definition
 
 EDIT_CONTEXT = 4  # lines around another open file's last edit
 PART_OVERHEAD = 6  # the path comment line and the blank line after a part
+DECLARATION_OVERHEAD = 4  # per definition line: ` ...`, `;`, ` {` and its closing line
 
 
 class HasImportLines(Protocol):
@@ -39,14 +42,15 @@ class Packer:
         self.order: list[str] = []
         self.already = already or set()
         self.defs: set[tuple[str, int]] = set()
+        self.declared: dict[str, set[float]] = {}  # path -> keys of definition rows
 
     def _cost_of_file(self, path: str) -> int:
         return 0 if path in self.lines else len(self.relative(path)) + PART_OVERHEAD
 
-    def _take(self, path: str, items: list[tuple[float, str]]) -> bool:
+    def _take(self, path: str, items: list[tuple[float, str]], extra: int = 0) -> bool:
         known = self.lines.get(path, {})
         new = [(k, t) for k, t in items if k not in known and t.strip()]
-        cost = self._cost_of_file(path) + sum(len(t) + 1 for _, t in new)
+        cost = self._cost_of_file(path) + sum(len(t) + 1 + extra for _, t in new)
         if not new or self.used + cost > self.budget:
             return False
         if path not in self.lines:
@@ -64,8 +68,9 @@ class Packer:
         if parent:
             head.insert(0, (definition.line - 0.5, parent))  # sorts after the class's own line
         for attempt in trims(head, self.budget - self.used - self._cost_of_file(path), first):
-            if self._take(path, attempt):
+            if self._take(path, attempt, DECLARATION_OVERHEAD):
                 self.defs.add((path, definition.line))
+                self.declared.setdefault(path, set()).update(k for k, _ in attempt)
                 return
 
     def add_edit(self, path: str, doc: Document) -> None:
@@ -97,12 +102,21 @@ class Packer:
         out = []
         for path in self.order:
             rows = self.lines[path]
+            declared = self.declared.get(path, set())
+            fam = family_of_path(path) or ""
             seen: set[str] = set()
-            text = []
+            text: list[str] = []
+            run: list[str] = []  # consecutive definition rows, rendered as declarations
             for key in sorted(rows):
-                if rows[key] not in seen or not rows[key].strip():
-                    seen.add(rows[key])
-                    text.append(rows[key])
+                if rows[key] in seen and rows[key].strip():
+                    continue
+                seen.add(rows[key])
+                if key in declared:
+                    run.append(rows[key])
+                    continue
+                text += [*as_declarations(run, fam), rows[key]]
+                run = []
+            text += as_declarations(run, fam)
             out.append((self.relative(path), "\n".join(text) + "\n"))
         return out
 
@@ -124,7 +138,7 @@ def trims(rows: list[tuple[float, str]], room: int, first: bool) -> list[list[tu
         attempts.append(code[:2])
     sig = next((r for r in code if r[1].strip()), None)
     if sig is not None and room > 40:
-        cut = sig[1][: max(0, room - 8)].rstrip()
+        cut = sig[1][: max(0, room - 8 - DECLARATION_OVERHEAD)].rstrip()
         if len(cut) < len(sig[1]):
             attempts.append([(sig[0], cut + " …")])
     return attempts

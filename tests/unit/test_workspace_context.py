@@ -516,3 +516,51 @@ def _held_bytes(count: int, tmp_path: Path) -> int:
 def test_memory_grows_linearly_with_open_documents(tmp_path: Path) -> None:
     small, large = _held_bytes(60, tmp_path), _held_bytes(240, tmp_path)
     assert large < 5.5 * small  # linear: about 4x; one key per document over all: 16x
+
+
+DECLARATIONS = [
+    pytest.param(
+        "py",
+        "app/views.py",
+        "python",
+        11,
+        "link(",
+        "def url_for(endpoint: str, *, _external: bool = False, **values: Any) -> str: ...",
+        id="python-stub",
+    ),
+    pytest.param(
+        "ts",
+        "src/app.ts",
+        "typescript",
+        5,
+        "new ApiClient(",
+        "export class ApiClient {\n  constructor(private readonly baseUrl: string, timeoutMs = 5000);",
+        id="ts-class-with-constructor",
+    ),
+    pytest.param(
+        "ts",
+        "src/app.ts",
+        "typescript",
+        8,
+        "$fetch(",
+        "export function $fetch(url: string, init?: RequestInit): Promise<Response>;",
+        id="ts-function-declaration",
+    ),
+    pytest.param(
+        "java",
+        "src/main/java/com/acme/App.java",
+        "java",
+        6,
+        "new Greeter(",
+        "public Greeter(String name, int times);\n}",
+        id="java-constructor-in-its-class",
+    ),
+]
+
+
+@pytest.mark.parametrize(("project", "rel", "language", "line", "marker", "expected"), DECLARATIONS)
+def test_context_is_rendered_as_declarations(
+    project: str, rel: str, language: str, line: int, marker: str, expected: str
+) -> None:
+    text, _ = block(FIXTURES / project, rel, language, line, marker)
+    assert expected in text
