@@ -11,6 +11,7 @@ defines) skips documents that cannot define a name without outlining them again.
 from __future__ import annotations
 
 import os
+import re
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
@@ -85,8 +86,32 @@ class Lookup:
                 found = self._in_scope(request, head, chain)
             if not found and len(chain) > 1 and callee:
                 found = self._in_scope(request, chain[-1], (chain[-1],), members=True)
+        if callee and found:
+            found = [self._inherited(request, *found[0]), *found[1:]]
         request.found[chain] = found
         return found
+
+    def _inherited(
+        self, request: Request, path: str, definition: Definition, depth: int = 0
+    ) -> tuple[str, Definition]:
+        """A class without its own constructor, shown with the one it inherits (Python's
+        `__init__`, TypeScript's `constructor`), found from the class's file."""
+        fam = family_of_path(path) or request.fam
+        rows = definition.text.split("\n")
+        if definition.parent or depth > 3 or not constructorless(rows, fam):
+            return path, definition
+        for base in base_classes(rows, fam):
+            found = self._find_in_files(request, [path], base, (), path, 1)
+            if not found or (found[0][1].line == definition.line and found[0][0] == path):
+                continue
+            _, base_def = self._inherited(request, *found[0], depth + 1)
+            inherited = constructor_rows(base_def.text.split("\n"), fam)
+            if inherited:
+                note = "#" if fam == "python" else "//"
+                lead = inherited[0][: len(inherited[0]) - len(inherited[0].lstrip())]
+                text = "\n".join([*rows, f"{lead}{note} inherited from {base}", *inherited])
+                return path, Definition(definition.name, definition.line, "", text)
+        return path, definition
 
     def _via_imports(
         self, request: Request, chain: tuple[str, ...]
@@ -117,9 +142,9 @@ class Lookup:
             files = resolver.java_class_file(spec, original) or resolver.files(spec, from_path)
         else:
             files = resolver.files(spec, from_path)
-        if not original:  # a module: its item
+        if not original:  # a module: its item, or (CommonJS) the module itself called
             if not rest:
-                return []
+                return self._find_in_files(request, files, "default", (), from_path, hops)
             return self._find_in_files(request, files, rest[0], (), from_path, hops)
         found = self._find_in_files(request, files, original, rest, from_path, hops)
         if found or request.fam != "python":
@@ -317,6 +342,46 @@ class Lookup:
     @property
     def filter_bytes(self) -> int:
         return sum(len(f[2]) * 8 for f in self._filters.values())
+
+
+_PY_BASES = re.compile(r"\s*class\s+\w+\s*(?:\[[^\]]*\])?\s*\((.*)\)\s*:")
+_EXTENDS = re.compile(r"\bclass\s+[$\w]+(?:<.*>)?\s+extends\s+([$\w.]+)")
+_NO_BASE = frozenset(["object", "ABC", "Protocol", "Generic", "Exception", "BaseException"])
+
+
+def constructorless(rows: list[str], fam: str) -> bool:
+    """A class record without a constructor (or dataclass fields) of its own."""
+    code = [r.strip() for r in rows if r.strip() and not r.strip().startswith(_DOC_LEADS)]
+    if fam == "python":
+        return bool(code) and code[0].startswith("class ") and len(code) == 1
+    if fam == "ts":
+        return any(_EXTENDS.search(r) for r in code) and not any("constructor(" in r for r in code)
+    return False
+
+
+def base_classes(rows: list[str], fam: str) -> list[str]:
+    """The names a class record's header inherits from, first base first."""
+    for row in rows:
+        if fam == "python" and (match := _PY_BASES.match(row)):
+            names = [b.strip().split("[")[0] for b in match.group(1).split(",") if "=" not in b]
+            return [n.split(".")[-1] for n in names if n and n.split(".")[-1] not in _NO_BASE]
+        if fam == "ts" and (match := _EXTENDS.search(row)):
+            return [match.group(1).split(".")[-1]]
+    return []
+
+
+def constructor_rows(rows: list[str], fam: str) -> list[str]:
+    """A class record's constructor line (Python: or its dataclass fields)."""
+    if fam == "python":
+        init = [r for r in rows if r.lstrip().startswith("def __init__")]
+        fields = [r for r in rows[1:] if r.startswith(" ") and not r.strip().startswith(_DOC_LEADS)]
+        return init or fields
+    if fam == "ts":
+        return [r for r in rows if "constructor(" in r][:1]
+    return []
+
+
+_DOC_LEADS = ("#", "//", "/*", "*", '"""', "'''", "@")
 
 
 def _name_hashes(found: Outline) -> array:

@@ -33,6 +33,7 @@ from ds_lsp.workspace.packing import Packer
 
 MAX_NEW_FILES = 8  # files read from disk per rebuilt block
 MAX_NEW_FILES_APPEND = 2  # ... per keystroke that appends
+MAX_NEW_FILES_CALLEE = 24  # ... for the callee (re-exports, a package's files)
 SAME_PACKAGE = ("go", "java", "kotlin")  # families whose package spans a folder
 HEAD_CACHE = 16  # parsed import heads kept (one per recently completed document)
 
@@ -120,6 +121,10 @@ class Workspace:
         packer = Packer(budget, self._relative)
         callee = ranking.callee(window.line_prefix)
         for chain in chains:
+            if chain == callee and self.read_disk:  # the callee may look further
+                self.files.budget = max(self.files.budget, MAX_NEW_FILES_CALLEE)
+            elif self.files.budget > self.max_new_files:
+                self.files.budget = self.max_new_files
             for path, definition in self.lookup.find(request, chain, callee=chain == callee):
                 packer.add(
                     path,
@@ -169,6 +174,10 @@ class Workspace:
         self.files.budget = MAX_NEW_FILES_APPEND if self.read_disk else 0
         packer = Packer(budget - frozen.used, self._relative, frozen.shown)
         for chain in dict.fromkeys(line_names):
+            if chain == callee and self.read_disk:
+                self.files.budget = MAX_NEW_FILES_CALLEE // 3
+            elif self.files.budget > MAX_NEW_FILES_APPEND:
+                self.files.budget = MAX_NEW_FILES_APPEND
             for path, definition in self.lookup.find(request, chain, callee=chain == callee):
                 if (path, definition.line) not in frozen.shown:
                     packer.add(

@@ -534,7 +534,8 @@ DECLARATIONS = [
         "typescript",
         5,
         "new ApiClient(",
-        "export class ApiClient {\n  constructor(private readonly baseUrl: string, timeoutMs = 5000);",
+        "export class ApiClient {\n"
+        "  constructor(private readonly baseUrl: string, timeoutMs = 5000);",
         id="ts-class-with-constructor",
     ),
     pytest.param(
@@ -563,4 +564,100 @@ def test_context_is_rendered_as_declarations(
     project: str, rel: str, language: str, line: int, marker: str, expected: str
 ) -> None:
     text, _ = block(FIXTURES / project, rel, language, line, marker)
+    assert expected in text
+
+
+FAMILIES = [
+    pytest.param(
+        {
+            "pkg/__init__.py": "",
+            "pkg/base.py": "class Base:\n    def __init__(self, url: str, retries: int = 3):\n"
+            "        self.url = url\n",
+            "pkg/client.py": "from .base import Base\n\n\nclass Client(Base):\n"
+            '    """A client."""\n\n    def get(self, path):\n        pass\n',
+            "main.py": "from pkg.client import Client\n\nc = Client(",
+        },
+        "main.py",
+        "python",
+        "# inherited from Base\n    def __init__(self, url: str, retries: int = 3): ...",
+        id="python-inherited-init",
+    ),
+    pytest.param(
+        {
+            "src/base.ts": "export class Base {\n  constructor(url: string, retries = 3) {}\n}\n",
+            "src/client.ts": 'import { Base } from "./base";\nexport class Client extends Base {\n'
+            "  get(path: string) {}\n}\n",
+            "src/main.ts": 'import { Client } from "./client";\nconst c = new Client(',
+        },
+        "src/main.ts",
+        "typescript",
+        "// inherited from Base\n  constructor(url: string, retries = 3);",
+        id="ts-inherited-constructor",
+    ),
+    pytest.param(
+        {
+            "lib/compare.js": "const x = 1\nconst compare = (a, b, loose) =>\n  a - b\n"
+            "module.exports = compare\n",
+            "lib/gt.js": "const compare = require('./compare')\nconst gt = (a, b) => compare(",
+        },
+        "lib/gt.js",
+        "javascript",
+        "const compare = (a, b, loose) =>",
+        id="commonjs-module-exports",
+    ),
+    pytest.param(
+        {
+            "index.js": "const parse = require('./parse')\n"
+            "module.exports = { parse, valid: parse }\n",
+            "parse.js": "exports.parse = function (version, options, throwErrors) {\n"
+            "  return 1\n}\n",
+            "use.js": "const semver = require('./index')\nsemver.parse(",
+        },
+        "use.js",
+        "javascript",
+        "exports.parse = function (version, options, throwErrors)",
+        id="commonjs-exports-through-an-index",
+    ),
+    pytest.param(
+        {
+            "source/utils/type-guards.ts": "export function isNetworkError(error: unknown)"
+            ": error is Error {\n  return true;\n}\n",
+            "source/index.ts": "export {\n\tisHTTPError,\n\tisNetworkError,\n}"
+            " from './utils/type-guards.js';\n",
+            "test/hooks.ts": "import {isNetworkError} from '../source/index.js';\nisNetworkError(",
+        },
+        "test/hooks.ts",
+        "typescript",
+        "export function isNetworkError(error: unknown): error is Error;",
+        id="ts-multi-line-barrel-export",
+    ),
+    pytest.param(
+        {
+            **{
+                f"core/part{i}.ts": f"export function other{i}(a: number) {{}}\n" for i in range(14)
+            },
+            "core/schemas.ts": "export function string(params?: string | Params): ZodString {\n"
+            "  return x;\n}\n",
+            "core/index.ts": "".join(f'export * from "./part{i}.js";\n' for i in range(14))
+            + 'export * from "./schemas.js";\n',
+            "app.ts": 'import * as z from "./core/index.js";\nconst s = z.string(',
+        },
+        "app.ts",
+        "typescript",
+        "export function string(params?: string | Params): ZodString;",
+        id="ts-namespace-member-behind-many-export-stars",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "rel", "language", "expected"), FAMILIES)
+def test_the_definition_the_cursor_calls(
+    tmp_path: Path, files: dict[str, str], rel: str, language: str, expected: str
+) -> None:
+    (tmp_path / ".git").mkdir()
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    lines = files[rel].split("\n")
+    text, _ = block(tmp_path, rel, language, len(lines) - 1, lines[-1])
     assert expected in text

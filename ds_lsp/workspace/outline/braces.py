@@ -83,7 +83,10 @@ _HEAD = {
     ),
 }
 _IMPORT_LINE = {
-    "ts": re.compile(r"\s*(?:import\b|export\s+(?:\*|\{[^}]*\})\s+from\b)"),
+    "ts": re.compile(
+        r"\s*(?:import\b|export\s+(?:type\s+)?(?:\*|\{[^}]*\}\s+from\b|\{\s*$)|"
+        r"(?:const|let|var)\s+[$\w{][^=]*=\s*require\(\s*[\"'])"
+    ),
     "go": re.compile(r"\s*import\b"),
     "rust": re.compile(r"\s*(?:pub\s+)?(?:use|mod\s+\w+\s*;)"),
     "java": re.compile(r"\s*(?:import|package)\b"),
@@ -176,7 +179,14 @@ def _definition(
     if where == "top" and import_re.match(line):
         if not body.endswith(("(", "{")):
             out.imports.append(f"{number + out.offset}{FLD}{body}")
-        return 0
+            return 0
+        if family != "ts":
+            return 0
+        joined, consumed = _joined_statement(lines, number)  # `export {\n  a,\n} from "./x"`
+        out.imports.append(f"{number + out.offset}{FLD}{joined}")
+        return consumed
+    if family == "ts" and where == "top" and body.startswith(("module.exports", "exports.")):
+        return _commonjs_export(body, number, out)
     kind, name, receiver = _classify(body, family, head_re, where, container)
     if kind is None:
         return 0
@@ -212,6 +222,45 @@ def _definition(
                     out.add(alias, number, text)
                     out.extra[alias] = list(out.extra.get(name, ()))
     return consumed
+
+
+_CJS_NAMED = re.compile(r"(?:module\.)?exports\.([$\w]+)\s*=\s*(.*)$")
+_CJS_WHOLE = re.compile(r"module\.exports\s*=\s*([$\w]+)\s*;?\s*$")
+_CJS_OBJECT = re.compile(r"module\.exports\s*=\s*\{([^{}]*)\}\s*;?\s*$")
+
+
+def _joined_statement(lines: list[str], number: int) -> tuple[str, int]:
+    """A multi-line import/export statement as one line, and the lines it spans."""
+    parts = []
+    for i in range(number, min(len(lines), number + 60)):
+        parts.append(lines[i].strip())
+        if re.search(r"""\bfrom\s*["']|;\s*$""", lines[i]) and i > number:
+            break
+    return " ".join(parts).replace("{ ", "{").replace(", }", "}").replace(" }", "}"), len(parts)
+
+
+def _commonjs_export(body: str, number: int, out: Builder) -> int:
+    """`module.exports = name`, `module.exports = {a, b: c}`, `exports.f = function (a) {`:
+    the names another file's `require` gets, as aliases of (or records for) definitions."""
+    whole = _CJS_WHOLE.match(body)
+    if whole:
+        out.alias("default", whole.group(1))
+        return 0
+    listed = _CJS_OBJECT.match(body)
+    if listed:
+        for item in listed.group(1).split(","):
+            key, _, value = item.partition(":")
+            if re.fullmatch(r"\s*[$\w]+\s*", value or key):
+                out.alias(key.strip(), (value or key).strip())
+        return 0
+    named = _CJS_NAMED.match(body)
+    if named:
+        name, value = named.groups()
+        if re.fullmatch(r"[$\w]+\s*;?", value):
+            out.alias(name, value.rstrip("; "))
+        elif re.match(r"(?:async\s+)?(?:function\b|\(|[$\w]+\s*=>)", value):
+            out.add(name, number, _trim_header(body, "ts", "function"))
+    return 0
 
 
 def _classify(

@@ -84,6 +84,7 @@ class Builder:
         self.members: list[str] = []
         self.imports: list[str] = []
         self.extra: dict[str, list[str]] = {}  # class name -> constructor / field lines
+        self.aliases: dict[str, str] = {}  # exported name -> the definition it names
 
     def add(self, name: str, line: int, text: str, parent: str = "") -> None:
         if not name or FLD in text or REC in text:
@@ -99,7 +100,19 @@ class Builder:
         """A constructor (or fields) shown under the class's own record."""
         self.extra.setdefault(cls, []).append(text)
 
+    def alias(self, name: str, target: str) -> None:
+        """`name` is another name of the definition `target` (`module.exports = target`)."""
+        if name != target:
+            self.aliases.setdefault(name, target)
+
     def build(self) -> Outline:
+        for name, target in self.aliases.items():
+            for record in self.top:
+                if record.startswith(f"{REC}{target}{FLD}"):
+                    self.top.append(f"{REC}{name}{record[len(target) + 1 :]}")
+                    if target in self.extra:
+                        self.extra[name] = self.extra[target]
+                    break
         top = self.top
         if self.extra:
             top = []
