@@ -187,6 +187,52 @@ COMMON = frozenset(
         "String",
     ]
 )
+# names that look called but are syntax (`if (`, `return (`) or have no definition to find
+NOT_CALLED = frozenset(
+    [
+        "if",
+        "for",
+        "while",
+        "switch",
+        "catch",
+        "return",
+        "elif",
+        "with",
+        "assert",
+        "await",
+        "yield",
+        "typeof",
+        "sizeof",
+        "function",
+        "def",
+        "class",
+        "fn",
+        "func",
+        "fun",
+        "super",
+        "self",
+        "this",
+        "cls",
+        "Self",
+        "print",
+        "len",
+        "range",
+        "isinstance",
+        "str",
+        "int",
+        "list",
+        "dict",
+        "set",
+        "tuple",
+        "bool",
+        "float",
+        "make",
+        "append",
+        "new",
+        "lambda",
+        "match",
+    ]
+)
 _BINDS = re.compile(
     r"(?:^|[^\w$.])(?:let|const|var|val|mut|auto|def|function|fn|func|for)\s+(?:\(\s*)?"
     r"([$A-Za-z_][\w$]*)(?:\s*,\s*([$A-Za-z_][\w$]*))?"
@@ -268,8 +314,8 @@ def wanted(
     """Chains the definitions of which the prompt should show, most needed first."""
     out: dict[tuple[str, ...], None] = {}
     first = callee(line_prefix)
-    if first and _useful(first):
-        out[first] = None
+    if first and (_useful(first) or first[0] not in NOT_CALLED):
+        out[first] = None  # a called `or(`, `not(`: a function of that name (TS, Go)
     line_prefix, line_suffix = line_prefix[-MAX_LINE_CHARS:], line_suffix[:MAX_LINE_CHARS]
     cursor_line = [*_chains(line_prefix)[::-1], *_chains(line_suffix)]
     for chain in cursor_line:

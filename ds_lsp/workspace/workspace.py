@@ -18,6 +18,7 @@ opening stays byte-identical. Outputs depend only on the inputs and the files' c
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -208,7 +209,7 @@ class Workspace:
 
     def _request(self, doc: Document, fam: str | None, others: list[Document]) -> Request:
         path = uri_to_path(doc.uri)
-        imports, package = self._own_imports(doc.text.lines(0, HEAD_LINES), fam)
+        imports, package = self._own_imports(_import_head(doc, fam), fam)
         resolver = None
         open_by_path = {uri_to_path(d.uri): d for d in others}
         if fam is not None:
@@ -262,3 +263,22 @@ class Workspace:
     def index_bytes(self) -> int:
         """Bytes held by cached outlines and name filters (for the bench)."""
         return self.files.cached_bytes + self.lookup.filter_bytes
+
+
+_LATE_IMPORT = {
+    "python": re.compile(r"^(?:from\s+\S+\s+import\s+|import\s+)[\w., ]+(?:#[^\n]*)?$", re.M),
+    "ts": re.compile(r"^import\s[^\n]*\bfrom\s*[\"'][^\"'\n]+[\"'];?$", re.M),
+}
+LATE_IMPORT_CHARS = 256 * 1024  # documents this small are searched for imports below the head
+
+
+def _import_head(doc: Document, fam: str | None) -> str:
+    """The document's first lines, and its top-level one-line imports further down
+    (`from . import datastructures as ds` at the end of a module, against a cycle)."""
+    head = doc.text.lines(0, HEAD_LINES)
+    late = _LATE_IMPORT.get(fam or "")
+    if late is None or doc.text.line_count <= HEAD_LINES or len(doc.text) > LATE_IMPORT_CHARS:
+        return head
+    rest = doc.text.full()[len(head) :]
+    found = [m.group() for m in late.finditer(rest)]
+    return head + "\n" + "\n".join(found) if found else head

@@ -647,7 +647,61 @@ FAMILIES = [
         "export function string(params?: string | Params): ZodString;",
         id="ts-namespace-member-behind-many-export-stars",
     ),
+    pytest.param(
+        {
+            "codegen.ts": "export function or(...args: Code[]): Code {\n  return args[0];\n}\n",
+            "use.ts": 'import { or } from "./codegen";\nconst c = or(',
+        },
+        "use.ts",
+        "typescript",
+        "export function or(...args: Code[]): Code;",
+        id="ts-function-named-like-a-keyword",
+    ),
+    pytest.param(
+        {
+            "ref_error.ts": "export default class MissingRefError extends Error {\n"
+            "  constructor(resolver: R, baseId: string, ref: string, msg?: string) {\n"
+            "    super(msg);\n  }\n}\n",
+            "use.ts": 'import MissingRefError from "./ref_error";\nthrow new MissingRefError(',
+        },
+        "use.ts",
+        "typescript",
+        "constructor(resolver: R, baseId: string, ref: string, msg?: string);",
+        id="ts-default-exported-class-constructor",
+    ),
+    pytest.param(
+        {
+            "pkg/__init__.py": "",
+            "pkg/_typing.py": "def assert_unreachable(message: str) -> NoReturn:\n    raise\n",
+            "pkg/basic.py": "from pkg._typing import (\n    AnyStr,  # Removed in 3.18.\n"
+            "    assert_unreachable,\n)\n\nassert_unreachable(",
+        },
+        "pkg/basic.py",
+        "python",
+        "def assert_unreachable(message: str) -> NoReturn: ...",
+        id="python-import-list-with-a-comment",
+    ),
 ]
+
+
+def test_an_import_at_the_end_of_a_module_is_followed(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "ds.py").write_text(
+        "class Range:\n    def __init__(self, units, ranges):\n"
+    )
+    body = ["def f(x):", "    return x", ""] * 200
+    lines = ["import re", "", *body, "def parse(units, ranges):", "    return ds.Range(", ""]
+    lines += [*body, "from . import ds  # noqa: E402 (a cycle)", ""]
+    (tmp_path / "pkg" / "http.py").write_text("\n".join(lines))
+    store = DocumentStore()
+    doc = store.open((tmp_path / "pkg" / "http.py").as_uri(), "python", 1, "\n".join(lines))
+    row = lines.index("    return ds.Range(")
+    window = build_window(doc, row, len(lines[row]), 6000, 2000, 16)
+    ws = Workspace([str(tmp_path)], never_secret)
+    text = render(ws.context_block(doc, window, [], 1500), "python")
+    assert "def __init__(self, units, ranges): ..." in text
 
 
 @pytest.mark.parametrize(("files", "rel", "language", "expected"), FAMILIES)

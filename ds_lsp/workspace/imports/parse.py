@@ -57,6 +57,8 @@ def _statements(text: str, family: str) -> list[str]:
     for line in text.split("\n"):
         if len(line) > 400:
             continue
+        if family == "python" and "#" in line and not any(q in line for q in "'\""):
+            line = line[: line.index("#")]  # a comment inside `from x import (a,  # note`
         line = pending + " " + line.strip() if pending else line
         opened = line.count("(") - line.count(")") + line.count("{") - line.count("}")
         starts = line.lstrip().startswith(("import", "from", "export", "use", "pub use"))

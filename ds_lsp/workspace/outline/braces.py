@@ -206,7 +206,7 @@ def _definition(
     elif where == "top" and not is_impl:
         out.add(name, number, text)
         if family == "ts" and re.match(r"export\s+default\b", body):
-            out.add("default", number, text)
+            out.alias("default", name)  # with the constructor attached to `name`
     elif where == "member":
         out.add(name, number, text, container)
         if _is_constructor(name, container, family, body):
