@@ -192,7 +192,8 @@ class FileReader:
         known = self._configs.get(key)
         if known is not None and known[0] == stamp:
             self._configs.move_to_end(key)
-            return known[1]
+            cached: _T | None = known[1]
+            return cached
         text = self.read_text(path, MAX_CONFIG_BYTES)
         value = parse(text) if text is not None else None
         self._configs[key] = (stamp, value)

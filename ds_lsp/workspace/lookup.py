@@ -59,7 +59,7 @@ class Lookup:
     def __init__(self, files: FileReader, read_disk: bool) -> None:
         self.files = files
         self.read_disk = read_disk
-        self._filters: dict[str, tuple[int, int, array]] = {}  # uri -> (version, len, hashes)
+        self._filters: dict[str, tuple[int, int, array[int]]] = {}  # uri -> (version, len, hashes)
 
     # ---- lookup -------------------------------------------------------------------------
     def find(
@@ -384,12 +384,12 @@ def constructor_rows(rows: list[str], fam: str) -> list[str]:
 _DOC_LEADS = ("#", "//", "/*", "*", '"""', "'''", "@")
 
 
-def _name_hashes(found: Outline) -> array:
+def _name_hashes(found: Outline) -> array[int]:
     names = [r.split(FLD, 1)[0] for t in (found.top, found.members) for r in t.split(REC)[1:]]
     return _hashes(names)
 
 
-def _hashes(names: Iterable[str]) -> array:
+def _hashes(names: Iterable[str]) -> array[int]:
     """A sorted array of the names' hashes: 8 bytes a name, no string kept."""
     return array("q", sorted({hash(n) for n in names}))
 

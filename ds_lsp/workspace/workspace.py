@@ -110,7 +110,7 @@ class Workspace:
         window: Window,
         others: list[Document],
         budget: int,
-        key: tuple,
+        key: tuple[int, int, int],
     ) -> _Frozen:
         request = self._request(doc, fam, others)
         self.files.budget = self.max_new_files if self.read_disk else 0

@@ -165,8 +165,8 @@ def _definition(
     number: int,
     family: str,
     scan: Scanner,
-    head_re: re.Pattern,
-    import_re: re.Pattern,
+    head_re: re.Pattern[str],
+    import_re: re.Pattern[str],
     where: str,
     container: str,
     out: Builder,
@@ -264,7 +264,7 @@ def _commonjs_export(body: str, number: int, out: Builder) -> int:
 
 
 def _classify(
-    body: str, family: str, head_re: re.Pattern, where: str, container: str
+    body: str, family: str, head_re: re.Pattern[str], where: str, container: str
 ) -> tuple[str | None, str, str]:
     """(kind, name, receiver) of a header line; kind None when it is none."""
     if family == "c" and body.startswith("#") and not re.match(r"#\s*define\b", body):
