@@ -18,6 +18,7 @@ from ds_lsp.exclusion import is_excluded
 from ds_lsp.languages import comment
 from ds_lsp.window import Window
 from ds_lsp.workspace import Workspace
+from ds_lsp.workspace.families import shares_definitions
 
 Parts = tuple[tuple[str, str], ...]  # (relative path, snippet)
 
@@ -38,7 +39,13 @@ class OtherFiles:
 
     def parts(self, doc: Document, window: Window, budget: int) -> Parts:
         """Definitions for the cursor of `doc`, within `budget` characters."""
-        others = [d for d in self.docs if d.uri != doc.uri and not self.gate.excluded(d.uri)]
+        others = [
+            d
+            for d in self.docs
+            if d.uri != doc.uri
+            and shares_definitions(doc.language_id, d.language_id)  # before a stat per document
+            and not self.gate.excluded(d.uri)
+        ]
         return tuple(self.workspace.context_block(doc, window, others, budget))
 
     @property

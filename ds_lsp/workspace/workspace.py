@@ -26,7 +26,7 @@ from ds_lsp.documents import Document
 from ds_lsp.exclusion import uri_to_path
 from ds_lsp.window import Window
 from ds_lsp.workspace import ranking
-from ds_lsp.workspace.families import compatible, family
+from ds_lsp.workspace.families import family, shares_definitions
 from ds_lsp.workspace.files import FileReader
 from ds_lsp.workspace.imports import Imports, Resolver, parse_imports
 from ds_lsp.workspace.lookup import HEAD_LINES, MAX_OPEN_CHARS, Lookup, Request
@@ -81,7 +81,7 @@ class Workspace:
             (
                 d
                 for d in open_docs
-                if d.uri != doc.uri and self._same_family(fam, doc.language_id, d.language_id)
+                if d.uri != doc.uri and shares_definitions(doc.language_id, d.language_id)
             ),
             key=lambda d: d.uri,
         )
@@ -236,12 +236,6 @@ class Workspace:
         return Request(path, fam or "", imports, resolver, open_by_path)
 
     # ---- helpers ------------------------------------------------------------------------
-    @staticmethod
-    def _same_family(fam: str | None, language: str, other: str) -> bool:
-        if fam is None:
-            return language == other
-        return compatible(fam, family(other))
-
     def _root_of(self, path: str) -> str | None:
         for root in self.files.roots:
             if path == root or path.startswith(root.rstrip(os.sep) + os.sep):
