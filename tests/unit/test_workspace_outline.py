@@ -154,3 +154,14 @@ def test_outline_is_compact_strings() -> None:
     assert isinstance(found.top, str) and len(found.members) == 0
     assert found.size < 120_000
     assert found.find("f_2499") is not None
+
+
+def test_a_name_declared_as_a_type_and_a_function_finds_the_function() -> None:
+    source = (
+        "export interface $constructor<T> {\n  new (def: D): T;\n}\n"
+        "export function $constructor<T>(name: string, init: (i: T) => void): T {\n"
+        "  return x;\n}\n"
+    )
+    found = outline(source, "ts").find("$constructor")
+    assert found is not None
+    assert found.text == "export function $constructor<T>(name: string, init: (i: T) => void): T"

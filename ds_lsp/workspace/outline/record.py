@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ds_lsp.workspace.outline.values import without_string_value
 
 REC, FLD = "\x1e", "\x1f"
+_TYPE_ONLY = re.compile(r"\s*(?:export\s+)?(?:declare\s+)?(?:interface|type)\s")
 MAX_SIGNATURE_LINES = 30
 MAX_LINE = 400  # longer source lines (minified code, data) are never definitions
 MAX_FIELDS = 8  # dataclass fields / struct fields shown for a type without a constructor
@@ -37,12 +38,21 @@ class Outline:
         return len(self.top) + len(self.members) + sum(map(len, self.imports)) + 100
 
     def find(self, name: str) -> Definition | None:
-        """The definition of `name`: a top-level one first, else a class member."""
+        """The definition of `name`: a top-level one first, else a class member; of a name
+        declared twice (a TS interface and the function of the same name), the one that
+        is not a type."""
         for table in (self.top, self.members):
+            first: Definition | None = None
             at = table.find(f"{REC}{name}{FLD}")
-            if at >= 0:
+            while at >= 0:
                 end = table.find(REC, at + 1)
-                return Definition.parse(table[at + 1 : end if end >= 0 else len(table)])
+                found = Definition.parse(table[at + 1 : end if end >= 0 else len(table)])
+                if not _TYPE_ONLY.match(found.code_line):
+                    return found
+                first = first or found
+                at = table.find(f"{REC}{name}{FLD}", at + 1)
+            if first is not None:
+                return first
         return None
 
     def names(self) -> Iterator[str]:
@@ -66,6 +76,13 @@ class Definition:
     line: int
     parent: str
     text: str
+
+    @property
+    def code_line(self) -> str:
+        """The first line that is not a doc comment."""
+        return next(
+            (r for r in self.text.split("\n") if not r.lstrip().startswith(("//", "/*", "*"))), ""
+        )
 
     @staticmethod
     def parse(record: str) -> Definition:
