@@ -34,7 +34,7 @@ from ds_lsp.workspace.outline import (
 
 HEAD_LINES = 400  # imports are read from the first lines of a file
 MAX_OPEN_CHARS = 1_500_000  # characters of open documents outlined per request
-MAX_HOPS = 2
+MAX_HOPS = 4  # re-exports followed: zod's index -> classic -> external -> schemas
 BIG_DOC = 64 * 1024  # characters: an open document this big is never outlined whole
 MAX_OPEN_CANDIDATES = 200  # open documents searched for a name not found via imports
 

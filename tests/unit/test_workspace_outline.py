@@ -165,3 +165,28 @@ def test_a_name_declared_as_a_type_and_a_function_finds_the_function() -> None:
     found = outline(source, "ts").find("$constructor")
     assert found is not None
     assert found.text == "export function $constructor<T>(name: string, init: (i: T) => void): T"
+
+
+FUNCTIONS_FROM_DISK = [
+    pytest.param(
+        'export const isValid = <T>(x: R<T>): x is OK<T> => (x as any).status === "valid";\n',
+        "isValid",
+        "export const isValid = <T>(x: R<T>): x is OK<T> =>",
+        id="generic-arrow-with-a-string-in-its-body",
+    ),
+    pytest.param(
+        "export function pipe<\n  const A extends T,\n  B extends T = T,\n>(in_: A, out: B): P<A, B> {\n"
+        "  return x;\n}\n",
+        "pipe",
+        "export function pipe<const A extends T, B extends T = T>(in_: A, out: B): P<A, B>",
+        id="multi-line-type-parameters",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "name", "expected"), FUNCTIONS_FROM_DISK)
+def test_functions_of_a_file_on_disk_keep_their_signature(
+    source: str, name: str, expected: str
+) -> None:
+    found = outline(source, "ts", values=False).find(name)
+    assert found is not None and found.text == expected

@@ -372,7 +372,7 @@ def _collect_header(
                 or stripped.endswith((";", "=>", "}", "]"))
                 or (
                     not stripped.endswith(
-                        ("extends", "implements", "where", ",", "=", ":", "->", "(", "|", "&")
+                        ("extends", "implements", "where", ",", "=", ":", "->", "(", "|", "&", "<")
                     )
                     and (
                         i + 1 >= len(lines)
@@ -400,9 +400,12 @@ def _collect_header(
     return parts, body_at, consumed
 
 
+_ARROW = re.compile(r"=\s*(?:async\s*)?(?:<[^=()]*>\s*)?(?:\(|\w+\s*=>)")
+
+
 def _trim_header(text: str, family: str, kind: str) -> str:
     text = text.rstrip()
-    if family == "ts" and "=>" in text and re.search(r"=\s*(?:async\s*)?(?:\(|\w+\s*=>)", text):
+    if family == "ts" and "=>" in text and _ARROW.search(text):
         return text[: text.index("=>") + 2]  # an arrow function: its parameters
     if kind in ("const", "macro"):
         return text[:CONST_CHARS]

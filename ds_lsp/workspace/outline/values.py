@@ -15,6 +15,7 @@ import re
 _QUOTES = "\"'`"
 _STRING_START = re.compile(r"""(?:[rRbBuUfF]{1,2})?["'`]""")
 _TYPE_ALIAS = re.compile(r"(?:export\s+)?(?:declare\s+)?(?:pub\s+)?(?:type|typealias)\s")
+_FUNCTION_VALUE = re.compile(r"(?:async\s*)?(?:function\b|<[^=()]*>\s*\(|\(|[$\w]+\s*=>)")
 STRING_TYPE = {"python": "str", "ts": "string", "go": "string", "kotlin": "String"}
 
 
@@ -27,6 +28,8 @@ def without_string_value(text: str, family: str) -> str:
     if at < 0 or not any(q in text[at:] for q in _QUOTES):
         return text
     head, value = text[:at].rstrip(), text[at + 1 :].strip().rstrip(";,").strip()
+    if _FUNCTION_VALUE.match(value):
+        return text  # `const f = <T>(x: T) => x.kind === "a"`: a function, its body not a value
     head = head.rstrip(":").rstrip()  # Go's `:=`
     plain = _STRING_START.match(value) is not None and value[-1:] in _QUOTES
     typed = _annotated(head, family)
