@@ -175,8 +175,8 @@ FUNCTIONS_FROM_DISK = [
         id="generic-arrow-with-a-string-in-its-body",
     ),
     pytest.param(
-        "export function pipe<\n  const A extends T,\n  B extends T = T,\n>(in_: A, out: B): P<A, B> {\n"
-        "  return x;\n}\n",
+        "export function pipe<\n  const A extends T,\n  B extends T = T,\n"
+        ">(in_: A, out: B): P<A, B> {\n  return x;\n}\n",
         "pipe",
         "export function pipe<const A extends T, B extends T = T>(in_: A, out: B): P<A, B>",
         id="multi-line-type-parameters",
