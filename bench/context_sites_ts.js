@@ -88,7 +88,8 @@ for (const file of files) {
               if (def.inherited) kind = "inherited-ctor";
               else if (via && kind === "named") kind = "barrel";
               console.log(JSON.stringify({
-                file: sf.fileName, line: pos.line, col: pos.character, name: name.text, kind,
+                file: sf.fileName, line: pos.line, col: pos.character, kind,
+                name: (def.decl.name && ts.isIdentifier(def.decl.name)) ? def.decl.name.text : name.text,
                 defFile, defLine: def.decl.getSourceFile().getLineAndCharacterOfPosition(def.decl.getStart()).line,
                 params: def.params,
               }));

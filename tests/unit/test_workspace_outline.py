@@ -190,3 +190,35 @@ def test_functions_of_a_file_on_disk_keep_their_signature(
 ) -> None:
     found = outline(source, "ts", values=False).find(name)
     assert found is not None and found.text == expected
+
+
+BODIES_THAT_HID_WHAT_FOLLOWS = [
+    pytest.param(
+        'export function esc(s: string): string {\n  return s.replace(/\\//g, "~1")\n}\n'
+        "export function eachItem<T>(xs: T[], f: (x: T) => void): void {\n}\n",
+        "ts",
+        "eachItem",
+        "export function eachItem<T>(xs: T[], f: (x: T) => void): void",
+        id="ts-regex-literal-with-slashes",
+    ),
+    pytest.param(
+        "export /*@__NO_SIDE_EFFECTS__*/ function make(name: string): T {\n  return x;\n}\n",
+        "ts",
+        "make",
+        "export /*@__NO_SIDE_EFFECTS__*/ function make(name: string): T",
+        id="ts-comment-between-modifiers",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "family", "name", "expected"), BODIES_THAT_HID_WHAT_FOLLOWS)
+def test_definitions_after_tricky_lines(source: str, family: str, name: str, expected: str) -> None:
+    found = outline(source, family).find(name)
+    assert found is not None and found.text == expected
+
+
+def test_comments_inside_a_python_import_list_are_dropped() -> None:
+    source = "from typing import (Callable,  # Replaced\n    Generic,\n    cast)\n"
+    assert outline(source, "python").import_lines() == [
+        (0, "from typing import (Callable, Generic, cast)")
+    ]

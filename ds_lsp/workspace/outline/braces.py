@@ -187,6 +187,8 @@ def _definition(
         return consumed
     if family == "ts" and where == "top" and body.startswith(("module.exports", "exports.")):
         return _commonjs_export(body, number, out)
+    if "/*" in body:  # `export /*@__NO_SIDE_EFFECTS__*/ function f(`
+        body = " ".join(_INLINE_COMMENT.sub(" ", body).split())
     kind, name, receiver = _classify(body, family, head_re, where, container)
     if kind is None:
         return 0
@@ -224,6 +226,7 @@ def _definition(
     return consumed
 
 
+_INLINE_COMMENT = re.compile(r"/\*[^*]*\*+(?:[^/*][^*]*\*+)*/")
 _CJS_NAMED = re.compile(r"(?:module\.)?exports\.([$\w]+)\s*=\s*(.*)$")
 _CJS_WHOLE = re.compile(r"module\.exports\s*=\s*([$\w]+)\s*;?\s*$")
 _CJS_OBJECT = re.compile(r"module\.exports\s*=\s*\{([^{}]*)\}\s*;?\s*$")

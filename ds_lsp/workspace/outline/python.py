@@ -128,9 +128,8 @@ def outline_python(lines: list[str], out: Builder) -> None:
                     cls = name
                 continue
             if _PY_IMPORT.match(body):
-                out.imports.append(
-                    f"{first + out.offset}{FLD}{join_signature(lines[first : last + 1])}"
-                )
+                statement = join_signature([_no_comment(ln) for ln in lines[first : last + 1]])
+                out.imports.append(f"{first + out.offset}{FLD}{statement}")
                 continue
             match = _PY_ASSIGN.match(body)
             if match and last - first < 3:
@@ -178,3 +177,10 @@ def _append_doc(out: Builder, kind: str, name: str, doc: str) -> None:
         if table[i].startswith(f"{REC}{name}{FLD}"):
             table[i] += "\n" + doc
             return
+
+
+def _no_comment(line: str) -> str:
+    """An import line without its comment (`AnyStr,  # Removed in 3.18.`)."""
+    if "#" in line and not any(q in line for q in "'\""):
+        return line[: line.index("#")].rstrip()
+    return line

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 _STRINGS = {
-    "ts": re.compile(r"""//|/\*|\*/|["'`{}()]|\$\{"""),
+    "ts": re.compile(r"""//|/\*|\*/|["'`{}()]|\$\{|/"""),
     "go": re.compile(r"""//|/\*|\*/|["'`{}()]"""),
     "rust": re.compile(r"""//|/\*|\*/|r#*"|["'{}()]"""),
     "java": re.compile(r'''//|/\*|\*/|"""|["'{}()]'''),
@@ -40,6 +40,9 @@ class Scanner:
             if match is None:
                 break
             token, pos = match.group(), match.end()
+            if token == "/":  # a regex literal (`.replace(/\//g, ...)`), or a division
+                pos = _regex_end(line, match.start()) if _starts_regex(line, match.start()) else pos
+                continue
             if token == "//":
                 break
             if token == "/*":
@@ -98,3 +101,35 @@ def _balanced_end(line: str, open_at: int) -> int:
             if depth == 0:
                 return i + 1
     return -1
+
+
+_BEFORE_REGEX = frozenset("(,=:[!&|?{};+-*%<>~^")
+
+
+def _starts_regex(line: str, at: int) -> bool:
+    """Whether the `/` at `at` opens a regex literal: after an operator, an opening
+    bracket, `return` or the line's start, not after a value (a division)."""
+    before = line[:at].rstrip()
+    if not before:
+        return True
+    return before[-1] in _BEFORE_REGEX or before.endswith(("return", "typeof", "case"))
+
+
+def _regex_end(line: str, at: int) -> int:
+    """Offset after a regex literal opened at `at` (escapes and `[...]` classes skipped);
+    the line's end when it is not closed there."""
+    in_class = False
+    i = at + 1
+    while i < len(line):
+        ch = line[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":
+            in_class = True
+        elif ch == "]":
+            in_class = False
+        elif ch == "/" and not in_class:
+            return i + 1
+        i += 1
+    return len(line)
