@@ -36,6 +36,7 @@ class OtherFiles:
         self.gate = gate
         self.roots: list[str] = []  # the workspace folders; the gate's root when empty
         self._workspace: Workspace | None = None
+        self._exclusion: dict[str, tuple[int, bool]] = {}  # uri -> (version, excluded)
 
     def parts(self, doc: Document, window: Window, budget: int) -> Parts:
         """Definitions for the cursor of `doc`, within `budget` characters."""
@@ -43,8 +44,11 @@ class OtherFiles:
             d
             for d in self.docs
             if d.uri != doc.uri
-            and shares_definitions(doc.language_id, d.language_id)  # before a stat per document
-            and not self.gate.excluded(d.uri)
+            and (
+                d.language_id == doc.language_id
+                or shares_definitions(doc.language_id, d.language_id)
+            )
+            and not self._excluded(d)
         ]
         return tuple(self.workspace.context_block(doc, window, others, budget))
 
@@ -58,13 +62,23 @@ class OtherFiles:
             )
         return self._workspace
 
+    def _excluded(self, doc: Document) -> bool:
+        """The gate's decision for another open document, kept while its version stays (a
+        stat per open document per completion adds up with thousands of tabs)."""
+        known = self._exclusion.get(doc.uri)
+        if known is None or known[0] != doc.version:
+            known = self._exclusion[doc.uri] = (doc.version, self.gate.excluded(doc.uri))
+        return known[1]
+
     def _excluded_path(self, path: str) -> bool:
         return is_excluded(path, self.gate.settings.exclude, self.gate.root_path)
 
     def clear(self) -> None:
         """Settings changed (exclusion, the disk switch): everything is built again."""
         self._workspace = None
+        self._exclusion.clear()
 
     def forget(self, uri: str) -> None:
+        self._exclusion.pop(uri, None)
         if self._workspace is not None:
             self._workspace.forget(uri)

@@ -12,6 +12,7 @@ name, at most `max_new_files` not yet cached.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import stat
@@ -19,7 +20,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from ds_lsp.exclusion import file_identity
+from ds_lsp.exclusion import file_identity, uri_to_path
 from ds_lsp.workspace.jsonc import parse_jsonc
 from ds_lsp.workspace.outline import Outline, outline
 
@@ -49,6 +50,12 @@ _T = TypeVar("_T")
 
 def _as_text(text: str) -> str:
     return text
+
+
+@functools.lru_cache(maxsize=4096)
+def path_of(uri: str) -> str:
+    """`uri_to_path`, remembered: every completion maps every open document's URI."""
+    return uri_to_path(uri)
 
 
 def find_root(path: str) -> str | None:

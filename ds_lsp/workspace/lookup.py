@@ -18,9 +18,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ds_lsp.documents import Document
-from ds_lsp.exclusion import uri_to_path
 from ds_lsp.workspace.families import family, family_of_path
-from ds_lsp.workspace.files import FileReader
+from ds_lsp.workspace.files import FileReader, path_of
 from ds_lsp.workspace.imports import Imports, Resolver, parse_imports
 from ds_lsp.workspace.outline import (
     FLD,
@@ -243,19 +242,21 @@ class Lookup:
         return []
 
     def _open_candidates(self, request: Request) -> list[str]:
-        """Other open documents searched by name: the ones sharing most folders with the
-        current file first, then by path; at most `MAX_OPEN_CANDIDATES` (thousands of open
-        tabs must not make every lookup scan them all)."""
+        """Other open documents searched by name: the current file's folder first, then
+        its parent's, its grandparent's, then by path; at most `MAX_OPEN_CANDIDATES`
+        (thousands of open tabs must not make every lookup scan them all)."""
         if request.candidates is None:
-            here = request.path.split(os.sep)[:-1]
+            here = os.path.dirname(request.path) + os.sep
+            parent = os.path.dirname(here.rstrip(os.sep)) + os.sep
+            grand = os.path.dirname(parent.rstrip(os.sep)) + os.sep
 
-            def nearness(path: str) -> tuple[int, str]:
-                parts = path.split(os.sep)[:-1]
-                shared = next(
-                    (i for i, (a, b) in enumerate(zip(parts, here, strict=False)) if a != b),
-                    min(len(parts), len(here)),
+            def nearness(path: str) -> tuple[bool, bool, bool, str]:
+                return (
+                    not path.startswith(here),
+                    not path.startswith(parent),
+                    not path.startswith(grand),
+                    path,
                 )
-                return (-shared - (parts == here), path)
 
             request.candidates = sorted(request.open_by_path, key=nearness)[:MAX_OPEN_CANDIDATES]
         return request.candidates
@@ -266,14 +267,14 @@ class Lookup:
         size = len(doc.text)
         known = self._filters.get(doc.uri)
         if known is None or known[0] != doc.version or known[1] != size:
-            if request.open_chars <= 0 or not self._allowed_open(uri_to_path(doc.uri)):
+            if request.open_chars <= 0 or not self._allowed_open(path_of(doc.uri)):
                 return False
             request.open_chars -= size
             if size > BIG_DOC:
                 fam = family(doc.language_id) or request.fam
                 names = defined_names(doc.text.full(), fam)
                 self._filters[doc.uri] = (doc.version, size, _hashes(names))
-            elif self.outline(request, uri_to_path(doc.uri)) is None:
+            elif self.outline(request, path_of(doc.uri)) is None:
                 return False
             known = self._filters[doc.uri]
         hashes = known[2]

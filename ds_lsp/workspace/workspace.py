@@ -23,11 +23,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ds_lsp.documents import Document
-from ds_lsp.exclusion import uri_to_path
 from ds_lsp.window import Window
 from ds_lsp.workspace import ranking
 from ds_lsp.workspace.families import family, shares_definitions
-from ds_lsp.workspace.files import FileReader
+from ds_lsp.workspace.files import FileReader, path_of
 from ds_lsp.workspace.imports import Imports, Resolver, parse_imports
 from ds_lsp.workspace.lookup import HEAD_LINES, MAX_OPEN_CHARS, Lookup, Request
 from ds_lsp.workspace.packing import Packer
@@ -136,7 +135,7 @@ class Workspace:
         for other in others:  # the region last edited in other open files
             if packer.full():
                 break
-            packer.add_edit(uri_to_path(other.uri), other)
+            packer.add_edit(path_of(other.uri), other)
         for path in packer.files():
             packer.add_imports(path, self.lookup.outline(request, path))
         # path order: a block rebuilt for a moved window keeps most of its opening
@@ -208,10 +207,10 @@ class Workspace:
         return Imports(dict(imports.bound), list(imports.stars)), package
 
     def _request(self, doc: Document, fam: str | None, others: list[Document]) -> Request:
-        path = uri_to_path(doc.uri)
+        path = path_of(doc.uri)
         imports, package = self._own_imports(_import_head(doc, fam), fam)
         resolver = None
-        open_by_path = {uri_to_path(d.uri): d for d in others}
+        open_by_path = {path_of(d.uri): d for d in others}
         if fam is not None:
             root = self._root_of(path)
 
