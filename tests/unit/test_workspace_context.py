@@ -681,6 +681,43 @@ FAMILIES = [
         "def assert_unreachable(message: str) -> NoReturn: ...",
         id="python-import-list-with-a-comment",
     ),
+    pytest.param(
+        {
+            "ns/tools/strings.py": "def slugify(text: str, sep: str = '-') -> str:\n    return t\n",
+            "app.py": "import ns.tools.strings as s\n\nslug = s.slugify(",
+        },
+        "app.py",
+        "python",
+        "def slugify(text: str, sep: str = '-') -> str: ...",
+        id="python-namespace-package-module-alias",
+    ),
+    pytest.param(
+        {
+            "pyproject.toml": "[project]\nname = 'shop'\n",
+            "src/shop/__init__.py": "from shop._cart import Cart\n\n__all__ = ['Cart']\n",
+            "src/shop/_cart.py": "class Cart:\n"
+            "    def __init__(self, owner: str, *, limit: int = 10):\n        pass\n",
+            "tests/test_cart.py": "from shop import Cart\n\n\ndef test_cart():\n    c = Cart(",
+        },
+        "tests/test_cart.py",
+        "python",
+        "def __init__(self, owner: str, *, limit: int = 10): ...",
+        id="python-src-layout-test-imports-the-package-by-name",
+    ),
+    pytest.param(
+        {
+            "go.mod": "module example.com/app\n\ngo 1.22\n",
+            "internal/store/store.go": "package store\n\n// Item is one.\ntype Item struct {\n"
+            "\tID string\n\tPrice int64\n}\n\nfunc Save(ctx context.Context, it Item) error {\n"
+            "\treturn nil\n}\n",
+            "cmd/main.go": 'package main\n\nimport "example.com/app/internal/store"\n\n'
+            "func main() {\n\terr := store.Save(",
+        },
+        "cmd/main.go",
+        "go",
+        "func Save(ctx context.Context, it Item) error",
+        id="go-package-member",
+    ),
 ]
 
 
