@@ -24,6 +24,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import big_inputs
 import scenarios
 from lsp_client import ROOT
 
@@ -45,6 +46,8 @@ SCENARIOS = (
     *TYPING,
     "stable",
     "stable_ctx",
+    "long_line",
+    "open_docs",
 )
 SIZES = {  # quick, full
     "startup_runs": (5, 10),
@@ -81,6 +84,8 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
         },
         "stable": lambda: scenarios.stable_opening(size["stable_lines"]),
         "stable_ctx": lambda: scenarios.stable_opening(size["stable_lines"], other_files=3),
+        "long_line": lambda: big_inputs.long_line(10_000, 10 if args.quick else 20),
+        "open_docs": big_inputs.both_sizes,
     }
     out: dict[str, Any] = {}
     for name in SCENARIOS:
@@ -327,6 +332,8 @@ def rows(r: dict[str, Any]) -> list[dict[str, Any]]:
             None,
             "ms",
         )
+    for figure in big_inputs.rows(r.get("long_line"), r.get("open_docs")):
+        add(*figure)
     if "startup" in r:
         s = r["startup"]
         add(
