@@ -222,3 +222,14 @@ def test_comments_inside_a_python_import_list_are_dropped() -> None:
     assert outline(source, "python").import_lines() == [
         (0, "from typing import (Callable, Generic, cast)")
     ]
+
+
+def test_a_big_file_is_outlined_around_the_definition_not_its_mentions() -> None:
+    from ds_lsp.workspace.outline import outline_around
+
+    mentions = "".join(f'def f{i}():\n    """Uses attrs like attrs does."""\n' for i in range(40))
+    source = mentions + "def attrs(maybe_cls=None, these=None):\n    pass\n"
+    found = outline_around(source, "attrs", "python")
+    assert found is not None
+    definition = found.find("attrs")
+    assert definition is not None and definition.text == "def attrs(maybe_cls=None, these=None):"

@@ -21,6 +21,8 @@ _DEFINED_BRACES = re.compile(
 )
 SLICE_BACK = 400  # lines searched upwards for the top-level line a definition belongs to
 SLICE_AHEAD = 80
+MAX_TRIES = 24  # occurrences of a name outlined before giving up
+_PY_LEAD = re.compile(r"[ \t]*(?:(?:async[ \t]+)?(?:def|class)[ \t]+)?$")
 
 
 def defined_names(text: str, family: str) -> set[str]:
@@ -47,10 +49,11 @@ def outline_around(text: str, name: str, family: str) -> Outline | None:
         ):
             continue  # part of a longer word
         start = text.rfind("\n", 0, at) + 1
-        if re.search(r"[(=.,!]", text[start:at]):
-            continue  # a use, not a definition
+        lead = text[start:at]
+        if re.search(r"[(=.,!]", lead) or (family == "python" and not _PY_LEAD.match(lead)):
+            continue  # a use (or, in Python, a mention in a docstring), not a definition
         tried += 1
-        if tried > 12:
+        if tried > MAX_TRIES:
             return None
         first, top = _top_line_above(text, start)
         end = start
