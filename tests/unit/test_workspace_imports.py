@@ -202,3 +202,9 @@ def test_node_resolution(
 ) -> None:
     _write(tmp_path, files)
     assert _resolver(tmp_path, current).files(spec) == [str(tmp_path / expected)]
+
+
+def test_a_long_re_export_list_is_read_whole() -> None:
+    names = ", ".join(f"_n{i} as n{i}" for i in range(60))  # one joined line of ~900 chars
+    imports = parse_imports(f'export {{{names}}} from "../core/index.js";', "ts")
+    assert imports.bound["n59"] == ("../core/index.js", "_n59")

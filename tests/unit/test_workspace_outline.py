@@ -233,3 +233,18 @@ def test_a_big_file_is_outlined_around_the_definition_not_its_mentions() -> None
     assert found is not None
     definition = found.find("attrs")
     assert definition is not None and definition.text == "def attrs(maybe_cls=None, these=None):"
+
+
+def test_a_local_export_alias_names_its_definition() -> None:
+    source = (
+        "function _catch(innerType: T, catchValue: C): ZodCatch {\n  return x;\n}\n"
+        "export { _catch as catch };\nexport {\n  _null as null,\n};\n"
+        "function _null(params?: string): ZodNull {\n}\n"
+    )
+    found = outline(source, "ts")
+    for name, text in (
+        ("catch", "function _catch(innerType: T, catchValue: C): ZodCatch"),
+        ("null", "function _null(params?: string): ZodNull"),
+    ):
+        definition = found.find(name)
+        assert definition is not None and definition.text == text

@@ -50,18 +50,21 @@ def parse_imports(text: str, family: str) -> Imports:
     return out
 
 
+_STATEMENT = ("import", "from", "export", "use", "pub use")
+
+
 def _statements(text: str, family: str) -> list[str]:
     """Lines with bracketed continuations joined (`from x import (\\n a,\\n b)`)."""
     out: list[str] = []
     pending = ""
     for line in text.split("\n"):
-        if len(line) > 400:
-            continue
+        if len(line) > 400 and (len(line) > 4000 or not line.lstrip().startswith(_STATEMENT)):
+            continue  # minified code or data; a long import list (joined) is read
         if family == "python" and "#" in line and not any(q in line for q in "'\""):
             line = line[: line.index("#")]  # a comment inside `from x import (a,  # note`
         line = pending + " " + line.strip() if pending else line
         opened = line.count("(") - line.count(")") + line.count("{") - line.count("}")
-        starts = line.lstrip().startswith(("import", "from", "export", "use", "pub use"))
+        starts = line.lstrip().startswith(_STATEMENT)
         if opened > 0 and starts and len(line) < 4000 and family != "go":
             pending = line
             continue

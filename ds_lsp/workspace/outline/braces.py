@@ -176,6 +176,12 @@ def _definition(
     header, with its brackets applied to `stack`), or 0 when the line is no definition."""
     line = lines[number]
     body = line.strip()
+    if family == "ts" and where == "top" and _LOCAL_EXPORT.match(body):
+        joined, consumed = _joined_statement(lines, number) if "}" not in body else (body, 1)
+        if not re.search(r"\bfrom\s*[\"']", joined):  # `export { _catch as catch };`
+            for original, alias in _EXPORT_AS.findall(joined):
+                out.alias(alias, original)
+            return consumed
     if where == "top" and import_re.match(line):
         if not body.endswith(("(", "{")):
             out.imports.append(f"{number + out.offset}{FLD}{body}")
@@ -226,6 +232,8 @@ def _definition(
     return consumed
 
 
+_LOCAL_EXPORT = re.compile(r"export\s+(?:type\s+)?\{")
+_EXPORT_AS = re.compile(r"([$\w]+)\s+as\s+([$\w]+)")
 _INLINE_COMMENT = re.compile(r"/\*[^*]*\*+(?:[^/*][^*]*\*+)*/")
 _CJS_NAMED = re.compile(r"(?:module\.)?exports\.([$\w]+)\s*=\s*(.*)$")
 _CJS_WHOLE = re.compile(r"module\.exports\s*=\s*([$\w]+)\s*;?\s*$")
@@ -237,7 +245,7 @@ def _joined_statement(lines: list[str], number: int) -> tuple[str, int]:
     parts = []
     for i in range(number, min(len(lines), number + 60)):
         parts.append(lines[i].strip())
-        if re.search(r"""\bfrom\s*["']|;\s*$""", lines[i]) and i > number:
+        if i > number and re.search(r"""\bfrom\s*["']|[;}]\s*$""", lines[i]):
             break
     return " ".join(parts).replace("{ ", "{").replace(", }", "}").replace(" }", "}"), len(parts)
 
