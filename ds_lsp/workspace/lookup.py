@@ -144,7 +144,18 @@ class Lookup:
         if not original:  # a module: its item, or (CommonJS) the module itself called
             if not rest:
                 return self._find_in_files(request, files, "default", (), from_path, hops)
-            return self._find_in_files(request, files, rest[0], (), from_path, hops)
+            found = self._find_in_files(request, files, rest[0], (), from_path, hops)
+            if found or request.fam != "python" or len(rest) < 2:
+                return found
+            # `import pkg` then `pkg.sub.f(`: sub is a module of the package
+            return self._find_in_files(
+                request,
+                resolver.files(f"{spec}.{rest[0]}", from_path),
+                rest[1],
+                (),
+                from_path,
+                hops,
+            )
         found = self._find_in_files(request, files, original, rest, from_path, hops)
         if found or request.fam != "python":
             return found

@@ -718,6 +718,18 @@ FAMILIES = [
         "func Save(ctx context.Context, it Item) error",
         id="go-package-member",
     ),
+    pytest.param(
+        {
+            "pkg/__init__.py": "__all__ = ['sub']\n\n\ndef __getattr__(name):\n"
+            "    return importlib.import_module(f'.{name}', __name__)\n",
+            "pkg/sub.py": "def func(alpha: int, beta: str = 'b') -> None:\n    pass\n",
+            "app.py": "import pkg\n\npkg.sub.func(",
+        },
+        "app.py",
+        "python",
+        "def func(alpha: int, beta: str = 'b') -> None: ...",
+        id="python-lazy-submodule-listed-in-all",
+    ),
 ]
 
 
