@@ -467,14 +467,18 @@ def main() -> int:
     parser.add_argument("--sites", type=int, default=40, help="per family and corpus")
     parser.add_argument("--ts", nargs="*", default=[], help="TS/JS source trees")
     parser.add_argument("--go", nargs="*", default=[], help="Go module trees")
+    parser.add_argument("--python", nargs="*", default=list(PYTHON), help="installed packages")
+    parser.add_argument("--node", nargs="*", default=list(NODE), help="node_modules packages")
     parser.add_argument("--show-misses", type=int, default=0)
     args = parser.parse_args()
     rng = random.Random(22)
     base = Path(tempfile.mkdtemp(prefix="ds-recall-real-"))
     try:
-        sites = python_corpus(base, PYTHON, rng)
+        sites = python_corpus(base, tuple(args.python), rng)
         modules = typescript_module()
-        node_trees = [modules.parent / n for n in NODE if modules and (modules.parent / n).is_dir()]
+        node_trees = [
+            modules.parent / n for n in args.node if modules and (modules.parent / n).is_dir()
+        ]
         sites += ts_corpus(base, [*node_trees, *map(Path, args.ts)], rng)
         sites += go_corpus(base, [Path(g) for g in args.go])
         by_group: dict[tuple[str, Path], list[Site]] = defaultdict(list)
