@@ -40,6 +40,7 @@ ROOT_MARKERS = (
     ".hg",
 )
 MAX_FILE_BYTES = 256 * 1024
+MAX_BIG_FILE_BYTES = 4 * 1024 * 1024  # bigger files are outlined only around a name
 MAX_CACHED_FILES = 256
 MAX_CACHED_BYTES = 2 * 1024 * 1024
 MAX_DIR_ENTRIES = 400
@@ -232,6 +233,26 @@ class FileReader:
         result = outline(text, family, values=False)  # never opened: no string values
         self.remember(path, info.st_mtime_ns, info.st_size, result)
         return result
+
+    def big_file(self, path: str) -> tuple[int, int] | None:
+        """(mtime, size) of an allowed regular file too big to outline whole but small
+        enough to be outlined around a name; None otherwise (stat only)."""
+        real = self.allowed(path)
+        if real is None:
+            return None
+        try:
+            info = os.stat(real)
+        except OSError:
+            return None
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        if not self.max_file_bytes < info.st_size <= MAX_BIG_FILE_BYTES:
+            return None
+        return info.st_mtime_ns, info.st_size
+
+    def read_big(self, path: str) -> str | None:
+        """The text of a big file (see `big_file`), read for one outline around a name."""
+        return self.read_text(path, MAX_BIG_FILE_BYTES)
 
     def remember(self, key: str, mtime: int, size: int, result: Outline) -> None:
         old = self._outlines.pop(key, None)

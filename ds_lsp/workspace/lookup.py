@@ -3,7 +3,7 @@ re-exports), wholesale imports and the package's files, then other open document
 
 `Lookup.find` is the one entry point; `Request` holds what one context build needs (the
 current file, its imports, the open documents). Open documents are outlined from their text
-(a big one only around the names looked up, `BigDoc`), files on disk through the
+(a big one only around the names looked up, `BigText`), files on disk through the
 exclusion-checked, cached `FileReader`; a per-document name filter (hashes of the names it
 defines) skips documents that cannot define a name without outlining them again.
 """
@@ -293,7 +293,7 @@ class Lookup:
         at = bisect_left(hashes, wanted)
         return at < len(hashes) and hashes[at] == wanted
 
-    def outline(self, request: Request, path: str) -> Outline | BigDoc | None:
+    def outline(self, request: Request, path: str) -> Outline | BigText | None:
         """The outline of a file: its open document's text if open, else the disk's."""
         doc = request.open_by_path.get(path)
         fam = family_of_path(path) or request.fam
@@ -303,7 +303,7 @@ class Lookup:
             key = "open:" + doc.uri
             size = len(doc.text)
             if size > BIG_DOC:  # outlined around the names looked up, never whole
-                return BigDoc(self.files, doc, family(doc.language_id) or fam)
+                return BigText.of_document(self.files, doc, family(doc.language_id) or fam)
             found = self.files.cached(key, doc.version, size)
             if found is None:
                 text = doc.text.full()
@@ -315,7 +315,12 @@ class Lookup:
             return found
         if not self.read_disk:
             return None
-        return self.files.outline_of(path, fam)
+        found = self.files.outline_of(path, fam)
+        if found is None and (stamp := self.files.big_file(path)) is not None:
+            return BigText(
+                self.files, f"big:{path}", stamp, lambda: self.files.read_big(path), fam, False
+            )
+        return found
 
     def _allowed_open(self, path: str) -> bool:
         # open documents are checked like files, but need not lie under a root
@@ -406,36 +411,60 @@ def _hashes(names: Iterable[str]) -> array[int]:
     return array("q", sorted({hash(n) for n in names}))
 
 
-class BigDoc:
-    """A big open document, outlined only around the names looked up in it (each slice
-    cached like a file's outline), and its import lines from its first lines."""
+class BigText:
+    """A big text (an open document, or a file on disk over the outline cap), outlined only
+    around the names looked up in it (each slice cached like a file's outline), and its
+    import lines from its first lines."""
 
-    def __init__(self, files: FileReader, doc: Document, fam: str) -> None:
-        self.files, self.doc, self.fam = files, doc, fam
-        self._key = f"open:{doc.uri}"
-        self._size = len(doc.text)
+    def __init__(
+        self,
+        files: FileReader,
+        key: str,
+        stamp: tuple[int, int],
+        text: Callable[[], str | None],
+        fam: str,
+        values: bool = True,
+    ) -> None:
+        self.files, self.fam, self.values = files, fam, values
+        self._key, self._stamp, self._text = key, stamp, text
 
-    def _cached(self, key: str, build: Callable[[], Outline | None]) -> Outline | None:
-        found = self.files.cached(key, self.doc.version, self._size)
+    @staticmethod
+    def of_document(files: FileReader, doc: Document, fam: str) -> BigText:
+        return BigText(files, f"open:{doc.uri}", (doc.version, len(doc.text)), doc.text.full, fam)
+
+    def _cached(self, key: str, build: Callable[[str], Outline | None]) -> Outline | None:
+        found = self.files.cached(key, *self._stamp)
         if found is None:
-            found = build()
+            if not self._key.startswith("open:"):  # a read from disk: this request's budget
+                if self.files.budget <= 0:
+                    return None
+                self.files.budget -= 1
+            text = self._text()
+            found = build(text) if text is not None else None
             if found is not None:
-                self.files.remember(key, self.doc.version, self._size, found)
+                self.files.remember(key, *self._stamp, found)
         return found
 
     def find(self, name: str) -> Definition | None:
         found = self._cached(
-            f"{self._key}#{name}", lambda: outline_around(self.doc.text.full(), name, self.fam)
+            f"{self._key}#{name}", lambda text: outline_around(text, name, self.fam, self.values)
         )
         return found.find(name) if found is not None else None
 
     @property
     def imports(self) -> tuple[str, ...]:
-        head = self._cached(
-            f"{self._key}#", lambda: outline(self.doc.text.lines(0, HEAD_LINES), self.fam)
-        )
+        head = self._cached(f"{self._key}#", self._head)
         return head.imports if head is not None else ()
 
+    def _head(self, text: str) -> Outline:
+        end = -1
+        for _ in range(HEAD_LINES):
+            end = text.find("\n", end + 1)
+            if end < 0:
+                end = len(text)
+                break
+        return outline(text[:end], self.fam, values=self.values)
+
     def import_lines(self) -> list[tuple[int, str]]:
-        head = self.files.cached(f"{self._key}#", self.doc.version, self._size)
+        head = self.files.cached(f"{self._key}#", *self._stamp)
         return head.import_lines() if head is not None and self.imports else []

@@ -764,3 +764,44 @@ def test_the_definition_the_cursor_calls(
     lines = files[rel].split("\n")
     text, _ = block(tmp_path, rel, language, len(lines) - 1, lines[-1])
     assert expected in text
+
+
+def test_a_big_file_on_disk_is_outlined_around_the_name(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    pkg = tmp_path / "lib" / "matchers"
+    pkg.mkdir(parents=True)
+    filler = "".join(
+        f'def gen_{i}(node, strict=False):\n    """Generated."""\n' for i in range(6000)
+    )
+    (pkg / "__init__.py").write_text(
+        "from lib.matchers._base import (\n    ZeroOrMore,\n    AtLeastN,\n)\n"
+        + filler
+        + 'TOKEN = "big-file-secret-value"\n'
+        + "def MatchMetadata(key, value, *, strict: bool = True):\n    pass\n"
+    )
+    assert (pkg / "__init__.py").stat().st_size > 256 * 1024
+    (pkg / "_base.py").write_text("class ZeroOrMore:\n    def __init__(self, matcher, n=0):\n")
+    text = "import lib.matchers as m\n\nx = m.ZeroOrMore(m.MatchMetadata(m.TOKEN, "
+    (tmp_path / "app.py").write_text(text)
+    block_text, _ = block(tmp_path, "app.py", "python", 2, "m.ZeroOrMore(m.MatchMetadata(")
+    assert "def MatchMetadata(key, value, *, strict: bool = True): ..." in block_text
+    zero, _ = block(tmp_path, "app.py", "python", 2, "m.ZeroOrMore(")
+    assert "def __init__(self, matcher, n=0): ..." in zero
+    assert "big-file-secret-value" not in block_text + zero
+
+
+def test_a_backslash_continued_import_is_followed(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "pkg" / "api").mkdir(parents=True)
+    (tmp_path / "pkg" / "api" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "api" / "environment.py").write_text(
+        "def get_system_environment(version, *, env_vars=None):\n    pass\n"
+    )
+    (tmp_path / "pkg" / "__init__.py").write_text(
+        "from pkg.api.environment import find_virtualenvs, \\\n    get_system_environment\n"
+    )
+    (tmp_path / "app.py").write_text(
+        "from pkg import get_system_environment\n\nget_system_environment("
+    )
+    text, _ = block(tmp_path, "app.py", "python", 2, "get_system_environment(")
+    assert "def get_system_environment(version, *, env_vars=None): ..." in text

@@ -34,9 +34,11 @@ def _py_logical(lines: list[str]) -> Iterator[tuple[int, int, bool]]:
     depth = 0
     quote: str | None = None
     start = 0
+    continued = False  # the previous line ended with a backslash
     for number, line in enumerate(lines):
-        if quote is None and depth == 0:
+        if quote is None and depth == 0 and not continued:
             start = number
+        continued = line.rstrip().endswith("\\")
         if len(line) > MAX_LINE and quote is None and depth == 0:
             yield start, number, False
             continue
@@ -182,5 +184,5 @@ def _append_doc(out: Builder, kind: str, name: str, doc: str) -> None:
 def _no_comment(line: str) -> str:
     """An import line without its comment (`AnyStr,  # Removed in 3.18.`)."""
     if "#" in line and not any(q in line for q in "'\""):
-        return line[: line.index("#")].rstrip()
-    return line
+        line = line[: line.index("#")]
+    return line.rstrip().rstrip("\\").rstrip()  # a backslash continuation too

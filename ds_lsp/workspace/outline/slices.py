@@ -34,7 +34,7 @@ def defined_names(text: str, family: str) -> set[str]:
     return out
 
 
-def outline_around(text: str, name: str, family: str) -> Outline | None:
+def outline_around(text: str, name: str, family: str, values: bool = True) -> Outline | None:
     """The outline of the slice of a big file where `name` is defined: from the top-level
     line above it to a few dozen lines below, with the file's own line numbers."""
     tried = 0
@@ -63,7 +63,7 @@ def outline_around(text: str, name: str, family: str) -> Outline | None:
                 end = len(text)
                 break
             end = nxt + 1
-        found = outline(text[top:end], family, first)
+        found = outline(text[top:end], family, first, values)
         if found.find(name) is not None:
             return found
 
