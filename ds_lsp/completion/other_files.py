@@ -34,9 +34,17 @@ class OtherFiles:
     def __init__(self, docs: DocumentStore, gate: Gate) -> None:
         self.docs = docs
         self.gate = gate
-        self.roots: list[str] = []  # the workspace folders; the gate's root when empty
         self._workspace: Workspace | None = None
         self._exclusion: dict[str, tuple[int, bool]] = {}  # uri -> (version, excluded)
+
+    @property
+    def roots(self) -> list[str]:
+        """The workspace folders (the gate holds them: exclusion applies under each)."""
+        return self.gate.folders
+
+    @roots.setter
+    def roots(self, roots: list[str]) -> None:
+        self.gate.folders = roots
 
     def parts(self, doc: Document, window: Window, budget: int) -> Parts:
         """Definitions for the cursor of `doc`, within `budget` characters."""
@@ -55,23 +63,23 @@ class OtherFiles:
     @property
     def workspace(self) -> Workspace:
         if self._workspace is None:
-            root = self.gate.root_path
-            roots = self.roots or ([root] if root else [])
             self._workspace = Workspace(
-                roots, self._excluded_path, read_disk=self.gate.settings.workspace_context
+                self.roots, self._excluded_path, read_disk=self.gate.settings.workspace_context
             )
         return self._workspace
 
     def _excluded(self, doc: Document) -> bool:
-        """The gate's decision for another open document, kept while its version stays (a
-        stat per open document per completion adds up with thousands of tabs)."""
+        """Whether another open document stays out of the prompt (`exclude`, or a private
+        key in its text), kept while its version stays (a stat per open document per
+        completion adds up with thousands of tabs)."""
         known = self._exclusion.get(doc.uri)
         if known is None or known[0] != doc.version:
-            known = self._exclusion[doc.uri] = (doc.version, self.gate.excluded(doc.uri))
+            refused = self.gate.excluded(doc.uri) or doc.holds_private_key()
+            known = self._exclusion[doc.uri] = (doc.version, refused)
         return known[1]
 
     def _excluded_path(self, path: str) -> bool:
-        return is_excluded(path, self.gate.settings.exclude, self.gate.root_path)
+        return is_excluded(path, self.gate.settings.exclude, self.gate.folders)
 
     def clear(self) -> None:
         """Settings changed (exclusion, the disk switch): everything is built again."""
