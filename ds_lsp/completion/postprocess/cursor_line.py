@@ -1,0 +1,175 @@
+"""The cursor's line: whitespace the model wrote again in front of the cursor, and the
+suggestion fitted against what follows the cursor (text it retypes trimmed, closers the editor
+already typed replaced rather than doubled, never so that the line gets worse)."""
+
+from __future__ import annotations
+
+from ds_lsp.code_scan import PAIRS, brackets, imbalance, open_quote
+from ds_lsp.completion.postprocess.lines import (
+    Cleaned,
+    closes_block,
+    closing_run,
+    indent_of,
+    only_closers,
+    opens_block,
+)
+
+
+def drop_stray_first_indent(text: str, line_prefix: str) -> str:
+    """At column 0, a first line indented above lines back at column 0 that are not a block's
+    closer: the indentation is the model's mistake."""
+    if line_prefix or text[:1] not in (" ", "\t"):
+        return text
+    lines = text.split("\n")
+    nxt = next((x for x in lines[1:] if x.strip()), None)
+    if nxt is None or indent_of(nxt) or closes_block(nxt) or opens_block(lines[0]):
+        return text
+    return text.lstrip(" \t")
+
+
+def drop_doubled_indent(text: str, prefix: str, line_prefix: str) -> str:
+    """Drop indentation the model wrote again in front of a cursor that is already indented.
+
+    Kept when the line above opens a block that the cursor is not yet inside (the model is
+    right to indent further).
+    """
+    if not line_prefix or line_prefix.strip() or text[:1] not in (" ", "\t"):
+        return text
+    above = [s for s in prefix.split("\n")[:-1] if s.strip()]
+    if above and opens_block(above[-1]) and indent_of(above[-1]) >= len(line_prefix):
+        return text
+    return text.lstrip(" \t")
+
+
+def drop_doubled_space(text: str, line_prefix: str) -> str:
+    """`x = ` + ` 1` would read `x =  1`: drop the space the model wrote again.
+
+    Only in code: inside an open string literal two spaces may be meant.
+    """
+    if not (line_prefix.strip() and line_prefix.endswith(" ") and text.startswith(" ")):
+        return text
+    if open_quote(line_prefix):
+        return text
+    return text[1:] if not text.startswith("  ") else text
+
+
+def _unmatched(text: str, closers: str) -> bool:
+    """Every bracket or quote in `closers` closes something `text` left open."""
+    for ch in set(closers):
+        if ch in PAIRS:
+            excess = text.count(ch) - text.count(PAIRS[ch])
+            if excess < closers.count(ch):
+                return False
+        elif ch in "\"'`" and text.count(ch) % 2 == 0:
+            return False
+    return True
+
+
+def overlap_with_line(text: str, line_suffix: str) -> int:
+    """How many characters at the end of `text` repeat the start of the line after the
+    cursor (closers only when they close what `text` opened before)."""
+    head = line_suffix.rstrip()
+    last = text.rsplit("\n", 1)[-1]
+    if not head.strip():
+        return 0
+    longest = min(len(head), len(last))
+    candidates: list[int] = [longest, *range(min(longest - 1, 400), 0, -1)]
+    for k in candidates:
+        overlap = head[:k]
+        if not last.endswith(overlap):
+            continue
+        if only_closers(overlap) and _unmatched(text, overlap):
+            return k
+        if not only_closers(overlap) and len(overlap.strip()) >= 3:
+            return k
+    return 0
+
+
+def retyped_closers(text: str, line_prefix: str, run: str) -> int:
+    """How many characters of the closing run after the cursor the suggestion types again:
+    its brackets and quotes that close what was open before the cursor, in order, with a
+    `;`/`,` that follows them in the suggestion (`"x: |")` + `", obj);` covers `");`)."""
+    unpaired: list[tuple[int, str]] = []
+    stack: list[str] = []
+    for i, ch in brackets(text, open_quote(line_prefix)):
+        if ch in "([{":
+            stack.append(ch)
+        elif ch in PAIRS and stack:
+            stack.pop()
+        else:
+            unpaired.append((i, ch))
+    matched, at, k = 0, -1, 0
+    for j, ch in enumerate(run):
+        if ch in PAIRS or ch in "\"'`":
+            if matched >= len(unpaired) or unpaired[matched][1] != ch:
+                break
+            at = unpaired[matched][0]
+            matched += 1
+            k = j + 1
+        elif ch in ";," and at >= 0 and ch in text[at + 1 :]:
+            at = text.index(ch, at + 1)
+            k = j + 1
+        elif ch == ">" and ">" in text[at + 1 :] and text.count(">") > text.count("<"):
+            at = text.index(">", at + 1)
+            k = j + 1
+        elif ch != " ":
+            break
+    return k
+
+
+def anchored_end(text: str, rest: str) -> str:
+    """A one-line suggestion that types the rest of the line again after something new keeps
+    the new part (`|, "a", )` + `"b", "a", a);` -> `"b"`), if that part is balanced."""
+    whole = rest.strip()
+    if "\n" in text or len(whole) < 2 or only_closers(whole):
+        return text
+    at = text.find(whole, 1)
+    if at < 0:
+        head = whole[:8]
+        if sum(ch.isalnum() for ch in head) < 3:
+            return text
+        at = text.find(head, 1)
+    if at <= 0 or imbalance(text[:at]) or not text[:at].strip():
+        return text
+    return text[:at].rstrip() if rest[:1] == " " else text[:at]
+
+
+def _badness(line: str) -> int:
+    """Unmatched brackets of a line, plus one for a string left open."""
+    return imbalance(line) + (1 if open_quote(line.rsplit("\n", 1)[-1]) else 0)
+
+
+def fit_line(text: str, line_prefix: str, line_suffix: str) -> Cleaned:
+    """The suggestion against what follows the cursor on its line: trim what it retypes, or
+    replace the closers it types again."""
+    if not line_suffix.strip():
+        return Cleaned(text, 0)
+    k = overlap_with_line(text, line_suffix)
+    if k and (k == len(text) or text[-k - 1 : -k] != "\n" or "\n" not in text):
+        return Cleaned(text[:-k], 0)
+    run = closing_run(line_suffix)
+    replace = retyped_closers(text, line_prefix, run) if run else 0
+    if replace == len(run) and not line_suffix[replace:].strip():
+        replace = len(line_suffix.rstrip("\r\n"))  # the blanks after the closers go too
+    if replace and _badness(line_prefix + text + line_suffix[replace:]) > _badness(
+        line_prefix + text + line_suffix
+    ):
+        replace = 0
+    if k and not replace:
+        return Cleaned(text, k)
+    if not replace and "\n" not in text:
+        return Cleaned(anchored_end(text, line_suffix), 0)
+    return Cleaned(text, replace)
+
+
+def strip_trailing_space(text: str, after: str) -> str:
+    """Trailing blanks go, except at the end of a suggestion that lands before more text
+    on its line (`sum(|baz)` + `bar, ` stays `bar, `)."""
+    lines = [line.rstrip() for line in text.split("\n")]
+    kept = "\n".join(lines).rstrip("\n")
+    last = text.rstrip("\n").rsplit("\n", 1)[-1]
+    if after[:1].strip() and "\n" not in text.rstrip("\n") and last.strip():
+        return text.rstrip("\n")
+    if after[:1].strip() and last.strip() and last != last.rstrip():
+        return kept + last[len(last.rstrip()) :]
+    return kept

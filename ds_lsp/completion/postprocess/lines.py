@@ -1,0 +1,150 @@
+"""The vocabulary the cleaning rules share: what a cleaned item is, the mode, and what a line
+looks like (its indentation, whether it opens or only closes a block, how it changes nesting,
+the closers the editor typed after the cursor, the code lines below the cursor)."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from enum import StrEnum
+from typing import NamedTuple
+
+from ds_lsp.code_scan import brackets
+
+CLOSERS = set(")]}>\"'`;,: \t")
+OPENERS = ("(", "[", "{", ":", "=>", " do", " then")
+RUN_CLOSERS = set(")]}>\"'`;,")  # what an editor auto-closes or types after the cursor
+LOOKAHEAD = 5  # code lines below the cursor compared with the suggestion
+KEYWORD_CLOSER = re.compile(r"^(end|fi|done|esac)\b")
+KEYWORD_OPENER = re.compile(
+    r"^(def|class|module|function|local function|begin|case|unless|until|while|if|for)\b"
+)
+BLOCK_TAIL = re.compile(r"(\bdo(\s*\|[^|]*\|)?|\bthen)$")
+CONTINUES = ("(", "[", "{", ",", "+", "-", "*", "/", "=", "&&", "||", "\\", ".", "?", "|>")
+
+
+class Mode(StrEnum):
+    """How much a suggestion may hold."""
+
+    SINGLE = "single"
+    MULTI = "multi"
+
+
+class Cleaned(NamedTuple):
+    """What an item shows: `text` inserted at the cursor ('' = nothing), replacing `replace`
+    characters of the cursor's line after the cursor (never its line break)."""
+
+    text: str
+    replace: int = 0
+
+
+NOTHING = Cleaned("", 0)
+
+
+def only_closers(text: str) -> bool:
+    return all(ch in CLOSERS for ch in text)
+
+
+def should_complete(line_prefix: str, line_suffix: str, policy: str = "auto") -> Mode:
+    """single-line when code other than closers follows the cursor; else multi-line."""
+    if policy == "never":
+        return Mode.SINGLE
+    if policy == "always":
+        return Mode.MULTI
+    return Mode.MULTI if only_closers(line_suffix.rstrip("\r\n")) else Mode.SINGLE
+
+
+def indent_of(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
+
+
+def opens_block(line: str) -> bool:
+    """Whether a line ends by opening a block (`:`, `{`, `(`, `[`, `=>`, `do`, `then`)."""
+    return line.rstrip().endswith(OPENERS)
+
+
+def closes_block(line: str) -> bool:
+    """`}`, `});`, `end`, `fi`: a line that only closes a block."""
+    return only_closers(line.strip()) or line.strip() in ("end", "fi", "done", "esac")
+
+
+def closing_run(line_suffix: str) -> str:
+    """The closers the editor typed right after the cursor (`)`, `"]`, `});` ...)."""
+    end = 0
+    while end < len(line_suffix) and (line_suffix[end] in RUN_CLOSERS or line_suffix[end] == " "):
+        end += 1
+    return line_suffix[:end].rstrip(" ")
+
+
+def code_lines_below(suffix: str, count: int = LOOKAHEAD) -> list[str]:
+    """The first `count` non-blank lines after the cursor's line."""
+    out: list[str] = []
+    for line in suffix.split("\n")[1:]:
+        if line.strip():
+            out.append(line.rstrip("\r"))
+            if len(out) >= count:
+                break
+    return out
+
+
+def indent_unit(prefix: str) -> str:
+    """The document's indentation step, from the lines before the cursor ('' when unsure)."""
+    widths: set[int] = set()
+    lines = prefix.split("\n")[-80:]
+    if any(x.startswith("\t") for x in lines):
+        return "\t"
+    code = [x for x in lines if x.strip() or (x is lines[-1] and x)]
+    for a, b in itertools.pairwise(code):
+        step = indent_of(b) - indent_of(a)
+        if step > 0:
+            widths.add(step)
+    return " " * min(widths) if widths else ""
+
+
+def _keyword_delta(line: str) -> int:
+    """+1 for a line opening an `end` block (Ruby, Lua, shell), -1 for the `end` itself."""
+    code = line.strip()
+    if KEYWORD_CLOSER.match(code):
+        return -1
+    if code.endswith(("{", ":", ";", "end")) or re.search(r"\bend\b", code):
+        return 0
+    if BLOCK_TAIL.search(code):
+        return 1
+    m = KEYWORD_OPENER.match(code)
+    if not m:
+        return 0
+    if m.group(1) in ("if", "for", "while", "until", "unless") and code.endswith(")"):
+        return 0  # C-like brace-less statement
+    return 1
+
+
+def line_depth(line: str, quote: str = "") -> tuple[int, int]:
+    """(net change of nesting, lowest point within the line) for one line."""
+    depth = low = 0
+    for _, ch in brackets(line, quote):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+            low = min(low, depth)
+    keyword = _keyword_delta(line)
+    return depth + keyword, min(low, depth + keyword)
+
+
+def unclosed(text: str) -> int:
+    """How many blocks `text` leaves open at its end (stray closers ignored)."""
+    depth = 0
+    for line in text.split("\n"):
+        change, low = line_depth(line)
+        depth = max(0, depth + low) + (change - low)
+    return depth
+
+
+def closes_before_opening(text: str) -> int:
+    """How many blocks open before `text` it closes (its lowest nesting point)."""
+    depth = low = 0
+    for line in text.split("\n"):
+        change, line_low = line_depth(line)
+        low = min(low, depth + line_low)
+        depth += change
+    return -low

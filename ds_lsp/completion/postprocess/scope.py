@@ -1,0 +1,274 @@
+"""Scope of a multi-line suggestion: which of its lines belong to the cursor's block, whether a
+closing line is needed, a body cut for being too shallow put back under its opener, and
+continuation lines put back on the document's indentation grid."""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from ds_lsp.code_scan import PAIRS, open_quote
+from ds_lsp.completion.postprocess.lines import (
+    BLOCK_TAIL,
+    CONTINUES,
+    KEYWORD_CLOSER,
+    closes_before_opening,
+    closes_block,
+    closing_run,
+    code_lines_below,
+    indent_of,
+    indent_unit,
+    line_depth,
+    opens_block,
+    unclosed,
+)
+
+
+class _Scope(NamedTuple):
+    """What the block cut needs to know about the document around the cursor."""
+
+    base: int  # indentation of the cursor's block
+    below: list[str]  # code lines below the cursor's line
+    needed: int  # blocks the document leaves unclosed at the cursor
+
+
+def _scope(line_prefix: str, lines: list[str], suffix: str, prefix: str) -> _Scope:
+    if line_prefix.strip():
+        base = indent_of(line_prefix)
+    elif lines[0].strip():
+        base = len(line_prefix) + indent_of(lines[0])
+    else:
+        first = next((x for x in lines if x.strip()), "")
+        base = indent_of(first) if first else len(line_prefix)
+    head, _, rest = suffix.partition("\n")
+    after_run = head[len(closing_run(head)) :] + "\n" + rest
+    needed = unclosed(prefix) - closes_before_opening(after_run) if prefix else 0
+    return _Scope(base, code_lines_below(suffix), needed)
+
+
+def _same_closer(line: str, other: str) -> bool:
+    """Both lines start by closing a block with the same character (`};` vs `}`)."""
+    a, b = line.strip(), other.strip()
+    if KEYWORD_CLOSER.match(a) and KEYWORD_CLOSER.match(b):
+        return a.split()[0].rstrip(",;)") == b.split()[0].rstrip(",;)")
+    return bool(a) and bool(b) and a[0] in PAIRS and a[0] == b[0]
+
+
+def closer_needed(line: str, indent: int, closed: int, scope: _Scope) -> bool:
+    """Keep a line that closes the `closed`-th block around the cursor?
+
+    Not when the code below continues the cursor's block, nor when its next line closes the
+    same way at the same indent; else when the document lacks that many closers.
+    """
+    if scope.below:
+        nxt = scope.below[0]
+        if indent_of(nxt) >= scope.base and indent_of(nxt) > indent:
+            return False
+        if _same_closer(line, nxt) and indent_of(nxt) == indent:
+            return False
+        if not scope.needed and _same_closer(line, nxt):
+            return False
+    return closed <= max(scope.needed, 0) or not scope.below
+
+
+def _continues_statement(line_prefix: str, first: str, rest: list[str], base: int) -> bool:
+    """After a first line that completes the cursor's line: does the suggestion go on with the
+    same statement (a deeper line, an Allman brace, an operator at a line's edge)?"""
+    whole = (line_prefix + first).rstrip()
+    if opens_block(whole) or whole.endswith(CONTINUES) or open_quote(whole):
+        return True
+    nxt = next((x for x in rest if x.strip()), None)
+    if nxt is None:
+        return False
+    code = nxt.strip()
+    return indent_of(nxt) > base or code.startswith(("{", ".", "?.", "&&", "||", "+", "|>"))
+
+
+def _at_block_level(line: str, own_line: bool) -> tuple[bool, bool]:
+    """(keep the line, go on) for a line back at the level of a block the suggestion opened.
+
+    A closer (`}`, `end`) is kept. A block opened on the cursor's own line (`def f():|`)
+    ends there. On a blank cursor line the suggestion is a statement in a body: a plain
+    statement after it belongs to the same body (`if err != nil {...}` then `return nil`),
+    a sibling that opens a new block (the next function) does not.
+    """
+    if closes_block(line):
+        return True, not own_line
+    if line.strip()[0] in PAIRS:  # `} else {`: the same statement goes on
+        return True, True
+    if own_line or opens_block(line):
+        return False, False
+    return True, True
+
+
+def _dedent_allowed(indent: int, scope: _Scope) -> bool:
+    """A first line on a new line, shallower than the cursor's: shown when the code below
+    does not continue the block it leaves."""
+    return not scope.below or indent_of(scope.below[0]) <= indent
+
+
+def cut_block(
+    text: str, line_prefix: str, max_lines: int, suffix: str = "", prefix: str = ""
+) -> str:
+    """Keep the lines that belong to the cursor's block (see the module docstring)."""
+    lines = text.split("\n")
+    scope = _scope(line_prefix, lines, suffix, prefix)
+    depth, _ = line_depth(lines[0], open_quote(line_prefix))
+    own = max(0, line_depth(line_prefix)[0])  # blocks opened on the cursor's line
+    if not line_prefix.strip():
+        if depth < 0 and not closer_needed(lines[0], scope.base, -depth, scope):
+            return ""
+        if depth < 0:
+            return lines[0]
+    elif lines[0].strip() and (
+        depth + own < 0 or not _continues_statement(line_prefix, lines[0], lines[1:], scope.base)
+    ):
+        return lines[0]  # the suggestion completes the cursor's line: it ends there
+    return _cut_lines(lines, line_prefix, max_lines, scope, depth)
+
+
+def _cut_lines(
+    lines: list[str], line_prefix: str, max_lines: int, scope: _Scope, depth: int
+) -> str:
+    """The lines after the first, while they stay in the cursor's block. `depth` counts the
+    blocks the suggestion opened (negative: it closed blocks opened before it)."""
+    base = scope.base
+    opened = opens_block(line_prefix + lines[0])
+    own_line = bool(line_prefix.strip())
+    kept = [lines[0]]
+    code_seen = bool(lines[0].strip())
+    blank_run = 0
+    for line in lines[1:]:
+        blank_run = 0 if line.strip() else blank_run + 1
+        if len(kept) >= max_lines or blank_run >= 2:
+            break
+        if not line.strip():
+            kept.append(line)
+            continue
+        indent = indent_of(line)
+        change, low = line_depth(line)
+        if depth + change < 0:  # closes a block opened before the suggestion: the end
+            if closer_needed(line, indent, -(depth + change), scope):
+                kept.append(line)
+            break
+        if indent < base:
+            if (not code_seen and own_line and _dedent_allowed(indent, scope)) or (
+                depth + low < 0
+            ):  # a dedented first line, or `} else {`: the enclosing block goes on
+                base = indent
+            else:
+                break
+        keep, go_on = True, True
+        if opened and indent == base and code_seen:
+            keep, go_on = _at_block_level(line, own_line)
+        if keep:
+            kept.append(line)
+            depth += change
+            code_seen = True
+        if not go_on:
+            break
+    return "\n".join(kept).rstrip("\n ") if len(kept) > 1 else kept[0]
+
+
+def _block_end_indent(lines: list[str]) -> int:
+    """Indentation of the line closing the block the first line opens (of the first body
+    line when nothing closes it, as in Python)."""
+    depth = line_depth(lines[0])[0]
+    body = [x for x in lines[1:] if x.strip()]
+    for line in body:
+        depth += line_depth(line)[0]
+        if depth <= 0:
+            return indent_of(line)
+    return indent_of(body[0]) if body else 0
+
+
+def _reindented(lines: list[str], line_prefix: str, unit: str) -> list[str]:
+    """A block written flat after its opener (`if x:` then `return 1`), or relative to column
+    0 under an indented cursor: put its body one step deeper than the opener."""
+    base_ws = line_prefix if not line_prefix.strip() else line_prefix[: indent_of(line_prefix)]
+    shift = base_ws if _block_end_indent(lines) < len(base_ws) else ""
+    out = [lines[0]]
+    for line in lines[1:]:
+        if not line.strip():
+            out.append(line)
+            continue
+        deeper = "" if indent_of(line) > 0 or closes_block(line) else unit
+        out.append(shift + deeper + line)
+    return out
+
+
+def ends_with_lone_opener(text: str, line_prefix: str, below: list[str]) -> bool:
+    lines = text.split("\n")
+    last = (lines[-1] if len(lines) > 1 else line_prefix + lines[0]).rstrip()
+    if not last.strip() or last.endswith("::"):
+        return False
+    if not (last.endswith(("{", ":")) or BLOCK_TAIL.search(last)):
+        return False
+    if not below:
+        return True
+    body_below = indent_of(below[0]) > indent_of(last)
+    closer_below = closes_block(below[0]) and indent_of(below[0]) == indent_of(last)
+    return not (body_below or closer_below)
+
+
+def opened(text: str, line_prefix: str) -> int:
+    """Blocks the suggestion opens and leaves open."""
+    lines = text.split("\n")
+    depth = line_depth(lines[0], open_quote(line_prefix))[0]
+    return depth + sum(line_depth(x)[0] for x in lines[1:])
+
+
+def complete_blocks(
+    text: str, cut: str, line_prefix: str, suffix: str, prefix: str, max_lines: int
+) -> str:
+    """Never an opening line alone: a body the model wrote too shallow (cut away by the
+    scope rules) is re-indented under its opener; when that fails the opener goes too."""
+    below = code_lines_below(suffix)
+    if not cut.strip():
+        return cut
+    lone = ends_with_lone_opener(cut, line_prefix, below)
+    shortened = any(x.strip() for x in text.split("\n")[cut.count("\n") + 1 :])
+    if shortened and (lone or opened(cut, line_prefix) > 0):
+        unit = indent_unit(prefix) or "    "
+        again = "\n".join(_reindented(text.split("\n"), line_prefix, unit))
+        fixed = cut_block(again, line_prefix, max_lines, suffix, prefix)
+        if (
+            fixed.count("\n") > cut.count("\n")
+            and not ends_with_lone_opener(fixed, line_prefix, below)
+            and opened(fixed, line_prefix) < max(1, opened(cut, line_prefix))
+        ):
+            return fixed
+    if not (lone and shortened):
+        return cut  # an opener the model gave no body for may be shown (`sort(|)` + `a) {`)
+    kept = cut.split("\n")[:-1]
+    return "\n".join(kept).rstrip() if len(kept) > 1 or (kept and kept[0].strip()) else ""
+
+
+def _aligned(lines: list[str]) -> bool:
+    """A line continues an open bracket of the line above (aligned under it, any column)."""
+    for above in lines[:-1]:
+        if above.strip() and line_depth(above)[0] > 0 and not opens_block(above):
+            return True
+    return False
+
+
+def fix_continuation_indent(text: str, prefix: str) -> str:
+    """Continuation lines one stray space off the document's indentation grid go back on it."""
+    lines = text.split("\n")
+    rest = [x for x in lines[1:] if x.strip() and not x.strip().startswith("*")]
+    unit = indent_unit(prefix)
+    if not rest or not unit or _aligned(lines):
+        return text
+    if unit == "\t":
+        stray = all(re.match(r"\t+ \S", x) for x in rest)
+    else:
+        stray = len(unit) > 1 and all(
+            x[: indent_of(x)].strip(" ") == "" and indent_of(x) % len(unit) == 1 for x in rest
+        )
+    if not stray:
+        return text
+    fixed = [
+        x if not x.strip() or x.strip().startswith("*") else x[: indent_of(x) - 1] + x.lstrip()
+        for x in lines[1:]
+    ]
+    return "\n".join([lines[0], *fixed])
