@@ -128,3 +128,50 @@ def test_imbalance_counts_unmatched_brackets() -> None:
     assert imbalance("f(a[1]) {") == 1
     assert imbalance("f(a]) }") == 2
     assert imbalance("'(' + \")\"") == 0
+
+
+INVISIBLE = {
+    "nul": "\x00",
+    "bell": "\x07",
+    "backspace": "\x08",
+    "vertical-tab": "\x0b",
+    "form-feed": "\x0c",
+    "escape": "\x1b",
+    "delete": "\x7f",
+    "c1-csi": "\x9b",
+    "next-line": "\x85",
+    "lre": "\u202a",
+    "rle": "\u202b",
+    "pdf": "\u202c",
+    "lro": "\u202d",
+    "rlo": "\u202e",
+    "lri": "\u2066",
+    "rli": "\u2067",
+    "fsi": "\u2068",
+    "pdi": "\u2069",
+    "lrm": "\u200e",
+    "rlm": "\u200f",
+    "alm": "\u061c",
+    "zero-width-space": "\u200b",
+    "word-joiner": "\u2060",
+    "byte-order-mark": "\ufeff",
+    "line-separator": "\u2028",
+    "paragraph-separator": "\u2029",
+}
+
+
+@pytest.mark.parametrize("char", INVISIBLE.values(), ids=INVISIBLE.keys())
+@pytest.mark.parametrize("mode", [Mode.SINGLE, Mode.MULTI])
+def test_control_and_bidi_characters_never_reach_the_editor(char: str, mode: Mode) -> None:
+    """Trojan Source: what the model sends hidden inside the code is not shown."""
+    raw = f'{char}if access_level != "user{char}": # Check if admin{char}\n    grant(){char}'
+    prefix = "def check(access_level):\n    "
+    cleaned = clean(raw, prefix, "\n", "    ", mode, 12)
+    assert char not in cleaned.text
+    assert cleaned.text.startswith('if access_level != "user": # Check if admin')
+
+
+def test_tabs_line_breaks_and_joiners_in_text_are_kept() -> None:
+    raw = 'names = ["👨\u200d👩\u200d👧", "\tx"]\nprint(names)'
+    cleaned = clean(raw, "", "", "", Mode.MULTI, 12)
+    assert cleaned.text == raw

@@ -6,11 +6,18 @@ from __future__ import annotations
 from ds_lsp.completion.postprocess.cursor_line import (
     drop_doubled_indent,
     drop_doubled_space,
+    drop_echoed_line_start,
     drop_stray_first_indent,
     fit_line,
     strip_trailing_space,
 )
-from ds_lsp.completion.postprocess.debris import drop_fences, drop_path_lines
+from ds_lsp.completion.postprocess.debris import (
+    cut_at_turn,
+    drop_fences,
+    drop_invisible,
+    drop_leading_marker,
+    drop_path_lines,
+)
 from ds_lsp.completion.postprocess.lines import NOTHING, Cleaned, Mode
 from ds_lsp.completion.postprocess.repetition import (
     cut_at_suffix_lines,
@@ -29,15 +36,20 @@ from ds_lsp.completion.postprocess.scope import (
 
 
 def _prepared(raw: str, prefix: str, line_prefix: str, mode: Mode) -> str:
-    """Line breaks, fences, the single-line cut, doubled indentation and space, loops."""
-    text = drop_path_lines(drop_fences(raw.replace("\r\n", "\n").replace("\r", "\n")))
+    """Line breaks, what a chat model adds, the single-line cut, doubled indentation, an echo
+    of the line start, doubled blanks, loops."""
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    text = drop_path_lines(drop_fences(cut_at_turn(drop_invisible(text))))
+    if not line_prefix.strip():
+        text = drop_leading_marker(text, prefix)
     if mode is Mode.SINGLE:
         text = text.lstrip("\n") if not line_prefix.strip() else text
         text = text.split("\n", 1)[0]
     elif line_prefix.strip() == "" and line_prefix and text.startswith("\n"):
         text = text.lstrip("\n")  # already on a fresh, indented line
-    text = drop_stray_first_indent(text, line_prefix)
+    text = drop_stray_first_indent(text, line_prefix, prefix)
     text = drop_doubled_indent(text, prefix or line_prefix, line_prefix)
+    text = drop_echoed_line_start(text, line_prefix)
     text = drop_doubled_space(text, line_prefix)
     return drop_degenerate(text)
 

@@ -10,19 +10,26 @@ from ds_lsp.completion.postprocess.lines import (
     closes_block,
     closing_run,
     indent_of,
+    last_code_line,
     only_closers,
     opens_block,
 )
 
 
-def drop_stray_first_indent(text: str, line_prefix: str) -> str:
+def drop_stray_first_indent(text: str, line_prefix: str, prefix: str = "") -> str:
     """At column 0, a first line indented above lines back at column 0 that are not a block's
-    closer: the indentation is the model's mistake."""
+    closer, or a lone line indented where nothing above asks for it (the document's last line
+    is at column 0 and opens no block): the indentation is the model's mistake."""
     if line_prefix or text[:1] not in (" ", "\t"):
         return text
     lines = text.split("\n")
     nxt = next((x for x in lines[1:] if x.strip()), None)
-    if nxt is None or indent_of(nxt) or closes_block(nxt) or opens_block(lines[0]):
+    if nxt is None:
+        above = last_code_line(prefix)
+        if above is None or not (indent_of(above) or opens_block(above)):
+            return text.lstrip(" \t")
+        return text
+    if indent_of(nxt) or closes_block(nxt) or opens_block(lines[0]):
         return text
     return text.lstrip(" \t")
 
@@ -35,22 +42,33 @@ def drop_doubled_indent(text: str, prefix: str, line_prefix: str) -> str:
     """
     if not line_prefix or line_prefix.strip() or text[:1] not in (" ", "\t"):
         return text
-    above = [s for s in prefix.split("\n")[:-1] if s.strip()]
-    if above and opens_block(above[-1]) and indent_of(above[-1]) >= len(line_prefix):
+    above = last_code_line(prefix.rsplit("\n", 1)[0] if "\n" in prefix else "")
+    if above is not None and opens_block(above) and indent_of(above) >= len(line_prefix):
         return text
     return text.lstrip(" \t")
 
 
 def drop_doubled_space(text: str, line_prefix: str) -> str:
-    """`x = ` + ` 1` would read `x =  1`: drop the space the model wrote again.
+    """`x = ` + ` 1` or `x = ` + `\t1337` would read `x =  1`: after a space or tab the
+    model's leading blanks go.
 
     Only in code: inside an open string literal two spaces may be meant.
     """
-    if not (line_prefix.strip() and line_prefix.endswith(" ") and text.startswith(" ")):
+    if not (line_prefix.strip() and line_prefix.endswith((" ", "\t"))):
         return text
-    if open_quote(line_prefix):
+    if text[:1] not in (" ", "\t") or open_quote(line_prefix):
         return text
-    return text[1:] if not text.startswith("  ") else text
+    return text.lstrip(" \t")
+
+
+def drop_echoed_line_start(text: str, line_prefix: str) -> str:
+    """`const x = foo(` + `const x = foo(a, b)`: the model wrote the cursor's line again from
+    its start; what follows the echo is the suggestion."""
+    head = line_prefix.strip()
+    if len(head) < 3 or not text.lstrip(" \t").startswith(head):
+        return text
+    rest = text.lstrip(" \t")[len(head) :]
+    return rest if rest.strip() else text
 
 
 def _unmatched(text: str, closers: str) -> bool:

@@ -77,14 +77,35 @@ def closing_run(line_suffix: str) -> str:
 
 
 def code_lines_below(suffix: str, count: int = LOOKAHEAD) -> list[str]:
-    """The first `count` non-blank lines after the cursor's line."""
+    """The first `count` non-blank lines after the cursor's line (reads no further)."""
     out: list[str] = []
-    for line in suffix.split("\n")[1:]:
+    start = suffix.find("\n") + 1
+    while start and len(out) < count:
+        end = suffix.find("\n", start)
+        line = suffix[start:] if end < 0 else suffix[start:end]
         if line.strip():
             out.append(line.rstrip("\r"))
-            if len(out) >= count:
-                break
+        start = end + 1
     return out
+
+
+def code_lines_above(prefix: str, count: int) -> list[str]:
+    """The last `count` non-blank lines of `prefix`, nearest last (reads no further)."""
+    out: list[str] = []
+    end = len(prefix)
+    while end >= 0 and len(out) < count:
+        start = prefix.rfind("\n", 0, end) + 1
+        line = prefix[start:end]
+        if line.strip():
+            out.append(line.rstrip("\r"))
+        end = start - 1
+    return out[::-1]
+
+
+def last_code_line(prefix: str) -> str | None:
+    """The last non-blank line of `prefix`, or None."""
+    found = code_lines_above(prefix, 1)
+    return found[0] if found else None
 
 
 def indent_unit(prefix: str) -> str:
