@@ -41,7 +41,7 @@ is linear in the size of the text (a hostile upstream may send 10k characters on
 
 from __future__ import annotations
 
-from ds_lsp.code_scan import brackets, imbalance, open_quote
+from ds_lsp.code_scan import brackets, imbalance, open_quote, state_after
 from ds_lsp.completion.postprocess.cleaning import block_complete, clean
 from ds_lsp.completion.postprocess.cursor_line import fit_line, overlap_with_line
 from ds_lsp.completion.postprocess.lines import NOTHING, Cleaned, Mode, should_complete
@@ -61,4 +61,5 @@ __all__ = [
     "open_quote",
     "overlap_with_line",
     "should_complete",
+    "state_after",
 ]

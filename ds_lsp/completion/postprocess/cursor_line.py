@@ -4,7 +4,7 @@ already typed replaced rather than doubled, never so that the line gets worse)."
 
 from __future__ import annotations
 
-from ds_lsp.code_scan import PAIRS, brackets, imbalance, open_quote
+from ds_lsp.code_scan import PAIRS, brackets, imbalance, open_quote, state_after
 from ds_lsp.completion.postprocess.lines import (
     Cleaned,
     closes_block,
@@ -109,7 +109,7 @@ def retyped_closers(text: str, line_prefix: str, run: str) -> int:
     `;`/`,` that follows them in the suggestion (`"x: |")` + `", obj);` covers `");`)."""
     unpaired: list[tuple[int, str]] = []
     stack: list[str] = []
-    for i, ch in brackets(text, open_quote(line_prefix)):
+    for i, ch in brackets(text, state_after(line_prefix)):
         if ch in "([{":
             stack.append(ch)
         elif ch in PAIRS and stack:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from ds_lsp.code_scan import PAIRS, open_quote
+from ds_lsp.code_scan import PAIRS, state_after
 from ds_lsp.completion.postprocess.lines import (
     BLOCK_TAIL,
     CONTINUES,
@@ -75,7 +75,7 @@ def _continues_statement(line_prefix: str, first: str, rest: list[str], base: in
     """After a first line that completes the cursor's line: does the suggestion go on with the
     same statement (a deeper line, an Allman brace, an operator at a line's edge)?"""
     whole = (line_prefix + first).rstrip()
-    if opens_block(whole) or whole.endswith(CONTINUES) or open_quote(whole):
+    if opens_block(whole) or whole.endswith(CONTINUES) or state_after(whole):
         return True
     nxt = next((x for x in rest if x.strip()), None)
     if nxt is None:
@@ -113,7 +113,7 @@ def cut_block(
     """Keep the lines that belong to the cursor's block (see the module docstring)."""
     lines = text.split("\n")
     scope = _scope(line_prefix, lines, suffix, prefix)
-    depth, _ = line_depth(lines[0], open_quote(line_prefix))
+    depth, _ = line_depth(lines[0], state_after(line_prefix))
     own = max(0, line_depth(line_prefix)[0])  # blocks opened on the cursor's line
     if not line_prefix.strip():
         if depth < 0 and not closer_needed(lines[0], scope.base, -depth, scope):
@@ -214,7 +214,7 @@ def ends_with_lone_opener(text: str, line_prefix: str, below: list[str]) -> bool
 def opened(text: str, line_prefix: str) -> int:
     """Blocks the suggestion opens and leaves open."""
     lines = text.split("\n")
-    depth = line_depth(lines[0], open_quote(line_prefix))[0]
+    depth = line_depth(lines[0], state_after(line_prefix))[0]
     return depth + sum(line_depth(x)[0] for x in lines[1:])
 
 
