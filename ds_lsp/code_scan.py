@@ -242,6 +242,17 @@ def open_quote(line_prefix: str) -> str:
     return '"' if kind.startswith('"#') else kind
 
 
+def unclosed_brackets(text: str, state: str = "") -> list[tuple[int, str]]:
+    """(index, char) of the brackets still open at the end of `text`, outermost first."""
+    stack: list[tuple[int, str]] = []
+    for i, ch in Scanner(state).brackets(text):
+        if ch in "([{":
+            stack.append((i, ch))
+        elif stack and stack[-1][1] == PAIRS[ch]:
+            stack.pop()
+    return stack
+
+
 def imbalance(text: str) -> int:
     """Unmatched brackets in `text`: the measure of a broken document."""
     stack: list[str] = []

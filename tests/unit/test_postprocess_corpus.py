@@ -127,7 +127,12 @@ PYTHON = [
         "return 1\n\n    def g(self):\n        pass",
         "return 1",
     ),
-    I("py-if-body-stops-at-else", "if x:\n    █\n", "y = 1\nelse:\n    y = 2", "y = 1"),
+    I(  # issue 22: the rest of the if/else chain is kept
+        "py-if-body-then-its-else-arm",
+        "if x:\n    █\n",
+        "y = 1\nelse:\n    y = 2",
+        "y = 1\nelse:\n    y = 2",
+    ),
     I("py-crlf-and-trailing-space", "def f(x):\n    █\n", "return x   \r\n", "return x"),
     I("py-open-string-at-end-of-line", 'print("Hello, █\n', 'world!")', 'world!")'),
     I(
@@ -1072,17 +1077,17 @@ SCOPE = [
         ', { "id": 2 }',
     ),
     I("csv-scope-record", "Name, Age\nJane█", ", 25", ", 25"),
-    I(
-        "go-scope-struct-field-line-only",
+    I(  # issue 22: the fields the struct needs follow the finished line
+        "go-scope-struct-fields-after-the-cursor-line",
         "type Address struct {\n    Street string\n    City   █\n}\n\nfunc main() {}\n",
         "string\n    State   string\n    Zip string\n}",
-        "string",
+        "string\n    State   string\n    Zip string",
     ),
-    I(
-        "go-scope-switch-stops-at-sibling-case",
+    I(  # issue 22: the switch's arms are siblings the block needs
+        "go-scope-switch-keeps-its-arms",
         "switch x {\n█\n}\n",
         'case 1:\n\treturn "one"\ndefault:\n\treturn "other"\n}',
-        'case 1:\n\treturn "one"',
+        'case 1:\n\treturn "one"\ndefault:\n\treturn "other"',
     ),
 ]
 

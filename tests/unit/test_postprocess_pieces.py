@@ -29,11 +29,11 @@ def test_refitting_the_cleaned_text_gives_the_same_item(case: Case) -> None:
         assert fit_line(cleaned.text, line_prefix, suffix.split("\n", 1)[0]) == cleaned
 
 
-def _first_stop(case: Case) -> int | None:
+def first_stop(doc: str, raw: str, with_prefix: bool) -> int | None:
     """Where the streamed early stop would end the answer, or None."""
-    _, suffix, line_prefix = split(case.doc)
-    for end in range(1, len(case.raw) + 1):
-        if block_complete(case.raw[:end], line_prefix, suffix, 12):
+    prefix, suffix, line_prefix = split(doc)
+    for end in range(1, len(raw) + 1):
+        if block_complete(raw[:end], line_prefix, suffix, 12, prefix if with_prefix else None):
             return end
     return None
 
@@ -41,11 +41,12 @@ def _first_stop(case: Case) -> int | None:
 STREAMED = [c for c in CORPUS if "\n" in c.raw.strip("\n")]
 
 
+@pytest.mark.parametrize("with_prefix", [True, False], ids=["with-prefix", "line-prefix-only"])
 @pytest.mark.parametrize("case", STREAMED, ids=[c.id for c in STREAMED])
-def test_stopping_the_stream_early_changes_nothing(case: Case) -> None:
+def test_stopping_the_stream_early_changes_nothing(case: Case, with_prefix: bool) -> None:
     prefix, suffix, line_prefix = split(case.doc)
     mode = should_complete(line_prefix, suffix.split("\n", 1)[0], "auto")
-    stop = _first_stop(case)
+    stop = first_stop(case.doc, case.raw, with_prefix)
     if mode is Mode.SINGLE or stop is None:
         return
     early = clean(case.raw[:stop], prefix, suffix, line_prefix, mode, 12)

@@ -9,6 +9,7 @@ from ds_lsp.completion.postprocess.cursor_line import (
     drop_echoed_line_start,
     drop_stray_first_indent,
     fit_line,
+    makes_line_worse,
     strip_trailing_space,
 )
 from ds_lsp.completion.postprocess.debris import (
@@ -18,12 +19,20 @@ from ds_lsp.completion.postprocess.debris import (
     drop_leading_marker,
     drop_path_lines,
 )
-from ds_lsp.completion.postprocess.lines import NOTHING, Cleaned, Mode
+from ds_lsp.completion.postprocess.lines import (
+    NOTHING,
+    Cleaned,
+    Mode,
+    indent_of,
+    last_code_line,
+    opens_block,
+)
 from ds_lsp.completion.postprocess.repetition import (
     cut_at_suffix_lines,
     drop_degenerate,
     drop_repeated_lines,
     echoes_suffix,
+    one_of_a_run,
     repeats_line_above,
 )
 from ds_lsp.completion.postprocess.scope import (
@@ -32,10 +41,13 @@ from ds_lsp.completion.postprocess.scope import (
     ends_with_lone_opener,
     fix_continuation_indent,
     opened,
+    reindent_relative,
+    tabs_as_document,
 )
+from ds_lsp.completion.postprocess.shapes import chain_arm
 
 
-def _prepared(raw: str, prefix: str, line_prefix: str, mode: Mode) -> str:
+def _prepared(raw: str, prefix: str, line_prefix: str, mode: Mode, suffix: str = "") -> str:
     """Line breaks, what a chat model adds, the single-line cut, doubled indentation, an echo
     of the line start, doubled blanks, loops."""
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
@@ -46,12 +58,29 @@ def _prepared(raw: str, prefix: str, line_prefix: str, mode: Mode) -> str:
         text = text.lstrip("\n") if not line_prefix.strip() else text
         text = text.split("\n", 1)[0]
     elif line_prefix.strip() == "" and line_prefix and text.startswith("\n"):
-        text = text.lstrip("\n")  # already on a fresh, indented line
-    text = drop_stray_first_indent(text, line_prefix, prefix)
+        # already on a fresh, indented line; a blank line before the next sibling stays
+        text = (
+            "\n" + text.lstrip("\n") if _separates(text, prefix, line_prefix) else text.lstrip("\n")
+        )
+    text = drop_stray_first_indent(text, line_prefix, prefix, suffix)
     text = drop_doubled_indent(text, prefix or line_prefix, line_prefix)
     text = drop_echoed_line_start(text, line_prefix)
     text = drop_doubled_space(text, line_prefix)
     return drop_degenerate(text)
+
+
+def _separates(text: str, prefix: str, line_prefix: str) -> bool:
+    """A leading line break on a fresh line after a finished nested block (the end of the
+    method above), before a sibling at the cursor's indentation: the blank line between
+    them is meant."""
+    above = last_code_line(prefix[: len(prefix) - len(line_prefix)])
+    first = next((x for x in text.split("\n") if x.strip()), "")
+    return (
+        above is not None
+        and indent_of(above) > len(line_prefix)
+        and not opens_block(above)
+        and indent_of(first) == len(line_prefix)
+    )
 
 
 def clean(
@@ -62,7 +91,7 @@ def clean(
         return NOTHING
     suffix = suffix.replace("\r\n", "\n")
     line_suffix = suffix.split("\n", 1)[0].rstrip("\r")
-    text = _prepared(raw, prefix, line_prefix, mode)
+    text = _prepared(raw, prefix, line_prefix, mode, suffix)
     if mode is Mode.MULTI and text.strip():
         text = _multi_line(text, prefix, suffix, line_prefix, max_lines)
     text = strip_trailing_space(text, line_suffix)
@@ -71,32 +100,52 @@ def clean(
     cleaned = fit_line(text, line_prefix, line_suffix)
     if not cleaned.text.strip() or echoes_suffix(cleaned.text, suffix, cleaned.replace):
         return NOTHING
+    if makes_line_worse(cleaned.text, cleaned.replace, line_prefix, line_suffix, prefix):
+        return NOTHING
     if repeats_line_above(cleaned.text, prefix):
         return NOTHING
     return cleaned
 
 
 def _multi_line(text: str, prefix: str, suffix: str, line_prefix: str, max_lines: int) -> str:
+    text = reindent_relative(tabs_as_document(text, prefix), line_prefix, prefix)
     cut = cut_block(text, line_prefix, max_lines, suffix, prefix)
-    cut = cut_at_suffix_lines(cut, suffix, from_first=not line_prefix.strip())
-    cut = drop_repeated_lines(cut, line_prefix)
+    base = indent_of(line_prefix) if line_prefix.strip() else len(line_prefix)
+    cut = cut_at_suffix_lines(cut, suffix, not line_prefix.strip(), base)
+    cut = one_of_a_run(drop_repeated_lines(cut, line_prefix), line_prefix, prefix)
     cut = complete_blocks(text, cut, line_prefix, suffix, prefix, max_lines)
     return fix_continuation_indent(cut, prefix)
 
 
-def block_complete(partial: str, line_prefix: str, suffix: str, max_lines: int) -> bool:
+def block_complete(
+    partial: str, line_prefix: str, suffix: str, max_lines: int, prefix: str | None = None
+) -> bool:
     """For a streamed answer: whether its complete lines already hold all that `clean` would
-    keep, so the stream may stop (never while what is kept leaves a block open)."""
+    keep, so the stream may stop (never while what is kept leaves a block open). Without
+    the `prefix`, an arm (`else:`) after what is kept may still belong: go on."""
     if "\n" not in partial:
         return False
     complete = partial[: partial.rfind("\n")]
     if complete.count("\n") + 1 > max_lines:
         return True
-    text = _prepared(complete, "", line_prefix, Mode.MULTI)
+    known = prefix if prefix is not None else line_prefix
+    text = _prepared(complete, prefix or "", line_prefix, Mode.MULTI, suffix)
     if not text.strip():
         return False
-    kept = cut_block(text, line_prefix, max_lines, suffix, line_prefix)
-    kept = drop_repeated_lines(cut_at_suffix_lines(kept, suffix), line_prefix)
+    text = reindent_relative(tabs_as_document(text, known), line_prefix, known)
+    kept = cut_block(text, line_prefix, max_lines, suffix, known)
+    base = indent_of(line_prefix) if line_prefix.strip() else len(line_prefix)
+    kept = drop_repeated_lines(cut_at_suffix_lines(kept, suffix, False, base), line_prefix)
+    kept = one_of_a_run(kept, line_prefix, known)
     if not kept.strip() or len(kept) >= len(text.rstrip()):
         return False
+    if prefix is None and _arm_follows(kept, text):
+        return False
     return opened(kept, line_prefix) <= 0 and not ends_with_lone_opener(kept, line_prefix, [])
+
+
+def _arm_follows(kept: str, text: str) -> bool:
+    """The first line of `text` after what was kept is an arm (`else:`, `elif`, `except`)."""
+    rest = text.split("\n")[kept.count("\n") + 1 :]
+    nxt = next((x for x in rest if x.strip()), "")
+    return chain_arm(nxt.strip())

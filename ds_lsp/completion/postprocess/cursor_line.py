@@ -4,31 +4,45 @@ already typed replaced rather than doubled, never so that the line gets worse)."
 
 from __future__ import annotations
 
-from ds_lsp.code_scan import PAIRS, brackets, imbalance, open_quote, state_after
+from ds_lsp.code_scan import (
+    PAIRS,
+    brackets,
+    imbalance,
+    open_quote,
+    state_after,
+    unclosed_brackets,
+)
 from ds_lsp.completion.postprocess.lines import (
+    CLOSING_TAGS,
     Cleaned,
     closes_block,
     closing_run,
+    code_lines_below,
     indent_of,
     last_code_line,
     only_closers,
+    open_indents,
     opens_block,
 )
 
 
-def drop_stray_first_indent(text: str, line_prefix: str, prefix: str = "") -> str:
+def drop_stray_first_indent(text: str, line_prefix: str, prefix: str = "", suffix: str = "") -> str:
     """At column 0, a first line indented above lines back at column 0 that are not a block's
-    closer, or a lone line indented where nothing above asks for it (the document's last line
-    is at column 0 and opens no block): the indentation is the model's mistake."""
+    closer, or a lone line indented where nothing around asks for it (the document's line
+    above is at column 0 and opens no block, the line below neither indented nor a closer):
+    the indentation is the model's mistake."""
     if line_prefix or text[:1] not in (" ", "\t"):
         return text
     lines = text.split("\n")
     nxt = next((x for x in lines[1:] if x.strip()), None)
     if nxt is None:
         above = last_code_line(prefix)
-        if above is None or not (indent_of(above) or opens_block(above)):
-            return text.lstrip(" \t")
-        return text
+        below = code_lines_below(suffix, 1)
+        if above is not None and (indent_of(above) or opens_block(above)):
+            return text
+        if below and (indent_of(below[0]) or closes_block(below[0])):
+            return text
+        return text.lstrip(" \t")
     if indent_of(nxt) or closes_block(nxt) or opens_block(lines[0]):
         return text
     return text.lstrip(" \t")
@@ -117,6 +131,7 @@ def retyped_closers(text: str, line_prefix: str, run: str) -> int:
         else:
             unpaired.append((i, ch))
     matched, at, k = 0, -1, 0
+    more_closing_angles = text.count(">") > text.count("<")
     for j, ch in enumerate(run):
         if ch in PAIRS or ch in "\"'`":
             if matched >= len(unpaired) or unpaired[matched][1] != ch:
@@ -124,15 +139,52 @@ def retyped_closers(text: str, line_prefix: str, run: str) -> int:
             at = unpaired[matched][0]
             matched += 1
             k = j + 1
-        elif ch in ";," and at >= 0 and ch in text[at + 1 :]:
-            at = text.index(ch, at + 1)
+        elif ch in ";,:" and at >= 0 and text.find(ch, at + 1) >= 0:
+            at = text.find(ch, at + 1)
             k = j + 1
-        elif ch == ">" and ">" in text[at + 1 :] and text.count(">") > text.count("<"):
-            at = text.index(">", at + 1)
+        elif ch == ">" and more_closing_angles and text.find(">", at + 1) >= 0:
+            at = text.find(">", at + 1)
             k = j + 1
         elif ch != " ":
             break
     return k
+
+
+def _retyped_rest(text: str, rest: str) -> int:
+    """How much of `rest` (the cursor's line after its closers, ` {`) the suggestion's first
+    line ends with: `function f(|) {` + `a) {` types ` {` again."""
+    first = text.split("\n", 1)[0].rstrip()
+    body = rest.lstrip(" \t")[:200]
+    for j in range(len(body), 0, -1):
+        if first.endswith(body[:j]):
+            return len(rest) - len(rest.lstrip(" \t")) + j
+    return 0
+
+
+def _first_line_ends_with(text: str, tags: str) -> bool:
+    """The suggestion's first line ends by typing the closing tags `tags` again."""
+    first = text.split("\n", 1)[0]
+    return "".join(first.split()).endswith("".join(tags.split()))
+
+
+def replaced_closers(text: str, line_prefix: str, line_suffix: str) -> int:
+    """How many characters of the cursor's line the suggestion replaces: the closers after
+    the cursor it types again, the blanks after them, and what it retypes of the rest of the
+    line after them (`) {`); never so that the line gets worse."""
+    tags = CLOSING_TAGS.match(line_suffix)
+    if tags and _first_line_ends_with(text, tags.group()):
+        rest = line_suffix[tags.end() :].rstrip("\r\n")
+        return tags.end() + (len(rest) if not rest.strip() else 0)
+    run = closing_run(line_suffix)
+    replace = retyped_closers(text, line_prefix, run) if run else 0
+    if replace and replace == len(run):
+        rest = line_suffix[replace:].rstrip("\r\n")
+        replace += len(rest) if not rest.strip() else _retyped_rest(text, rest)
+    if replace and _badness(line_prefix + text + line_suffix[replace:]) > _badness(
+        line_prefix + text + line_suffix
+    ):
+        return 0
+    return replace
 
 
 def anchored_end(text: str, rest: str) -> str:
@@ -158,21 +210,18 @@ def _badness(line: str) -> int:
 
 
 def fit_line(text: str, line_prefix: str, line_suffix: str) -> Cleaned:
-    """The suggestion against what follows the cursor on its line: trim what it retypes, or
-    replace the closers it types again."""
+    """The suggestion against what follows the cursor on its line: replace the closers (and
+    the rest of the line) it types again, or trim what it retypes."""
     if not line_suffix.strip():
         return Cleaned(text, 0)
+    if "\n" in text:  # the first line meets the cursor's line; the rest of it moves down
+        replace = replaced_closers(text, line_prefix, line_suffix)
+        if replace:
+            return Cleaned(text, replace)
     k = overlap_with_line(text, line_suffix)
     if k and (k == len(text) or text[-k - 1 : -k] != "\n" or "\n" not in text):
         return Cleaned(text[:-k], 0)
-    run = closing_run(line_suffix)
-    replace = retyped_closers(text, line_prefix, run) if run else 0
-    if replace == len(run) and not line_suffix[replace:].strip():
-        replace = len(line_suffix.rstrip("\r\n"))  # the blanks after the closers go too
-    if replace and _badness(line_prefix + text + line_suffix[replace:]) > _badness(
-        line_prefix + text + line_suffix
-    ):
-        replace = 0
+    replace = replaced_closers(text, line_prefix, line_suffix)
     if k and not replace:
         return Cleaned(text, k)
     if not replace and "\n" not in text:
@@ -191,3 +240,56 @@ def strip_trailing_space(text: str, after: str) -> str:
     if after[:1].strip() and last.strip() and last != last.rstrip():
         return kept + last[len(last.rstrip()) :]
     return kept
+
+
+def makes_line_worse(
+    text: str, replace: int, line_prefix: str, line_suffix: str, prefix: str
+) -> bool:
+    """A one-line suggestion the cursor's line is worse with: a lone closer typed where it
+    closes nothing or at another indentation than its opener's line, a stray bracket
+    before the text after the cursor, a statement ended (`;`) inside an open call."""
+    if "\n" in text:
+        return False
+    if text.strip() in (")", "]", "}") and not line_prefix.strip():
+        return _misplaced_closer(line_prefix, prefix)
+    if not line_suffix.strip():
+        return False
+    after = line_prefix + text + line_suffix[replace:]
+    if _stray_closers(after) > _stray_closers(line_prefix + line_suffix):
+        return True
+    return _statement_inside_call(text, line_prefix)
+
+
+def _stray_closers(line: str) -> int:
+    """Closers of a line that close nothing or the wrong bracket (an opener left open for
+    the lines below is no fault)."""
+    stack: list[str] = []
+    stray = 0
+    for _, ch in brackets(line):
+        if ch in "([{":
+            stack.append(ch)
+        elif stack and stack[-1] == PAIRS[ch]:
+            stack.pop()
+        else:
+            stray += 1
+    return stray
+
+
+def _misplaced_closer(line_prefix: str, prefix: str) -> bool:
+    """A closer on this blank line would close nothing, or close a bracket opened on a line
+    of another indentation."""
+    above = prefix[: len(prefix) - len(line_prefix)]
+    indents = open_indents(above)
+    return not indents or indents[-1] != len(line_prefix)
+
+
+def _statement_inside_call(text: str, line_prefix: str) -> bool:
+    """`print(value|)` + `;`: the suggestion ends a statement while a `(` of the line is still
+    open (a C `for (;;)` header aside)."""
+    at = text.find(";")
+    if at < 0:
+        return False
+    head = line_prefix + text[:at]
+    if head.lstrip().startswith("for") or state_after(head):
+        return False
+    return any(ch == "(" for _, ch in unclosed_brackets(head))

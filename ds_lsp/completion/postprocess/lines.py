@@ -9,16 +9,19 @@ import re
 from enum import StrEnum
 from typing import NamedTuple
 
-from ds_lsp.code_scan import brackets
+from ds_lsp.code_scan import Scanner, brackets
 
 CLOSERS = set(")]}>\"'`;,: \t")
 OPENERS = ("(", "[", "{", ":", "=>", " do", " then")
 RUN_CLOSERS = set(")]}>\"'`;,")  # what an editor auto-closes or types after the cursor
+CLOSING_TAGS = re.compile(r"(\s*</[A-Za-z][\w.:-]*\s*>)+")  # `</li></ul>` after the cursor
 LOOKAHEAD = 5  # code lines below the cursor compared with the suggestion
 KEYWORD_CLOSER = re.compile(r"^(end|fi|done|esac)\b")
 KEYWORD_OPENER = re.compile(
     r"^(def|class|module|function|local function|begin|case|unless|until|while|if|for)\b"
 )
+KEYWORD_ARM = re.compile(r"^(elif|elsif|elseif|else|when|rescue|ensure)\b")
+ARM_ARROW = re.compile(r"=>|->| of$| in$")
 BLOCK_TAIL = re.compile(r"(\bdo(\s*\|[^|]*\|)?|\bthen)$")
 CONTINUES = ("(", "[", "{", ",", "+", "-", "*", "/", "=", "&&", "||", "\\", ".", "?", "|>")
 
@@ -51,7 +54,18 @@ def should_complete(line_prefix: str, line_suffix: str, policy: str = "auto") ->
         return Mode.SINGLE
     if policy == "always":
         return Mode.MULTI
-    return Mode.MULTI if only_closers(line_suffix.rstrip("\r\n")) else Mode.SINGLE
+    return Mode.MULTI if leaves_room_for_block(line_suffix) else Mode.SINGLE
+
+
+def leaves_room_for_block(line_suffix: str) -> bool:
+    """Only closers follow the cursor, perhaps then a block's opening brace (`) {`): what
+    the suggestion writes may go on over lines."""
+    code = line_suffix.rstrip("\r\n").rstrip(" \t")
+    tags = CLOSING_TAGS.match(code)
+    code = code[tags.end() :] if tags else code
+    if code.endswith("{") and not code.endswith("${"):
+        code = code[:-1]
+    return only_closers(code)
 
 
 def indent_of(line: str) -> int:
@@ -102,6 +116,20 @@ def code_lines_above(prefix: str, count: int) -> list[str]:
     return out[::-1]
 
 
+def open_indents(prefix: str) -> list[int]:
+    """For each bracket still open at the end of `prefix`, outermost first, the indentation
+    of the line it was opened on."""
+    scanner = Scanner()
+    stack: list[int] = []
+    for line in prefix.split("\n"):
+        for _, ch in scanner.brackets(line + "\n"):
+            if ch in "([{":
+                stack.append(indent_of(line))
+            elif stack:
+                stack.pop()
+    return stack
+
+
 def last_code_line(prefix: str) -> str | None:
     """The last non-blank line of `prefix`, or None."""
     found = code_lines_above(prefix, 1)
@@ -129,6 +157,8 @@ def _keyword_delta(line: str) -> int:
         return -1
     if code.endswith(("{", ":", ";", "end")) or re.search(r"\bend\b", code):
         return 0
+    if KEYWORD_ARM.match(code):
+        return 0  # `elseif x then`, `else`: the same block goes on
     if BLOCK_TAIL.search(code):
         return 1
     m = KEYWORD_OPENER.match(code)
@@ -136,6 +166,8 @@ def _keyword_delta(line: str) -> int:
         return 0
     if m.group(1) in ("if", "for", "while", "until", "unless") and code.endswith(")"):
         return 0  # C-like brace-less statement
+    if m.group(1) == "case" and ARM_ARROW.search(code):
+        return 0  # an arm (`case _ => x`, `case x of`), not Ruby's `case x` ... `end`
     return 1
 
 

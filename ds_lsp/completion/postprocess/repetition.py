@@ -4,8 +4,18 @@ repeats the one before it, and lines that copy the code already above or below t
 from __future__ import annotations
 
 import itertools
+import re
 
-from ds_lsp.completion.postprocess.lines import closes_block, code_lines_below
+from ds_lsp.completion.postprocess.lines import (
+    closes_block,
+    code_lines_below,
+    indent_of,
+    last_code_line,
+)
+from ds_lsp.completion.postprocess.shapes import call_head
+
+NUMBER = re.compile(r"\d+")
+KEY = re.compile(r"""(["']?[\w$.-]+["']?)\s*:(?!:)\s*\S""")  # `key: value`
 
 
 def _period_run(line: str, period: int) -> int:
@@ -88,25 +98,51 @@ def drop_repeated_lines(text: str, line_prefix: str = "") -> str:
     return text
 
 
-def cut_at_suffix_lines(text: str, suffix: str, from_first: bool = False) -> str:
+def cut_at_suffix_lines(text: str, suffix: str, from_first: bool = False, base: int = -1) -> str:
     """Stop where the suggestion starts repeating code that follows the cursor: a line equal
-    (indentation aside) to one of the next code lines below; a short line only when it is
-    the very next one. Lines that only close a block are left to the bracket rules."""
-    below = [s.strip() for s in code_lines_below(suffix)]
+    (indentation aside) to one of the next code lines below that are still in the cursor's
+    block (indented at least `base`); a short line only when it is the very next one. Lines
+    that only close a block are left to the bracket rules."""
+    raw_below = code_lines_below(suffix)
+    below = [s.strip() for s in raw_below]
     if not below:
         return text
     lines = text.split("\n")
     if _copies_block_below(lines, below):
         return ""
+    same_block = below[: _block_end(raw_below, base)]
     for i in range(0 if from_first else 1, len(lines)):
         code = lines[i].strip()
         if not code or closes_block(code):
             continue
-        if (len(code) > 3 and code in below) or code == below[0]:
+        if (len(code) > 3 and code in same_block) or code == below[0]:
             return "\n".join(lines[:i]).rstrip(" \t")
-        if len(code) > 8 and near_identical(code, below[0]):
+        if _same_key(code, below[0]):  # `key: ...` again: the model rewrites the next line
+            return "\n".join(lines[:i]).rstrip(" \t")
+        if (
+            len(code) > 8
+            and near_identical(code, below[0])
+            and not _next_in_sequence(code, below[0])
+        ):
             return "\n".join(lines[:i]).rstrip(" \t")
     return text
+
+
+def _block_end(below: list[str], base: int) -> int:
+    """How many of the lines below stay in a block indented at least `base`."""
+    return next((i for i, line in enumerate(below) if indent_of(line) < base), len(below))
+
+
+def _same_key(a: str, b: str) -> bool:
+    """Both lines set the same key (`key: {{ a }}` and `key: {{ b }}`)."""
+    ka, kb = KEY.match(a), KEY.match(b)
+    return bool(ka and kb and ka.group(1) == kb.group(1))
+
+
+def _next_in_sequence(a: str, b: str) -> bool:
+    """Lines that differ only in their numbers (`assert f(1) == 1` and `assert f(2) == 2`):
+    items of a sequence, not a copy."""
+    return a != b and NUMBER.sub("0", a) == NUMBER.sub("0", b)
 
 
 def _copies_block_below(lines: list[str], below: list[str]) -> bool:
@@ -139,3 +175,27 @@ def repeats_line_above(text: str, prefix: str) -> bool:
     if len(above) >= 2 and above[-1] == above[-2]:
         return False
     return bool(above) and len(first) >= 8 and above[-1] == first
+
+
+def one_of_a_run(text: str, line_prefix: str, prefix: str) -> str:
+    """`console.log(1)` above the cursor, and the model writes `console.log(2)`, `(3)`, `(4)`:
+    a run of calls repeating the line above is the model guessing ahead; the first line is
+    the answer."""
+    lines = text.split("\n")
+    code = [i for i, line in enumerate(lines) if line.strip()]
+    if len(code) < 2:
+        return text
+    first, second = lines[code[0]], lines[code[1]]
+    if line_prefix.strip():
+        if not text.startswith("\n"):
+            return text
+        above, at = line_prefix, indent_of(line_prefix)
+    else:
+        above, at = last_code_line(prefix[: len(prefix) - len(line_prefix)]), len(line_prefix)
+    head = call_head(first)
+    if not head or above is None or call_head(above) != head or call_head(second) != head:
+        return text
+    first_at = indent_of(first) + (len(line_prefix) if code[0] == 0 else 0)
+    if not (first_at == indent_of(second) == indent_of(above) == at):
+        return text
+    return "\n".join(lines[: code[0] + 1])
