@@ -96,6 +96,8 @@ def stop_check(ask: Ask, max_lines: int) -> Callable[[str], bool]:
         return lambda text: "\n" in text
 
     def done(text: str) -> bool:
-        return postprocess.block_complete(text, window.line_prefix, window.suffix, max_lines)
+        return postprocess.block_complete(
+            text, window.line_prefix, window.suffix, max_lines, window.prefix
+        )
 
     return done

@@ -23,6 +23,7 @@ from ds_lsp.completion.postprocess.lines import (
     NOTHING,
     Cleaned,
     Mode,
+    closes_block,
     indent_of,
     last_code_line,
     opens_block,
@@ -139,9 +140,18 @@ def block_complete(
     kept = one_of_a_run(kept, line_prefix, known)
     if not kept.strip() or len(kept) >= len(text.rstrip()):
         return False
-    if prefix is None and _arm_follows(kept, text):
+    if prefix is None and (_arm_follows(kept, text) or _left_of_cursor(text, line_prefix)):
         return False
     return opened(kept, line_prefix) <= 0 and not ends_with_lone_opener(kept, line_prefix, [])
+
+
+def _left_of_cursor(text: str, line_prefix: str) -> bool:
+    """On a blank, indented cursor line, lines of `text` left of the cursor: written from
+    column 0 or leaving the block, which only the prefix tells."""
+    if line_prefix.strip() or not line_prefix:
+        return False
+    rest = [x for x in text.split("\n")[1:] if x.strip() and not closes_block(x)]
+    return any(indent_of(x) < len(line_prefix) for x in rest)
 
 
 def _arm_follows(kept: str, text: str) -> bool:
