@@ -3,6 +3,8 @@ streamed early stop, hostile input, and the small scanners the rules stand on.""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from ds_lsp.completion.postprocess import (
@@ -176,3 +178,43 @@ def test_tabs_line_breaks_and_joiners_in_text_are_kept() -> None:
     raw = 'names = ["👨\u200d👩\u200d👧", "\tx"]\nprint(names)'
     cleaned = clean(raw, "", "", "", Mode.MULTI, 12)
     assert cleaned.text == raw
+
+
+MINIFIED = 'function a(b,c){return b.map(function(d){return d+`${c}`})}var x={k:"v",l:[1,2]};'
+ANSWERS = [
+    "x.l.length",
+    "x.l.length);\nfoo()",
+    "(" * 10_000,
+    ")" * 10_000,
+    '"' * 10_000,
+    "function(){\n" * 300,
+    "a = " * 2500,
+    "x" * 10_000 + "\n" + "{" * 3000,
+]
+
+
+@pytest.mark.parametrize("raw", ANSWERS, ids=[f"answer-{i}" for i in range(len(ANSWERS))])
+@pytest.mark.parametrize("mode", [Mode.SINGLE, Mode.MULTI])
+def test_a_5_mb_minified_line_costs_what_a_short_one_does(raw: str, mode: Mode) -> None:
+    """The cursor in the middle of a 5 MB one-line file, hostile 10,000-character answers:
+    reading the whole line would take seconds, quadratic work hours."""
+    line = MINIFIED * (5_000_000 // len(MINIFIED))
+    line_prefix, line_suffix = line[: len(line) // 2], line[len(line) // 2 :]
+    prefix, suffix = line_prefix[-6000:], line_suffix[:2000]  # the prompt window
+    started = time.perf_counter()
+    cleaned = clean(raw, prefix, suffix, line_prefix, mode, 12)
+    block_complete(raw, line_prefix, suffix, 12, prefix)
+    assert time.perf_counter() - started < 2.0
+    assert cleaned.text.count("\n") < 12 and cleaned.replace <= len(line_suffix)
+
+
+def test_ten_thousand_character_lines_everywhere_stay_cheap() -> None:
+    """A 10,000-character line above, at and below the cursor, and in the answer."""
+    long_line = "value = compute(" + ", ".join(f"a{i}" for i in range(1500)) + ")"
+    prefix = f"def f():\n    {long_line}\n    {long_line[:5000]}"
+    suffix = f"{long_line[5000:]}\n    {long_line}\n"
+    started = time.perf_counter()
+    for raw in (long_line, f"{long_line}\n    {long_line}", "x, " * 3000 + ")"):
+        for mode in (Mode.SINGLE, Mode.MULTI):
+            clean(raw, prefix, suffix, prefix.rsplit("\n", 1)[-1], mode, 12)
+    assert time.perf_counter() - started < 2.0

@@ -47,6 +47,9 @@ from ds_lsp.completion.postprocess.scope import (
 )
 from ds_lsp.completion.postprocess.shapes import chain_arm
 
+LINE_CHARS = 2000  # of the cursor's line, on each side of the cursor
+SCAN_CHARS = 20_000  # of the lines above and below the cursor's line
+
 
 def _prepared(raw: str, prefix: str, line_prefix: str, mode: Mode, suffix: str = "") -> str:
     """Line breaks, what a chat model adds, the single-line cut, doubled indentation, an echo
@@ -84,13 +87,29 @@ def _separates(text: str, prefix: str, line_prefix: str) -> bool:
     )
 
 
+def bounded(prefix: str, suffix: str, line_prefix: str) -> tuple[str, str, str]:
+    """The document around the cursor as far as the rules read it: the cursor's line within
+    LINE_CHARS of the cursor on each side, the lines above within SCAN_CHARS (a 5 MB
+    minified line costs no more than a short one)."""
+    suffix = suffix.replace("\r\n", "\n")
+    line_end = suffix.find("\n")
+    if line_end > LINE_CHARS or (line_end < 0 and len(suffix) > LINE_CHARS):
+        suffix = suffix[:LINE_CHARS] + ("" if line_end < 0 else suffix[line_end:])
+    suffix = suffix[: LINE_CHARS + SCAN_CHARS]
+    if not prefix:
+        return prefix, suffix, line_prefix[-LINE_CHARS:]
+    above = prefix[: prefix.rfind("\n") + 1]
+    line_prefix = line_prefix[-LINE_CHARS:]
+    return above[-SCAN_CHARS:] + line_prefix, suffix, line_prefix
+
+
 def clean(
     raw: str, prefix: str, suffix: str, line_prefix: str, mode: Mode, max_lines: int = 12
 ) -> Cleaned:
     """What to show at the cursor: the text and the characters after the cursor it replaces."""
     if not raw:
         return NOTHING
-    suffix = suffix.replace("\r\n", "\n")
+    prefix, suffix, line_prefix = bounded(prefix, suffix, line_prefix)
     line_suffix = suffix.split("\n", 1)[0].rstrip("\r")
     text = _prepared(raw, prefix, line_prefix, mode, suffix)
     if mode is Mode.MULTI and text.strip():
@@ -129,6 +148,10 @@ def block_complete(
     complete = partial[: partial.rfind("\n")]
     if complete.count("\n") + 1 > max_lines:
         return True
+    if prefix is not None:
+        prefix, suffix, line_prefix = bounded(prefix, suffix, line_prefix)
+    else:
+        _, suffix, line_prefix = bounded("", suffix, line_prefix)
     known = prefix if prefix is not None else line_prefix
     text = _prepared(complete, prefix or "", line_prefix, Mode.MULTI, suffix)
     if not text.strip():
