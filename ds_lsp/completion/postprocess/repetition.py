@@ -186,6 +186,7 @@ def one_of_a_run(text: str, line_prefix: str, prefix: str) -> str:
     if len(code) < 2:
         return text
     first, second = lines[code[0]], lines[code[1]]
+    above: str | None
     if line_prefix.strip():
         if not text.startswith("\n"):
             return text
