@@ -82,7 +82,13 @@ def drop_echoed_line_start(text: str, line_prefix: str) -> str:
     if len(head) < 3 or not text.lstrip(" \t").startswith(head):
         return text
     rest = text.lstrip(" \t")[len(head) :]
+    if _word_char(head[-1]) and _word_char(rest[:1]):
+        return text  # `return` + `returned`: a longer word, not an echo
     return rest if rest.strip() else text
+
+
+def _word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
 
 
 def _unmatched(text: str, closers: str) -> bool:
