@@ -253,15 +253,27 @@ def unclosed_brackets(text: str, state: str = "") -> list[tuple[int, str]]:
     return stack
 
 
-def imbalance(text: str) -> int:
-    """Unmatched brackets in `text`: the measure of a broken document."""
+def _matching(text: str) -> tuple[int, int]:
+    """(closers that close nothing or the wrong bracket, openers left open) of `text`."""
     stack: list[str] = []
-    bad = 0
+    stray = 0
     for _, ch in brackets(text):
         if ch in "([{":
             stack.append(ch)
         elif stack and stack[-1] == PAIRS[ch]:
             stack.pop()
         else:
-            bad += 1
-    return bad + len(stack)
+            stray += 1
+    return stray, len(stack)
+
+
+def imbalance(text: str) -> int:
+    """Unmatched brackets in `text`: the measure of a broken document."""
+    stray, left = _matching(text)
+    return stray + left
+
+
+def stray_closers(text: str) -> int:
+    """Closers of `text` that close nothing or the wrong bracket (an opener left open for
+    the lines that follow is no fault)."""
+    return _matching(text)[0]

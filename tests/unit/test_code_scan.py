@@ -7,7 +7,14 @@ import time
 
 import pytest
 
-from ds_lsp.code_scan import Scanner, brackets, imbalance, open_quote, state_after
+from ds_lsp.code_scan import (
+    Scanner,
+    brackets,
+    imbalance,
+    open_quote,
+    state_after,
+    stray_closers,
+)
 
 
 @pytest.mark.parametrize(
@@ -26,6 +33,11 @@ from ds_lsp.code_scan import Scanner, brackets, imbalance, open_quote, state_aft
         ('still (" + f(x)', '"', '"()'),
         ("abc\n(", '"', "("),
         ('doc (\n""" (', '"""', '"('),
+        ("x = ')' # (", "", ""),
+        ("// { in a comment\n}", "", "}"),
+        ("fn f<'a>(s: &'a str) {", "", "(){"),
+        ("c = '{'", "", ""),
+        ('"""doc (\nstill"""(', "", "("),
     ],
     ids=[
         "plain",
@@ -41,6 +53,11 @@ from ds_lsp.code_scan import Scanner, brackets, imbalance, open_quote, state_aft
         "from-inside-string",
         "one-line-string-ends-with-its-line",
         "triple-quoted-string-goes-on",
+        "hash-comment",
+        "line-comment",
+        "rust-lifetime",
+        "char-literal",
+        "triple-quotes",
     ],
 )
 def test_brackets_from_a_state(text: str, state: str, found: str) -> None:
@@ -68,8 +85,26 @@ def test_state_after(text: str, state: str) -> None:
 
 @pytest.mark.parametrize(
     ("line_prefix", "quote"),
-    [("log(`a ${", ""), ("log(`a ${x} b", "`"), ('x = r#"a', '"'), ("x = 1 /* (", "")],
-    ids=["template-code-is-code", "template-text", "raw-string", "comment"],
+    [
+        ("log(`a ${", ""),
+        ("log(`a ${x} b", "`"),
+        ('x = r#"a', '"'),
+        ("x = 1 /* (", ""),
+        ('x = "abc', '"'),
+        ("x = 'it", "'"),
+        ('x = "a" + "', '"'),
+        ('x = 1  # "', ""),
+    ],
+    ids=[
+        "template-code-is-code",
+        "template-text",
+        "raw-string",
+        "comment",
+        "string",
+        "apostrophe-after-quote",
+        "second-string",
+        "quote-in-comment",
+    ],
 )
 def test_open_quote_is_a_string_only(line_prefix: str, quote: str) -> None:
     assert open_quote(line_prefix) == quote
@@ -91,7 +126,9 @@ def test_a_state_round_trips() -> None:
 
 def test_imbalance_counts_unmatched_brackets_outside_strings() -> None:
     assert imbalance("f(a[1]) {") == 1
+    assert imbalance("f(a]) }") == 2
     assert imbalance("`${a}` + '(' + \")\"") == 0
+    assert stray_closers("f(a]) } {") == 2
 
 
 @pytest.mark.parametrize(

@@ -11,12 +11,9 @@ from ds_lsp.completion.postprocess import (
     Cleaned,
     Mode,
     block_complete,
-    brackets,
     clean,
     ends_in_loop,
     fit_line,
-    imbalance,
-    open_quote,
     should_complete,
 )
 from tests.unit.test_postprocess_corpus import CORPUS, Case, accept, run, split
@@ -43,16 +40,21 @@ def first_stop(doc: str, raw: str, with_prefix: bool) -> int | None:
 STREAMED = [c for c in CORPUS if "\n" in c.raw.strip("\n")]
 
 
+def early_stop_changes_nothing(doc: str, raw: str, after: str, with_prefix: bool) -> bool:
+    """The answer cut where the streamed early stop ends it gives the same document."""
+    prefix, suffix, line_prefix = split(doc)
+    mode = should_complete(line_prefix, suffix.split("\n", 1)[0], "auto")
+    stop = first_stop(doc, raw, with_prefix)
+    if mode is Mode.SINGLE or stop is None:
+        return True
+    early = clean(raw[:stop], prefix, suffix, line_prefix, mode, 12)
+    return accept(doc, early) == after
+
+
 @pytest.mark.parametrize("with_prefix", [True, False], ids=["with-prefix", "line-prefix-only"])
 @pytest.mark.parametrize("case", STREAMED, ids=[c.id for c in STREAMED])
 def test_stopping_the_stream_early_changes_nothing(case: Case, with_prefix: bool) -> None:
-    prefix, suffix, line_prefix = split(case.doc)
-    mode = should_complete(line_prefix, suffix.split("\n", 1)[0], "auto")
-    stop = first_stop(case.doc, case.raw, with_prefix)
-    if mode is Mode.SINGLE or stop is None:
-        return
-    early = clean(case.raw[:stop], prefix, suffix, line_prefix, mode, 12)
-    assert accept(case.doc, early) == case.after
+    assert early_stop_changes_nothing(case.doc, case.raw, case.after, with_prefix)
 
 
 HOSTILE = [
@@ -80,38 +82,6 @@ def test_hostile_answers_give_a_bounded_item(
 
 
 @pytest.mark.parametrize(
-    ("text", "found"),
-    [
-        ("f(a, [b])", "([])"),
-        ('s = "(" + x', ""),
-        ("x = ')' # (", ""),
-        ("// { in a comment\n}", "}"),
-        ("fn f<'a>(s: &'a str) {", "(){"),
-        ("c = '{'", ""),
-        ('"""doc (\nstill"""(', "("),
-    ],
-    ids=["plain", "string", "comment", "line-comment", "lifetime", "char", "triple-quotes"],
-)
-def test_brackets_skip_strings_and_comments(text: str, found: str) -> None:
-    assert "".join(ch for _, ch in brackets(text)) == found
-
-
-@pytest.mark.parametrize(
-    ("line_prefix", "quote"),
-    [
-        ('x = "abc', '"'),
-        ("x = 'it", "'"),
-        ('x = "a" + "', '"'),
-        ("x = f(", ""),
-        ("s = `${a}", "`"),
-        ('x = 1  # "', ""),
-    ],
-)
-def test_open_quote_at_the_cursor(line_prefix: str, quote: str) -> None:
-    assert open_quote(line_prefix) == quote
-
-
-@pytest.mark.parametrize(
     ("line", "loops"),
     [
         ("foo = foo = foo = foo = foo = foo = foo =", True),
@@ -125,12 +95,6 @@ def test_open_quote_at_the_cursor(line_prefix: str, quote: str) -> None:
 )
 def test_ends_in_loop(line: str, loops: bool) -> None:
     assert ends_in_loop(line) is loops
-
-
-def test_imbalance_counts_unmatched_brackets() -> None:
-    assert imbalance("f(a[1]) {") == 1
-    assert imbalance("f(a]) }") == 2
-    assert imbalance("'(' + \")\"") == 0
 
 
 INVISIBLE = {

@@ -10,9 +10,9 @@ from collections import Counter
 import pytest
 
 from ds_lsp.code_scan import imbalance
-from ds_lsp.completion.postprocess import Mode, clean, fit_line, should_complete
+from ds_lsp.completion.postprocess import fit_line
 from tests.cleaning.corpus import CASES, PATTERNS, Case, accept, run, split
-from tests.unit.test_postprocess_pieces import first_stop
+from tests.unit.test_postprocess_pieces import early_stop_changes_nothing
 
 IDS = [c.id for c in CASES]
 
@@ -56,10 +56,4 @@ STREAMED = [c for c in CASES if "\n" in c.raw.strip("\n")]
 @pytest.mark.parametrize("with_prefix", [True, False], ids=["with-prefix", "line-prefix-only"])
 @pytest.mark.parametrize("case", STREAMED, ids=[c.id for c in STREAMED])
 def test_stopping_the_stream_early_changes_nothing(case: Case, with_prefix: bool) -> None:
-    prefix, suffix, line_prefix = split(case.doc)
-    mode = should_complete(line_prefix, suffix.split("\n", 1)[0], "auto")
-    stop = first_stop(case.doc, case.raw, with_prefix)
-    if mode is Mode.SINGLE or stop is None:
-        return
-    early = clean(case.raw[:stop], prefix, suffix, line_prefix, mode, 12)
-    assert accept(case.doc, early) == case.after
+    assert early_stop_changes_nothing(case.doc, case.raw, case.after, with_prefix)

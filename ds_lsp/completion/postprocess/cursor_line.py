@@ -10,6 +10,7 @@ from ds_lsp.code_scan import (
     imbalance,
     open_quote,
     state_after,
+    stray_closers,
     unclosed_brackets,
 )
 from ds_lsp.completion.postprocess.lines import (
@@ -261,24 +262,9 @@ def makes_line_worse(
     if not line_suffix.strip():
         return False
     after = line_prefix + text + line_suffix[replace:]
-    if _stray_closers(after) > _stray_closers(line_prefix + line_suffix):
+    if stray_closers(after) > stray_closers(line_prefix + line_suffix):
         return True
     return _statement_inside_call(text, line_prefix)
-
-
-def _stray_closers(line: str) -> int:
-    """Closers of a line that close nothing or the wrong bracket (an opener left open for
-    the lines below is no fault)."""
-    stack: list[str] = []
-    stray = 0
-    for _, ch in brackets(line):
-        if ch in "([{":
-            stack.append(ch)
-        elif stack and stack[-1] == PAIRS[ch]:
-            stack.pop()
-        else:
-            stray += 1
-    return stray
 
 
 def _misplaced_closer(line_prefix: str, prefix: str) -> bool:
