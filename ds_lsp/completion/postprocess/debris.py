@@ -13,10 +13,9 @@ PATH_LINE = re.compile(r"^\s*(#|//|--|;+|/\*|<!--)\s*Path: \S")
 FENCE = re.compile(r"^\s*```[\w#+.-]*\s*$")
 # C0 controls but tab and line feed, DEL and C1 controls, the bidi embeddings, overrides and
 # isolates (Trojan Source), left-to-right/right-to-left/Arabic letter marks, the zero-width
-# space, word joiner and byte order mark, and the Unicode line and paragraph separators.
+# space, word joiner and byte order mark. (U+2028/U+2029 are text a JS string may hold.)
 INVISIBLE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028\u2029"
-    "\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
 )
 # The next turn of a chat transcript, or a special token of a chat or FIM template.
 TURN = re.compile(
