@@ -233,14 +233,12 @@ def _cut_lines(
                 kept.append(line)
             break
         if indent < base:
-            if (not code_seen and own_line and _dedent_allowed(indent, scope)) or (
-                depth + low < floor
-            ):  # a dedented first line, or `} else {`: the enclosing block goes on
-                base = indent
-            elif _chain_goes_on(line, indent, scope):
-                base, chain = indent, True
-            else:
+            arm = _dedent(
+                line, indent, scope, first=not code_seen and own_line, low=depth + low < floor
+            )
+            if arm is None:
                 break
+            base, chain = indent, chain or arm
         elif indent == base and (chain or siblings) and not _same_level(line, chain, siblings):
             break
         keep, go_on = True, True
@@ -255,6 +253,15 @@ def _cut_lines(
         if not go_on:
             break
     return "\n".join(kept).rstrip("\n ") if len(kept) > 1 else kept[0]
+
+
+def _dedent(line: str, indent: int, scope: _Scope, first: bool, low: bool) -> bool | None:
+    """A line left of the block's level: None ends the suggestion; False, the enclosing block
+    goes on (a dedented first line, `} else {`); True, an arm of the statement that opened
+    the cursor's block (`elif`, `except`) starts a chain."""
+    if (first and _dedent_allowed(indent, scope)) or low:
+        return False
+    return True if _chain_goes_on(line, indent, scope) else None
 
 
 def _same_level(line: str, chain: bool, siblings: str) -> bool:
