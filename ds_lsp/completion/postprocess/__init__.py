@@ -16,29 +16,30 @@ on each side and 20,000 around it:
   column 0, and an echo of the cursor's line from its start (`x = f(` + `x = f(a)`).
 - repetition.py: a line that ends by repeating itself (`a = a = a = ...`, runaway digits) goes
   with everything after it; of 6+ near-identical lines in a row only the first stays.
-- scope.py (multi-line): tabs become the document's indentation; a block written as if the
-  cursor were at column 0 moves to the cursor's block. A suggestion that completes the
-  cursor's line ends with that statement unless it goes on (a block it opens, an open bracket
-  or string, an operator at the line's edge, a deeper next line, an Allman brace) or the
-  next lines are siblings of the same kind that the block needs (fields, arms of a match,
-  list items, the paragraph under a heading) and the document does not go on with that list
-  below. Lines stay in the cursor's block: a line indented less than the cursor's ends it,
-  except a first line on a new line that dedents when the code below does not continue the
-  block, `} else {`, and `elif`/`else`/`except` at the level of the statement that opened the
-  block. A line that closes a block opened before the suggestion ends it; that line is dropped
-  when the code below continues the block, when the next line below closes the same way at
-  the same indent, or when bracket balance says the document already closes it; kept when
-  the document lacks it. A first line that opens a block the document already has a body
-  for ends the suggestion. At the line limit the suggestion ends where its blocks are closed.
+- indentation.py (multi-line): tabs become the document's indentation; a block written as if
+  the cursor were at column 0 moves to the cursor's block.
+- scope.py: a suggestion that completes the cursor's line ends with that statement unless it
+  goes on (a block it opens, an open bracket or string, an operator at the line's edge, a
+  deeper next line, an Allman brace) or the next lines are siblings of the same kind that the
+  block needs (fields, arms of a match, list items, the paragraph under a heading) and the
+  document does not go on with that list below. Lines stay in the cursor's block: a line
+  indented less than the cursor's ends it, except a first line on a new line that dedents when
+  the code below does not continue the block, `} else {`, and `elif`/`else`/`except` at the
+  level of the statement that opened the block. A line that closes a block opened before the
+  suggestion ends it; that line is dropped when the code below continues the block, when the
+  next line below closes the same way at the same indent, or when bracket balance says the
+  document already closes it; kept when the document lacks it. A first line that opens a block
+  the document already has a body for ends the suggestion. At the line limit the suggestion
+  ends where its blocks are closed.
 - repetition.py, lines that already follow: the suggestion stops at a line that repeats one
   of the next five code lines below that are still in the cursor's block (blank lines
   skipped, indentation ignored; short lines like `4,` only as the very next line; the very
   next line near-identical, not by its numbers alone, or setting the same key); three lines
   that nearly copy the code below make it nothing. A line repeating the line before it ends
   it; calls repeating the call above the cursor (`console.log(2)`, `(3)`) leave only the first.
-- scope.py: never an opening line alone: when the model's body was cut for being too shallow,
-  the block is shown re-indented under its opener, else the opener goes too. Continuation lines
-  one stray space off the document's indentation grid go back on it.
+- indentation.py: never an opening line alone: when the model's body was cut for being too
+  shallow, the block is shown re-indented under its opener, else the opener goes too.
+  Continuation lines one stray space off the document's indentation grid go back on it.
 - cursor_line.py, the end: closers the editor already typed after the cursor (`)`, `]`, `}`,
   quotes, `>`, `;`, closing tags) that the suggestion types again are replaced (`replace`,
   also when the suggestion goes on after them: `"x: |")` + `", obj);`, and with what it

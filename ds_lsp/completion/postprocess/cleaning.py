@@ -19,6 +19,14 @@ from ds_lsp.completion.postprocess.debris import (
     drop_leading_marker,
     drop_path_lines,
 )
+from ds_lsp.completion.postprocess.indentation import (
+    complete_blocks,
+    ends_with_lone_opener,
+    fix_continuation_indent,
+    opened,
+    reindent_relative,
+    tabs_as_document,
+)
 from ds_lsp.completion.postprocess.lines import (
     NOTHING,
     Cleaned,
@@ -36,15 +44,7 @@ from ds_lsp.completion.postprocess.repetition import (
     one_of_a_run,
     repeats_line_above,
 )
-from ds_lsp.completion.postprocess.scope import (
-    complete_blocks,
-    cut_block,
-    ends_with_lone_opener,
-    fix_continuation_indent,
-    opened,
-    reindent_relative,
-    tabs_as_document,
-)
+from ds_lsp.completion.postprocess.scope import cut_block
 from ds_lsp.completion.postprocess.shapes import chain_arm
 
 LINE_CHARS = 2000  # of the cursor's line, on each side of the cursor
