@@ -106,6 +106,7 @@ class Scanner:
 
     def __init__(self, state: str = "") -> None:
         self.frames = _frames(state)
+        self.comment_at = -1  # where the last scan met a line comment (`//`, `# `), or -1
 
     @property
     def state(self) -> str:
@@ -119,6 +120,7 @@ class Scanner:
         (a template's `${` counts as `{`). With `closing_quotes`, a string that was open
         before the call yields its closing delimiter as that quote character."""
         outer = len(self.frames) if closing_quotes else 0
+        self.comment_at = -1
         i, n = 0, len(text)
         while i < n:
             top = self.frames[-1] if self.frames else None
@@ -163,6 +165,7 @@ class Scanner:
             self.frames.append(Frame(COMMENT))
             return 2
         if _line_comment_at(text, i):
+            self.comment_at = i if self.comment_at < 0 else self.comment_at
             end = text.find("\n", i)
             return (len(text) if end < 0 else end) - i
         if ch == "#":
@@ -230,6 +233,14 @@ def state_after(text: str, state: str = "") -> str:
     for _ in scanner.brackets(text):
         pass
     return scanner.state
+
+
+def without_comment(line: str, state: str = "") -> str:
+    """`line` up to its line comment (`x = 1  # note` -> `x = 1  `)."""
+    scanner = Scanner(state)
+    for _ in scanner.brackets(line):
+        pass
+    return line if scanner.comment_at < 0 else line[: scanner.comment_at]
 
 
 def open_quote(line_prefix: str) -> str:

@@ -16,6 +16,7 @@ from ds_lsp.completion.postprocess import (
     fit_line,
     should_complete,
 )
+from ds_lsp.completion.postprocess.lines import indent_unit, unclosed
 from tests.unit.test_postprocess_corpus import CORPUS, Case, accept, run, split
 
 
@@ -180,3 +181,36 @@ def test_ten_thousand_character_lines_everywhere_stay_cheap() -> None:
         for mode in (Mode.SINGLE, Mode.MULTI):
             clean(raw, prefix, suffix, prefix.rsplit("\n", 1)[-1], mode, 12)
     assert time.perf_counter() - started < 2.0
+
+
+@pytest.mark.parametrize(
+    ("text", "open_blocks"),
+    [
+        ('def f():\n    """Docs: if you want (the open paren\n    for all of it\n    """\n', 0),
+        ("    def update(self) -> None:  # type: ignore\n        pass\n", 0),
+        ("if (a &&\n    b) {\n  run();\n}\n", 0),
+        ("rows = [\n    x\n    for x in xs\n    if x\n]\n", 0),
+        ("const s = `a (\n${f(\n1)} b`;\nfunction g() {\n", 1),
+        ("if x then\n  y()\n", 1),
+    ],
+    ids=[
+        "docstring",
+        "comment-after-colon",
+        "condition-over-lines",
+        "comprehension",
+        "template",
+        "lua",
+    ],
+)
+def test_nesting_is_read_across_lines(text: str, open_blocks: int) -> None:
+    """Brackets and `end` keywords in docstrings, comments, templates and comprehensions are
+    no blocks (they once made a rewritten closer look needed)."""
+    assert unclosed(text) == open_blocks
+
+
+def test_the_indentation_step_comes_from_blocks_not_alignment() -> None:
+    prefix = (
+        "def progressbar(\n    *,\n    length: int,\n)\nresult = compute(a,\n"
+        "  b)\nif x:\n    y()\n    for z in y:\n        w()\n"
+    )
+    assert indent_unit(prefix) == "    "

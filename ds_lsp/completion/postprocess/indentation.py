@@ -15,9 +15,12 @@ from ds_lsp.completion.postprocess.lines import (
     indent_of,
     indent_unit,
     line_depth,
+    line_depths,
     open_indents,
+    open_parens,
     opens_block,
 )
+from ds_lsp.completion.postprocess.repetition import cut_at_suffix_lines
 from ds_lsp.completion.postprocess.scope import cut_block
 from ds_lsp.completion.postprocess.shapes import chain_arm
 
@@ -25,12 +28,13 @@ from ds_lsp.completion.postprocess.shapes import chain_arm
 def _block_end_indent(lines: list[str]) -> int:
     """Indentation of the line closing the block the first line opens (of the first body
     line when nothing closes it, as in Python)."""
-    depth = line_depth(lines[0])[0]
-    body = [x for x in lines[1:] if x.strip()]
-    for line in body:
-        depth += line_depth(line)[0]
-        if depth <= 0:
+    changes = line_depths(lines)
+    depth = changes[0][0]
+    for line, (change, _) in zip(lines[1:], changes[1:], strict=True):
+        depth += change
+        if line.strip() and depth <= 0:
             return indent_of(line)
+    body = [x for x in lines[1:] if x.strip()]
     return indent_of(body[0]) if body else 0
 
 
@@ -66,8 +70,8 @@ def ends_with_lone_opener(text: str, line_prefix: str, below: list[str]) -> bool
 def opened(text: str, line_prefix: str) -> int:
     """Blocks the suggestion opens and leaves open."""
     lines = text.split("\n")
-    depth = line_depth(lines[0], state_after(line_prefix))[0]
-    return depth + sum(line_depth(x)[0] for x in lines[1:])
+    changes = line_depths(lines, state_after(line_prefix), open_parens(line_prefix))
+    return sum(change for change, _ in changes)
 
 
 def complete_blocks(
@@ -84,6 +88,8 @@ def complete_blocks(
         unit = indent_unit(prefix) or "    "
         again = "\n".join(_reindented(text.split("\n"), line_prefix, unit))
         fixed = cut_block(again, line_prefix, max_lines, suffix, prefix)
+        base = indent_of(line_prefix) if line_prefix.strip() else len(line_prefix)
+        fixed = cut_at_suffix_lines(fixed, suffix, not line_prefix.strip(), base)
         if (
             fixed.count("\n") > cut.count("\n")
             and not ends_with_lone_opener(fixed, line_prefix, below)
@@ -160,9 +166,9 @@ def reindent_relative(text: str, line_prefix: str, prefix: str) -> str:
         return text
     unit = indent_unit(prefix) or "    "
     outer = line_prefix[: -len(unit)] if line_prefix.endswith(unit) else ""
-    out, depth = [lines[0]], line_depth(lines[0])[0]
-    for line in lines[1:]:
-        change, low = line_depth(line)
+    changes = line_depths(lines)
+    out, depth = [lines[0]], changes[0][0]
+    for line, (change, low) in zip(lines[1:], changes[1:], strict=True):
         if not line.strip():
             out.append(line)
         elif depth + low < 0 and closes_block(line):
@@ -192,18 +198,28 @@ def _written_from_column_0(lines: list[str], base: int, prefix: str) -> bool:
             return first < min(base, unit)
         if first == 0:
             return False  # a body written flat under its opener: complete_blocks' case
-        if first < base or any(indent_of(x) < base for x in body[1:]):
+        if first < base:
             return True
-    return _closer_left_of_cursor(lines, base)
-
-
-def _closer_left_of_cursor(lines: list[str], base: int) -> bool:
-    """The line closing the block the first line opens sits left of the cursor."""
-    depth = line_depth(lines[0])[0]
-    if depth <= 0:
+        closer = _closer_indent(lines)
+        if closer is not None:
+            return closer < base
+        if BRACELESS.match(lines[0]):  # `if (x)` then `return a;`: back at column 0 after it
+            return any(indent_of(x) < base for x in body[1:])
         return False
-    for line in lines[1:]:
-        depth += line_depth(line)[0]
+    closer = _closer_indent(lines)
+    return closer is not None and closer < base
+
+
+def _closer_indent(lines: list[str]) -> int | None:
+    """The indentation of the line closing the block the first line opens (`} else {`
+    opens one too), if any does."""
+    changes = line_depths(lines)
+    change, low = changes[0]
+    depth = change - low
+    if depth <= 0:
+        return None
+    for line, (change, _) in zip(lines[1:], changes[1:], strict=True):
+        depth += change
         if depth <= 0:
-            return line.strip() != "" and indent_of(line) < base
-    return False
+            return indent_of(line) if line.strip() else None
+    return None

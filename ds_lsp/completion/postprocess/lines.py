@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from enum import StrEnum
 from typing import NamedTuple
 
-from ds_lsp.code_scan import Scanner, brackets
+from ds_lsp.code_scan import Scanner, brackets, unclosed_brackets, without_comment
 
 CLOSERS = set(")]}>\"'`;,: \t")
 OPENERS = ("(", "[", "{", ":", "=>", " do", " then")
@@ -21,6 +22,7 @@ KEYWORD_OPENER = re.compile(
     r"^(def|class|module|function|local function|begin|case|unless|until|while|if|for)\b"
 )
 KEYWORD_ARM = re.compile(r"^(elif|elsif|elseif|else|when|rescue|ensure)\b")
+PAREN_CONDITION = re.compile(r"(if|for|while|until|unless)\s*\(")
 ARM_ARROW = re.compile(r"=>|->| of$| in$")
 BLOCK_TAIL = re.compile(r"(\bdo(\s*\|[^|]*\|)?|\bthen)$")
 CONTINUES = ("(", "[", "{", ",", "+", "-", "*", "/", "=", "&&", "||", "\\", ".", "?", "|>")
@@ -137,22 +139,30 @@ def last_code_line(prefix: str) -> str | None:
 
 
 def indent_unit(prefix: str) -> str:
-    """The document's indentation step, from the lines before the cursor ('' when unsure)."""
-    widths: set[int] = set()
-    lines = prefix.split("\n")[-80:]
+    """The document's indentation step, from the lines before the cursor ('' when unsure):
+    the commonest step into a block (after a line that opens one), else the commonest step
+    (an argument aligned under a parenthesis is no step)."""
+    lines = prefix.rsplit("\n", 80)[-80:]
     if any(x.startswith("\t") for x in lines):
         return "\t"
     code = [x for x in lines if x.strip() or (x is lines[-1] and x)]
+    into_block: Counter[int] = Counter()
+    anywhere: Counter[int] = Counter()
     for a, b in itertools.pairwise(code):
         step = indent_of(b) - indent_of(a)
         if step > 0:
-            widths.add(step)
-    return " " * min(widths) if widths else ""
+            anywhere[step] += 1
+            if opens_block(a):
+                into_block[step] += 1
+    steps = into_block or anywhere
+    if not steps:
+        return ""
+    return " " * min(steps, key=lambda step: (-steps[step], step))
 
 
 def _keyword_delta(line: str) -> int:
     """+1 for a line opening an `end` block (Ruby, Lua, shell), -1 for the `end` itself."""
-    code = line.strip()
+    code = without_comment(line).strip()
     if KEYWORD_CLOSER.match(code):
         return -1
     if code.endswith(("{", ":", ";", "end")) or re.search(r"\bend\b", code):
@@ -164,8 +174,10 @@ def _keyword_delta(line: str) -> int:
     m = KEYWORD_OPENER.match(code)
     if not m:
         return 0
-    if m.group(1) in ("if", "for", "while", "until", "unless") and code.endswith(")"):
-        return 0  # C-like brace-less statement
+    if m.group(1) in ("if", "for", "while", "until", "unless") and (
+        code.endswith(")") or PAREN_CONDITION.match(code)
+    ):
+        return 0  # C-like: a brace-less statement, or a condition going on over lines
     if m.group(1) == "case" and ARM_ARROW.search(code):
         return 0  # an arm (`case _ => x`, `case x of`), not Ruby's `case x` ... `end`
     return 1
@@ -184,11 +196,38 @@ def line_depth(line: str, quote: str = "") -> tuple[int, int]:
     return depth + keyword, min(low, depth + keyword)
 
 
+def line_depths(lines: list[str], state: str = "", parens: int = 0) -> list[tuple[int, int]]:
+    """`line_depth` of each line, reading strings, block comments and templates across the
+    lines (`state`: what is open before the first; `parens`: its `(`/`[` still open). An
+    `end`-keyword counts only on a line that starts in code outside parentheses (not in a
+    docstring, not in a comprehension's `for`)."""
+    scanner = Scanner(state)
+    out: list[tuple[int, int]] = []
+    for line in lines:
+        statement = scanner.state == "" and parens == 0
+        depth = low = 0
+        for _, ch in scanner.brackets(line + "\n"):
+            if ch in "([{":
+                depth += 1
+                parens += ch != "{"
+            else:
+                depth -= 1
+                low = min(low, depth)
+                parens = max(0, parens - (ch != "}"))
+        keyword = _keyword_delta(line) if statement else 0
+        out.append((depth + keyword, min(low, depth + keyword)))
+    return out
+
+
+def open_parens(line_prefix: str) -> int:
+    """`(` and `[` the cursor's line leaves open before the cursor."""
+    return sum(ch != "{" for _, ch in unclosed_brackets(line_prefix))
+
+
 def unclosed(text: str) -> int:
     """How many blocks `text` leaves open at its end (stray closers ignored)."""
     depth = 0
-    for line in text.split("\n"):
-        change, low = line_depth(line)
+    for change, low in line_depths(text.split("\n")):
         depth = max(0, depth + low) + (change - low)
     return depth
 
@@ -196,8 +235,7 @@ def unclosed(text: str) -> int:
 def closes_before_opening(text: str) -> int:
     """How many blocks open before `text` it closes (its lowest nesting point)."""
     depth = low = 0
-    for line in text.split("\n"):
-        change, line_low = line_depth(line)
+    for change, line_low in line_depths(text.split("\n")):
         low = min(low, depth + line_low)
         depth += change
     return -low

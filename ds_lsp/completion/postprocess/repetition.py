@@ -15,6 +15,7 @@ from ds_lsp.completion.postprocess.lines import (
 from ds_lsp.completion.postprocess.shapes import call_head
 
 NUMBER = re.compile(r"\d+")
+COMMENT = re.compile(r"(//|#|--|/\*|\*|<!--)")  # a comment repeats only as the next line
 KEY = re.compile(r"""(["']?[\w$.-]+["']?)\s*:(?!:)\s*\S""")  # `key: value`
 
 
@@ -101,8 +102,8 @@ def drop_repeated_lines(text: str, line_prefix: str = "") -> str:
 def cut_at_suffix_lines(text: str, suffix: str, from_first: bool = False, base: int = -1) -> str:
     """Stop where the suggestion starts repeating code that follows the cursor: a line equal
     (indentation aside) to one of the next code lines below that are still in the cursor's
-    block (indented at least `base`); a short line only when it is the very next one. Lines
-    that only close a block are left to the bracket rules."""
+    block (indented at least `base`); a short line or a comment only when it is the very next
+    one. Lines that only close a block are left to the bracket rules."""
     raw_below = code_lines_below(suffix)
     below = [s.strip() for s in raw_below]
     if not below:
@@ -115,7 +116,7 @@ def cut_at_suffix_lines(text: str, suffix: str, from_first: bool = False, base: 
         code = lines[i].strip()
         if not code or closes_block(code):
             continue
-        if (len(code) > 3 and code in same_block) or code == below[0]:
+        if (len(code) > 3 and not COMMENT.match(code) and code in same_block) or code == below[0]:
             return "\n".join(lines[:i]).rstrip(" \t")
         if _same_key(code, below[0]):  # `key: ...` again: the model rewrites the next line
             return "\n".join(lines[:i]).rstrip(" \t")

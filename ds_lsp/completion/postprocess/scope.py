@@ -18,6 +18,8 @@ from ds_lsp.completion.postprocess.lines import (
     code_lines_below,
     indent_of,
     line_depth,
+    line_depths,
+    open_parens,
     opens_block,
     unclosed,
 )
@@ -41,13 +43,17 @@ class _Scope(NamedTuple):
     below: list[str]  # code lines below the cursor's line
     needed: int  # blocks the document leaves unclosed at the cursor
     opener: str | None  # the nearest line above that is shallower than the cursor's line
+    line_suffix: str  # the cursor's line after the cursor
 
-    def depth(self, line: str, state: str = "") -> tuple[int, int]:
-        """`line_depth`, but an arm of a shell `case` (`stop)`) closes nothing."""
-        shell = self.opener is not None and SHELL_CASE.match(self.opener.strip())
-        if shell and SHELL_ARM.match(line.strip()):
-            return 0, 0
-        return line_depth(line, state)
+    def depths(self, lines: list[str], line_prefix: str) -> list[tuple[int, int]]:
+        """`line_depths` of the suggestion's lines, but an arm of a shell `case` (`stop)`)
+        closes nothing."""
+        found = line_depths(lines, state_after(line_prefix), open_parens(line_prefix))
+        if self.opener is None or not SHELL_CASE.match(self.opener.strip()):
+            return found
+        return [
+            (0, 0) if SHELL_ARM.match(x.strip()) else d for x, d in zip(lines, found, strict=True)
+        ]
 
 
 def _scope(line_prefix: str, lines: list[str], suffix: str, prefix: str) -> _Scope:
@@ -61,7 +67,7 @@ def _scope(line_prefix: str, lines: list[str], suffix: str, prefix: str) -> _Sco
     head, _, rest = suffix.partition("\n")
     after_run = head[len(closing_run(head)) :] + "\n" + rest
     needed = unclosed(prefix) - closes_before_opening(after_run) if prefix else 0
-    return _Scope(base, code_lines_below(suffix), needed, _opener(prefix, line_prefix))
+    return _Scope(base, code_lines_below(suffix), needed, _opener(prefix, line_prefix), head)
 
 
 def _opener(prefix: str, line_prefix: str) -> str | None:
@@ -133,6 +139,22 @@ def _at_block_level(line: str, own_line: bool, arms: bool) -> tuple[bool, bool]:
     return True, True
 
 
+def _closer_below(lines: list[str], at: int, scope: _Scope, outermost: bool) -> bool:
+    """`lines[at]` closes a block (`}`, `end`) and the next line below repeats it at the same
+    indent, with the suggestion going on as the document does after it, or (closing the
+    suggestion's outermost block) in a document that closes one block more below than it
+    opens above: the model rewrote a body whose closer stayed."""
+    line = lines[at]
+    if not closes_block(line) or not scope.below:
+        return False
+    nxt = scope.below[0]
+    if indent_of(nxt) != indent_of(line) or not _same_closer(line, nxt):
+        return False
+    after = next((x.strip() for x in lines[at + 1 :] if x.strip()), None)
+    goes_on = len(scope.below) > 1 and after == scope.below[1].strip()
+    return goes_on or (outermost and scope.needed < 0)
+
+
 def _dedent_allowed(indent: int, scope: _Scope) -> bool:
     """A first line on a new line, shallower than the cursor's: shown when the code below
     does not continue the block it leaves."""
@@ -145,7 +167,8 @@ def cut_block(
     """Keep the lines that belong to the cursor's block (see the package docstring)."""
     lines = text.split("\n")
     scope = _scope(line_prefix, lines, suffix, prefix)
-    depth, _ = scope.depth(lines[0], state_after(line_prefix))
+    changes = scope.depths(lines, line_prefix)
+    depth = changes[0][0]
     own = max(0, line_depth(line_prefix)[0])  # blocks opened on the cursor's line
     if not line_prefix.strip():
         if depth < 0 and not closer_needed(lines[0], scope.base, -depth, scope):
@@ -159,8 +182,15 @@ def cut_block(
             siblings = _siblings(line_prefix, lines, scope)
             if not siblings:
                 return lines[0]  # the suggestion completes the cursor's line: it ends there
-            return _cut_lines(lines, line_prefix, max_lines, scope, depth, siblings)
-    return _cut_lines(lines, line_prefix, max_lines, scope, depth)
+            return _cut_lines(lines, changes, line_prefix, max_lines, scope, siblings)
+    return _cut_lines(lines, changes, line_prefix, max_lines, scope)
+
+
+def _retypes_opener(first: str, line_suffix: str) -> int:
+    """1 when the first line ends by typing again the `{` that follows the closers after the
+    cursor (`f(|) {` + `a) {`): the block it opens is the document's, closed below."""
+    rest = line_suffix[len(closing_run(line_suffix)) :].strip()
+    return 1 if rest.startswith("{") and first.rstrip().endswith("{") else 0
 
 
 def _body_below(whole: str, line_prefix: str, scope: _Scope) -> bool:
@@ -194,15 +224,18 @@ def _siblings(line_prefix: str, lines: list[str], scope: _Scope) -> str:
 
 def _cut_lines(
     lines: list[str],
+    changes: list[tuple[int, int]],
     line_prefix: str,
     max_lines: int,
     scope: _Scope,
-    depth: int,
     siblings: str = "",
 ) -> str:
-    """The lines after the first, while they stay in the cursor's block. `depth` counts the
-    blocks the suggestion opened (negative: it closed blocks opened before it); `siblings`
-    is the kind of item the lines at the cursor's level must be."""
+    """The lines after the first, while they stay in the cursor's block. `changes` are the
+    lines' nesting changes; `depth` counts the blocks the suggestion opened (negative: it
+    closed blocks opened before it); `siblings` is the kind of item the lines at the
+    cursor's level must be."""
+    retyped = _retypes_opener(lines[0], scope.line_suffix)  # that block is the document's
+    depth = changes[0][0] - retyped
     base = scope.base
     opened = opens_block(line_prefix + lines[0])
     own_line = bool(line_prefix.strip())
@@ -210,10 +243,10 @@ def _cut_lines(
     kept = [lines[0]]
     code_seen = bool(lines[0].strip())
     chain = False  # gone back to the opener's level for `elif`/`else`
-    floor = min(depth, 0)  # the first line may close what the cursor's line opened
+    floor = min(changes[0][1], depth, 0)  # the first line may close what was open (`} else {`)
     blank_run = 0
     balanced = 1  # how many kept lines end back at the first line's level
-    for line in lines[1:]:
+    for at, (line, (change, low)) in enumerate(zip(lines[1:], changes[1:], strict=True), 1):
         blank_run = 0 if line.strip() else blank_run + 1
         if len(kept) >= max_lines:
             kept = kept[:balanced] if depth > max(floor, 0) else kept  # no block cut open
@@ -224,11 +257,12 @@ def _cut_lines(
             kept.append(line)
             continue
         indent = indent_of(line)
-        change, low = scope.depth(line)
         if depth + change < floor:  # closes a block opened before the suggestion: the end
             if closer_needed(line, indent, -(depth + change), scope):
                 kept.append(line)
             break
+        if change < 0 and _closer_below(lines, at, scope, depth + change <= max(floor, 0)):
+            break  # its own block's closer is the next line below: the document has it
         if indent < base:
             arm = _dedent(
                 line, indent, scope, first=not code_seen and own_line, low=depth + low < floor
