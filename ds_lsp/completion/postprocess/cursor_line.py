@@ -227,7 +227,9 @@ def fit_line(text: str, line_prefix: str, line_suffix: str) -> Cleaned:
             return Cleaned(text, replace)
     k = overlap_with_line(text, line_suffix)
     if k and (k == len(text) or text[-k - 1 : -k] != "\n" or "\n" not in text):
-        return Cleaned(text[:-k], 0)
+        before = stray_closers(line_prefix + line_suffix)
+        if stray_closers(line_prefix + text[:-k] + line_suffix) <= before:
+            return Cleaned(text[:-k], 0)  # else the closers it typed are in its middle too
     replace = replaced_closers(text, line_prefix, line_suffix)
     if k and not replace:
         return Cleaned(text, k)
