@@ -23,7 +23,7 @@ from ds_lsp.completion.postprocess.lines import (
     opens_block,
     unclosed,
 )
-from ds_lsp.completion.postprocess.shapes import ARM, chain_arm, item_kind
+from ds_lsp.completion.postprocess.shapes import ARM, FIELD, chain_arm, code_opener, item_kind
 
 OPENER_LOOKBACK = 60  # code lines searched above the cursor for its block's opener
 COMPOUND = re.compile(
@@ -216,6 +216,8 @@ def _siblings(line_prefix: str, lines: list[str], scope: _Scope) -> str:
     kind = item_kind(whole)
     if not kind or item_kind(lines[1]) != kind:
         return ""
+    if kind == FIELD and scope.opener is not None and code_opener(scope.opener):
+        return ""  # `x := 1` then `y := 2` in a function: statements, not fields
     nxt = scope.below[0] if scope.below else None
     if nxt is not None and indent_of(nxt) == at and item_kind(nxt) == kind:
         return ""

@@ -18,6 +18,11 @@ SHAPE_CHARS = 200  # a line's shape is read from its start
 CHAIN = re.compile(
     r"^(elif|else|elsif|elseif|except|finally|catch|rescue|ensure|when)\b|^\}\s*(else|catch|finally)\b"
 )
+CODE_OPENER = re.compile(
+    r"((export|public|private|protected|internal|static|async|override|pub|inline)\s+)*"
+    r"(def|fn|func|function|fun|if|elif|else|for|while|do|try|with|catch|finally|unless|"
+    r"until|loop|begin|sub|proc|method|constructor|init)\b"
+)
 _ARM = re.compile(r"^(\|(?!\|)|case\b|default\s*(:|->|=>)|_\s*(->|=>))")
 _LIST = re.compile(r"^([-*+]|\d{1,3}[.)])\s")
 _STATEMENT = re.compile(
@@ -30,7 +35,7 @@ _MODIFIERS = (
     r"(?:(?:pub|public|private|protected|internal|readonly|static|final|val|var|let|"
     r"override|abstract|lateinit)\s+)*"
 )
-_KEY = re.compile(_MODIFIERS + r"""(["'$]?[\w$.-]+["']?|\[[^\]]{1,80}\])[?!]?\s*:(?!:)""")
+_KEY = re.compile(_MODIFIERS + r"""(["'$]?[\w$.-]+["']?|\[[^\]]{1,80}\])[?!]?\s*:(?![:=])""")
 _ATTRIBUTE = re.compile(r"[\w:.-]+=[\"'{]")
 _CONSTANT = re.compile(r"[A-Z][A-Z0-9_]*\s*=[^=]")
 _DECLARATION = re.compile(
@@ -43,6 +48,12 @@ _DEFINING = re.compile(
     r"^(import|from|use|using|include|require|package|export|let|const|var|val|def|fn|func|"
     r"function|class|struct|type|public|private|protected|static|local|return|if|for|while)$"
 )
+
+
+def code_opener(line: str) -> bool:
+    """A line opening a block of statements (a function, a loop, a condition), not of items
+    (a struct, an object literal, a match)."""
+    return bool(CODE_OPENER.match(line.strip()[:SHAPE_CHARS]))
 
 
 def chain_arm(code: str) -> bool:
