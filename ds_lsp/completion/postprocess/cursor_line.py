@@ -85,7 +85,7 @@ def drop_echoed_line_start(text: str, line_prefix: str) -> str:
     rest = text.lstrip(" \t")[len(head) :]
     if _word_char(head[-1]) and _word_char(rest[:1]):
         return text  # `return` + `returned`: a longer word, not an echo
-    return rest if rest.strip() else text
+    return rest  # nothing but the echo: nothing new
 
 
 def _word_char(ch: str) -> bool:
