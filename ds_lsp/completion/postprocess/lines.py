@@ -4,6 +4,7 @@ the closers the editor typed after the cursor, the code lines below the cursor).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections import Counter
@@ -21,6 +22,7 @@ KEYWORD_CLOSER = re.compile(r"^(end|fi|done|esac)\b")
 KEYWORD_OPENER = re.compile(
     r"^(def|class|module|function|local function|begin|case|unless|until|while|if|for)\b"
 )
+WORD_START = re.compile(r"[a-z]")
 KEYWORD_ARM = re.compile(r"^(elif|elsif|elseif|else|when|rescue|ensure)\b")
 PAREN_CONDITION = re.compile(r"(if|for|while|until|unless)\s*\(")
 ARM_ARROW = re.compile(r"=>|->| of$| in$")
@@ -138,6 +140,7 @@ def last_code_line(prefix: str) -> str | None:
     return found[0] if found else None
 
 
+@functools.lru_cache(maxsize=8)
 def indent_unit(prefix: str) -> str:
     """The document's indentation step, from the lines before the cursor ('' when unsure):
     the commonest step into a block (after a line that opens one), else the commonest step
@@ -160,9 +163,15 @@ def indent_unit(prefix: str) -> str:
     return " " * min(steps, key=lambda step: (-steps[step], step))
 
 
-def _keyword_delta(line: str) -> int:
-    """+1 for a line opening an `end` block (Ruby, Lua, shell), -1 for the `end` itself."""
-    code = without_comment(line).strip()
+def _keyword_delta(line: str, comment_at: int | None = None) -> int:
+    """+1 for a line opening an `end` block (Ruby, Lua, shell), -1 for the `end` itself
+    (`comment_at`: where its line comment starts, -1 for none; found when not given)."""
+    if comment_at is None:
+        code = without_comment(line).strip()
+    else:
+        code = (line if comment_at < 0 else line[:comment_at]).strip()
+    if not code or not WORD_START.match(code):
+        return 0  # a keyword block starts and ends with a word
     if KEYWORD_CLOSER.match(code):
         return -1
     if code.endswith(("{", ":", ";", "end")) or re.search(r"\bend\b", code):
@@ -204,7 +213,7 @@ def line_depths(lines: list[str], state: str = "", parens: int = 0) -> list[tupl
     scanner = Scanner(state)
     out: list[tuple[int, int]] = []
     for line in lines:
-        statement = scanner.state == "" and parens == 0
+        statement = not scanner.frames and parens == 0
         depth = low = 0
         for _, ch in scanner.brackets(line + "\n"):
             if ch in "([{":
@@ -214,7 +223,7 @@ def line_depths(lines: list[str], state: str = "", parens: int = 0) -> list[tupl
                 depth -= 1
                 low = min(low, depth)
                 parens = max(0, parens - (ch != "}"))
-        keyword = _keyword_delta(line) if statement else 0
+        keyword = _keyword_delta(line, scanner.comment_at) if statement else 0
         out.append((depth + keyword, min(low, depth + keyword)))
     return out
 
@@ -224,6 +233,7 @@ def open_parens(line_prefix: str) -> int:
     return sum(ch != "{" for _, ch in unclosed_brackets(line_prefix))
 
 
+@functools.lru_cache(maxsize=8)
 def unclosed(text: str) -> int:
     """How many blocks `text` leaves open at its end (stray closers ignored)."""
     depth = 0
@@ -232,6 +242,7 @@ def unclosed(text: str) -> int:
     return depth
 
 
+@functools.lru_cache(maxsize=8)
 def closes_before_opening(text: str) -> int:
     """How many blocks open before `text` it closes (its lowest nesting point)."""
     depth = low = 0
