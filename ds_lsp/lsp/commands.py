@@ -7,7 +7,8 @@ from __future__ import annotations
 GENERATE_COMMAND = "ds-lsp.generateCodeBlock"  # write a block from an instruction
 ACCEPTED_COMMAND = "ds-lsp.acceptedSuggestion"  # run by the editor when a suggestion is taken
 USAGE_COMMAND = "ds-lsp.showUsage"  # tokens, suggestions and cost, as a message
-COMMANDS = (GENERATE_COMMAND, USAGE_COMMAND, ACCEPTED_COMMAND)
+SNOOZE_COMMAND = "ds-lsp.snooze"  # [{"minutes": n}]: pause automatic suggestions (0 resumes)
+COMMANDS = (GENERATE_COMMAND, USAGE_COMMAND, ACCEPTED_COMMAND, SNOOZE_COMMAND)
 
 TRIGGER_CHARACTERS = [".", "(", "[", "{", ",", ":", "=", " "]
 GENERATE_ACTION_KIND = "refactor.rewrite"

@@ -32,7 +32,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from ds_lsp.completion.postprocess import Cleaned, clean, should_complete
+from ds_lsp.completion.ask import should_complete
+from ds_lsp.completion.postprocess import Cleaned, clean
 
 CURSOR = "█"
 MAX_LINES = 12

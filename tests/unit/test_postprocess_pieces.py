@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from ds_lsp.completion.ask import should_complete
 from ds_lsp.completion.postprocess import (
     Cleaned,
     Mode,
@@ -14,7 +15,6 @@ from ds_lsp.completion.postprocess import (
     clean,
     ends_in_loop,
     fit_line,
-    should_complete,
 )
 from ds_lsp.completion.postprocess.lines import indent_unit, unclosed
 from tests.unit.test_postprocess_corpus import CORPUS, Case, accept, run, split

@@ -1,11 +1,11 @@
 """Cleaning the model's text before it is shown: pure functions, table-tested.
 
-`should_complete` decides single-line or multi-line from what follows the cursor (only
-closers, perhaps then a block's `{`: multi-line); `clean` returns what the item needs: the
-text to insert at the cursor and how many characters of the cursor's line after the cursor it
-replaces. The document after accept is `prefix + text + suffix[replace:]`. The parts, in the
-order `clean` (cleaning.py) runs them; it reads at most 2,000 characters of the cursor's line
-on each side and 20,000 around it:
+`clean` (given the mode the ask chose: `completion/ask.py`'s `should_complete`, multi-line
+when `leaves_room_for_block` says only closers follow the cursor, perhaps then a block's `{`)
+returns what the item needs: the text to insert at the cursor and how many characters of the
+cursor's line after the cursor it replaces. The document after accept is `prefix + text +
+suffix[replace:]`. The parts, in the order `clean` (cleaning.py) runs them; it reads at most
+2,000 characters of the cursor's line on each side and 20,000 around it:
 
 - debris.py: line breaks become `\\n`; control characters, bidi overrides and zero-width
   marks go; the text ends at a chat's next turn (`Human:`) or a template token; a Markdown
@@ -58,7 +58,7 @@ from __future__ import annotations
 from ds_lsp.code_scan import brackets, imbalance, open_quote, state_after
 from ds_lsp.completion.postprocess.cleaning import block_complete, clean
 from ds_lsp.completion.postprocess.cursor_line import fit_line, overlap_with_line
-from ds_lsp.completion.postprocess.lines import NOTHING, Cleaned, Mode, should_complete
+from ds_lsp.completion.postprocess.lines import NOTHING, Cleaned, Mode, leaves_room_for_block
 from ds_lsp.completion.postprocess.repetition import ends_in_loop, near_identical
 
 __all__ = [
@@ -71,9 +71,9 @@ __all__ = [
     "ends_in_loop",
     "fit_line",
     "imbalance",
+    "leaves_room_for_block",
     "near_identical",
     "open_quote",
     "overlap_with_line",
-    "should_complete",
     "state_after",
 ]

@@ -52,15 +52,6 @@ def only_closers(text: str) -> bool:
     return all(ch in CLOSERS for ch in text)
 
 
-def should_complete(line_prefix: str, line_suffix: str, policy: str = "auto") -> Mode:
-    """single-line when code other than closers follows the cursor; else multi-line."""
-    if policy == "never":
-        return Mode.SINGLE
-    if policy == "always":
-        return Mode.MULTI
-    return Mode.MULTI if leaves_room_for_block(line_suffix) else Mode.SINGLE
-
-
 def leaves_room_for_block(line_suffix: str) -> bool:
     """Only closers follow the cursor, perhaps then a block's opening brace (`) {`): what
     the suggestion writes may go on over lines."""
