@@ -1421,8 +1421,18 @@ def test_never_worse_brackets_than_before_or_the_raw_text(case: Case) -> None:
         ("print(█)\n", Mode.MULTI),
         ("x = foo(█, 2)\n", Mode.SINGLE),
         ("def f():\n    █\n", Mode.MULTI),
+        ("function f(█) {\n", Mode.MULTI),
+        ("<li>█</li>\n", Mode.MULTI),
+        ("function f(█) { return 1; }\n", Mode.SINGLE),
     ],
-    ids=["closers-only", "code-after", "empty-line"],
+    ids=[
+        "closers-only",
+        "code-after",
+        "empty-line",
+        "closers-then-brace",
+        "closing-tag",
+        "body-after",
+    ],
 )
 def test_mode_follows_what_is_after_the_cursor(doc: str, mode: Mode) -> None:
     _, suffix, line_prefix = split(doc)
