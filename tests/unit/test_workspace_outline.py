@@ -89,6 +89,20 @@ CASES = [
         id="kotlin-primary-constructor",
     ),
     pytest.param(
+        "java",
+        "public class Job {\n    public void run(int times) {\n    }\n}\n",
+        "run",
+        "    public void run(int times)",
+        id="java-void-method",
+    ),
+    pytest.param(
+        "c",
+        "static void vec_free(vec_t *v)\n{\n}\n",
+        "vec_free",
+        "static void vec_free(vec_t *v)",
+        id="c-void-function",
+    ),
+    pytest.param(
         "c",
         "int vec_push(vec_t *v,\n             void *item);\n",
         "vec_push",

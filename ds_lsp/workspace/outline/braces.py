@@ -334,7 +334,8 @@ def _classify(
         if call:
             name = call.group(1)
             lead = body[: call.start(1)].split()
-            if name in _CONTROL or (lead and lead[-1] in _CONTROL):
+            before = lead[-1] if lead else ""
+            if name in _CONTROL or (before in _CONTROL and not _returns_void(before, family)):
                 return None, "", ""
             if family == "ts" and where == "top":
                 return None, "", ""  # a top-level call, not a definition
@@ -500,3 +501,9 @@ def doc_comment_above(lines: list[str], number: int) -> str:
             i -= 1
         return doc_line(lines[i])
     return ""
+
+
+def _returns_void(word: str, family: str) -> bool:
+    """`void run(int a)` in Java and C is a function that returns nothing; only in JS/TS is
+    `void f(x)` an expression."""
+    return word == "void" and family in ("java", "c")
