@@ -15,7 +15,7 @@ edits apart, the one nearest the cursor is offered (below the cursor on a tie): 
 takes it and the next request offers the next. Each edit is cut to what changes (common
 ends dropped), then widened to whole words where it starts or ends inside a word, so a
 renamed identifier is a one-word range. An answer whose answered part shares less than half
-its non-blank lines with the region (equal, or alike: most characters in common), or that
+its non-blank lines with the region (equal, or alike: most words and signs in common), or that
 holds nothing but blank lines, is taken for garbage: no edit.
 """
 
@@ -24,6 +24,7 @@ from __future__ import annotations
 import difflib
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
@@ -31,12 +32,12 @@ from itertools import accumulate
 from ds_lsp.documents import index_to_column
 from ds_lsp.nextedit.history import EditHistory
 from ds_lsp.nextedit.region import CURSOR, END, START, Region
-from ds_lsp.nextedit.textdiff import common_ends, common_prefix
+from ds_lsp.nextedit.textdiff import common_ends, common_prefix, tokens
 
-MERGE_GAP = 2  # unchanged lines between two changes that still make one edit
+MERGE_GAP = 1  # unchanged lines between two changes that still make one edit
 MIN_SHARED = 0.5  # of the non-blank lines, in regions of MIN_LINES_FOR_SHARE lines or more
 MIN_LINES_FOR_SHARE = 4
-ALIKE = 0.6  # quick_ratio of two lines that count as one line changed
+ALIKE = 0.5  # shared tokens of two lines that count as one line changed
 MAX_PROSE_LINES = 3
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})[\w+#.-]*\s*$")
 PROSE_OPENERS = frozenset(
@@ -238,9 +239,11 @@ def _nonblank(lines: list[str]) -> int:
 
 
 def _alike(a: str, b: str) -> bool:
-    """Two versions of one line: most of their characters in common (linear: a bag of
-    characters, not an alignment)."""
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).quick_ratio() >= ALIKE
+    """Two versions of one line: most of their words and signs in common (linear: bags of
+    tokens, not an alignment), as a line with a renamed name is."""
+    ours, theirs = Counter(tokens(a)), Counter(tokens(b))
+    size = sum(ours.values()) + sum(theirs.values())
+    return size > 0 and 2 * sum((ours & theirs).values()) >= ALIKE * size
 
 
 def _answered(op: Opcode, theirs: list[str], size: int) -> bool:

@@ -53,10 +53,15 @@ def trim(old: str, new: str) -> tuple[str, str]:
     return old[prefix : len(old) - suffix], new[prefix : len(new) - suffix]
 
 
+def tokens(text: str) -> list[str]:
+    """Words, runs of blanks and single signs."""
+    return _TOKEN.findall(text)
+
+
 def word_changes(old: str, new: str) -> frozenset[tuple[str, str]]:
     """The (removed, inserted) pieces of a replacement at word granularity: renaming `price`
     to `cost` in three places is {("price", "cost")}. Long texts count as one change."""
-    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    a, b = tokens(old), tokens(new)
     if len(a) + len(b) > MAX_WORD_TOKENS:
         return frozenset({trim(old, new)})
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)

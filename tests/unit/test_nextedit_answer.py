@@ -170,11 +170,18 @@ def test_of_changes_far_apart_the_nearest_to_the_cursor_is_offered(
     assert edit.start[0] == edit.end[0] == offered and edit.new == "cost"
 
 
-def test_changes_two_lines_apart_are_one_edit() -> None:
-    text = "a = price\nb = 1\nc = 2\nd = price\n"
-    doc, edit = edit_for(text, 0, 0, lambda r: r.replace("price", "cost") + "\n")
-    assert edit is not None and (edit.start[0], edit.end[0]) == (0, 3)
-    assert apply_edit(doc, edit) == text.replace("price", "cost")
+@pytest.mark.parametrize(
+    ("text", "lines"),
+    [
+        ("a = price\nb = price\n", (0, 1)),
+        ("a = price\nb = 1\nc = price\n", (0, 2)),
+        ("a = price\nb = 1\nc = 2\nd = price\n", (0, 0)),
+    ],
+    ids=["adjacent: one edit", "one line between: one edit", "two lines between: the nearest"],
+)
+def test_close_changes_make_one_edit(text: str, lines: tuple[int, int]) -> None:
+    _, edit = edit_for(text, 0, 0, lambda r: r.replace("price", "cost") + "\n")
+    assert edit is not None and (edit.start[0], edit.end[0]) == lines
 
 
 @pytest.mark.parametrize(
