@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ds_lsp.documents import Document
+from ds_lsp.documents import Document, column_to_index
 from ds_lsp.nextedit.textdiff import trim, word_changes
 
 GROUP_SECONDS = 1.0  # a pause longer than this starts a new event
@@ -220,6 +220,8 @@ class EditHistory:
     def _notice_undo(self, uri: str, change: _Change) -> None:
         """A change that is the exact inverse of one of our suggestions: the user applied it
         and undid it."""
+        if not any(s[0] == uri for s in self._suggested):
+            return  # typing: nothing of ours to undo
         changes = word_changes(*trim(change.removed, change.inserted))
         if changes and all((uri, new, old) in self._suggested for old, new in changes):
             for old, new in changes:
@@ -244,23 +246,41 @@ def _normalize(text: str) -> str:
 
 
 def _ranged(doc: Document, change: Any) -> _Change | None:
-    """A ranged change as lines before and after, from the lines it touches only."""
+    """A ranged change as lines before and after, from the lines it touches only (one read
+    of the document: the positions are clamped as `Document.clamp` does, on those lines)."""
     rng = _get(change, "range")
-    start_pos, end_pos = _get(rng, "start"), _get(rng, "end")
     try:
-        start = doc.clamp(int(_get(start_pos, "line")), int(_get(start_pos, "character")))
-        end = doc.clamp(int(_get(end_pos, "line")), int(_get(end_pos, "character")))
+        points = [(int(_get(p, "line")), int(_get(p, "character"))) for p in _ends(rng)]
     except (TypeError, ValueError):
         return None
-    start, end = min(start, end), max(start, end)
+    (l1, c1), (l2, c2) = sorted(points)
+    last = doc.text.line_count - 1
+    first_line, last_line = min(max(l1, 0), last), min(max(l2, 0), last)
     text = _normalize(str(_get(change, "text") or ""))
-    if end[0] - start[0] > MAX_EVENT_LINES or len(text) > MAX_EVENT_CHARS:
-        return _Change(start[0], end[0], [], [], "", "", too_big=True)
-    old = _read(doc, start[0], end[0] + 1) or [""]
+    if last_line - first_line > MAX_EVENT_LINES or len(text) > MAX_EVENT_CHARS:
+        return _Change(first_line, last_line, [], [], "", "", too_big=True)
+    old = _read(doc, first_line, last_line + 1) or [""]
+    start = _index(old[0], l1, c1, last, doc.encoding)
+    end = _index(old[-1], l2, c2, last, doc.encoding)
+    if first_line == last_line and end < start:
+        start, end = end, start
     joined = "\n".join(old)
-    removed = joined[start[1] : len(joined) - len(old[-1]) + end[1]]
-    new = (old[0][: start[1]] + text + old[-1][end[1] :]).split("\n")
-    return _Change(start[0], end[0], old, new, removed, text)
+    removed = joined[start : len(joined) - len(old[-1]) + end]
+    new = (old[0][:start] + text + old[-1][end:]).split("\n")
+    return _Change(first_line, last_line, old, new, removed, text)
+
+
+def _ends(rng: Any) -> tuple[Any, Any]:
+    return _get(rng, "start"), _get(rng, "end")
+
+
+def _index(line: str, row: int, column: int, last: int, encoding: str) -> int:
+    """The Python index of a position in its (clamped) line, as `Document.clamp` gives it."""
+    if row < 0:
+        return 0
+    if row > last:
+        return len(line)
+    return column_to_index(line, column, encoding)
 
 
 def _whole(doc: Document, text: str) -> _Change | None:
