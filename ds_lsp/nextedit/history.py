@@ -54,6 +54,7 @@ class EditEvent:
     new: list[str]
     last: float  # monotonic time of its latest change
     too_big: bool = False
+    serial: int = 0  # its place in the session's sequence of events
 
     @property
     def end(self) -> int:
@@ -94,6 +95,7 @@ class EditHistory:
     clock: Callable[[], float] = time.monotonic
     max_events: int = MAX_EVENTS
     revision: int = 0  # grows with every recorded change: a cache key for rendered history
+    _serial: int = field(default=0, init=False)
     _events: deque[EditEvent] = field(init=False)
     _decided: dict[str, bool] = field(default_factory=dict, init=False)
     _suggested: deque[tuple[str, str, str]] = field(
@@ -123,7 +125,7 @@ class EditHistory:
 
     def _record(self, doc: Document, change: _Change, now: float) -> None:
         if change.too_big:
-            self._events.append(EditEvent(doc.uri, change.first, [], [], now, too_big=True))
+            self._add(EditEvent(doc.uri, change.first, [], [], now, too_big=True))
             return
         event = self._open_event(doc.uri, change, now)
         if event is None:
@@ -132,12 +134,17 @@ class EditHistory:
             start = change.first - len(above)
             event = EditEvent(doc.uri, start, above + change.old + below, [], now)
             event.new = above + change.new + below
-            self._events.append(event)
+            self._add(event)
         else:
             _extend(event, doc, change)
             event.last = now
         if event.size > MAX_EVENT_CHARS or len(event.new) > MAX_EVENT_LINES:
             event.old, event.new, event.too_big = [], [], True
+
+    def _add(self, event: EditEvent) -> None:
+        self._serial += 1
+        event.serial = self._serial
+        self._events.append(event)
 
     def _open_event(self, uri: str, change: _Change, now: float) -> EditEvent | None:
         """The newest event, when this change continues it."""
@@ -182,6 +189,10 @@ class EditHistory:
         again at the time of asking (settings may have changed since)."""
         refuse = self.refuse if allowed is None else (lambda uri: not allowed(uri))
         return [e for e in self._events if e.changed and not refuse(e.uri)]
+
+    def newest(self) -> EditEvent | None:
+        """The latest event (the one a change may still extend)."""
+        return self._events[-1] if self._events else None
 
     def __iter__(self) -> Iterator[EditEvent]:
         return iter(list(self._events))
