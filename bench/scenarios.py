@@ -31,8 +31,6 @@ from workload import TYPED, keystrokes, python_source
 INLINE = "textDocument/inlineCompletion"
 UNKNOWN = LspClient.inline_params("file:///bench/not-open.py", 0, 0, True)
 CACHE_UNIT_TOKENS = 64
-# a real session loads pygls once the client is quiet for a second: memory rows wait for it
-IDLE_LOAD_S = 3.0
 OVERHEAD_OPTIONS: dict = {}
 
 
@@ -262,7 +260,7 @@ async def keystroke_cost(rounds: int, per_round: int = 100) -> dict[str, Any]:
 
 async def keystroke_in_process(sizes: tuple[int, ...]) -> dict[str, Any]:
     """µs per edit of Document.apply_change alone and of the server's whole didChange path
-    (frame checks, the hot path's plain-JSON handler: what the server runs) without the pipe."""
+    (frame checks, pygls, ds-lsp's handler: what the server runs) without the pipe."""
     from ds_lsp.documents import DocumentStore
 
     out: dict[str, Any] = {}
@@ -287,24 +285,29 @@ async def keystroke_in_process(sizes: tuple[int, ...]) -> dict[str, Any]:
             row, col = (row + 1, 0) if ch == "\n" else (row, col + 1)
 
         t = min(timeit.repeat(apply, number=2000, repeat=5)) / 2000 * 1e6
-        out[str(n)] = {"apply_change_us": t, "did_change_path_us": await _hot_path_us(n)}
+        out[str(n)] = {"apply_change_us": t, "did_change_path_us": await _did_change_path_us(n)}
     return out
 
 
-async def _hot_path_us(n: int) -> float:
-    """µs per didChange frame through transport.Connection into the hot path."""
-    from ds_lsp.lsp import transport
-    from ds_lsp.lsp.hot_path import HotPath
+async def _did_change_path_us(n: int) -> float:
+    """µs per didChange frame through the server's real path: the connection's checks,
+    pygls's structuring and dispatch, ds-lsp's handler and document store."""
+    from ds_lsp.lsp.connection import Connection
+    from ds_lsp.lsp.server import create_server
 
     class Discard:
         def write(self, data: bytes) -> None:
             pass
 
+        async def drain(self) -> None:
+            pass
+
         def close(self) -> None:
             pass
 
-    hot = HotPath(transport.Outbox(Discard()))
-    connection = transport.Connection(hot.out.send, hot)
+    server = create_server()
+    server.protocol.set_writer(Discard())
+    connection = Connection(server.protocol)
     uri = f"file:///bench/keys-{n}.py"
     # completions off: no upstream is warmed (this row measures document sync only)
     init = {
@@ -324,7 +327,7 @@ async def _hot_path_us(n: int) -> float:
     connection.take(
         json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": init}).encode()
     )
-    await hot.ready()
+    await server.ready()
     connection.take(
         json.dumps({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": opened}).encode()
     )
@@ -351,7 +354,6 @@ async def memory(files: int = 100, lines: int = 5000) -> dict[str, Any]:
         client.did_open(f"file:///bench/mem/f{i}.py", text)
         await client.proc.stdin.drain()
     await client.call(INLINE, UNKNOWN)
-    await asyncio.sleep(IDLE_LOAD_S)
     after = rss_mb(client.pid)
     await client.close()
     await mock.stop()
@@ -404,7 +406,6 @@ async def memory_defs(files: int = 100, lines: int = 5000, completions: int = 10
             INLINE, LspClient.inline_params(f"file:///bench/memdefs/f{i}.py", row, col, True)
         )
         times.append(time.perf_counter() - t0)
-    await asyncio.sleep(IDLE_LOAD_S)
     after = rss_mb(client.pid)
     prompts = [r["body"]["prompt"] for r in mock.fim_requests()]
     await client.close()

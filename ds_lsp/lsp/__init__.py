@@ -1,10 +1,10 @@
-"""The LSP side: the only package that imports pygls or lsprotocol, and only off the hot path.
+"""The LSP side: the only package that imports pygls or lsprotocol, with pygls as its one
+protocol engine.
 
-hot_path: what the first completion needs, on plain JSON (routing, lifecycle, document
-sync); state: the documents, settings, session and pipeline both paths share;
-completion_requests, items, code_action: their answers; client: the server's notifications
-and own requests; initialize_answer: the `initialize` answer; transport: the hardened
-JSON-RPC frame loop; serve: stdio, TCP and Unix sockets; tail: pygls, loaded for the long
-tail; server: pygls's handlers; generate_command: the LSP side of ds-lsp.generateCodeBlock;
-pygls_internals: every use of pygls's private API.
+server: `create_server()`, every handler (start reading here); frames: the hardened frame
+reader in front of pygls; connection: each frame checked and handed to pygls (or refused by
+it); serve: stdio, TCP and Unix sockets; state: the session's documents, settings, upstream
+session and completion pipeline; completions, items, code_action, generate_command: the
+answers; progress: work-done progress; ui: the core's messages to the editor; commands: the
+ids the editor and the server share.
 """

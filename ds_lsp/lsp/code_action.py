@@ -1,77 +1,53 @@
-"""textDocument/codeAction on plain JSON: "Generate code with DeepSeek" on a selection or a
-comment block, running ds-lsp.generateCodeBlock (generate_command.py).
-
-On the hot path because editors (VS Code, eglot, lsp-mode) ask for code actions by
-themselves as the cursor moves: asking must not wait for pygls to load.
-"""
+"""textDocument/codeAction: "Generate code with DeepSeek" on a selection or a comment block,
+running ds-lsp.generateCodeBlock (generate_command.py)."""
 
 from __future__ import annotations
 
-from typing import Any
+from lsprotocol import types
 
 from ds_lsp.exclusion import is_excluded
 from ds_lsp.generate import comments
 from ds_lsp.generate import plan as genplan
-from ds_lsp.lsp.initialize_answer import GENERATE_COMMAND
+from ds_lsp.lsp.commands import GENERATE_ACTION_KIND, GENERATE_COMMAND
 from ds_lsp.lsp.state import ServerState
 
 ACTION_TITLE = "Generate code with DeepSeek"
-KIND = "refactor.rewrite"  # CodeActionKind.RefactorRewrite
 
 
-class Unreadable(ValueError):
-    """Params lsprotocol would not read as CodeActionParams: answered Invalid params."""
-
-
-def code_actions(state: ServerState, params: Any) -> list[dict[str, Any]]:
-    """The action for the params' range, if any; raises Unreadable for malformed params."""
-    uri, (start_at, end_at), only = _read(params)
-    if only and not any(KIND.startswith(kind) for kind in only):
+def code_actions(state: ServerState, params: types.CodeActionParams) -> list[types.CodeAction]:
+    """The generate action for the params' range, when the selection or a comment block
+    there gives it an instruction."""
+    only = params.context.only
+    if only and not any(GENERATE_ACTION_KIND.startswith(kind) for kind in only):
         return []
-    doc = state.docs.get(uri)
+    doc = state.docs.get(params.text_document.uri)
     if doc is None or not _offered(state, doc.uri):
         return []
-    start, end = doc.clamp(*start_at), doc.clamp(*end_at)
+    rng = params.range
+    start = doc.clamp(rng.start.line, rng.start.character)
+    end = doc.clamp(rng.end.line, rng.end.character)
     if end < start:
         start, end = end, start
     selection = genplan.selected_text(doc, start, end) if end > start else ""
     ident = {"uri": doc.uri}
     if comments.meaningful_selection(selection):
-        rng = {"start": _position(start_at), "end": _position(end_at)}
-        argument: dict[str, Any] = {"textDocument": ident, "range": rng}
+        argument: dict[str, object] = {"textDocument": ident, "range": _range_json(rng)}
         title = f"{ACTION_TITLE} (from the selection)"
     elif genplan.comment_block_at(doc, start) is not None:
-        argument = {"textDocument": ident, "position": _position(start_at)}
+        argument = {"textDocument": ident, "position": _position_json(rng.start)}
         title = f"{ACTION_TITLE} (from the comment)"
     else:
         return []
-    command = {"title": ACTION_TITLE, "command": GENERATE_COMMAND, "arguments": [argument]}
-    return [{"title": title, "kind": KIND, "command": command}]
+    command = types.Command(title=ACTION_TITLE, command=GENERATE_COMMAND, arguments=[argument])
+    return [types.CodeAction(title=title, kind=GENERATE_ACTION_KIND, command=command)]
 
 
-def _read(params: Any) -> tuple[str, tuple[tuple[int, int], tuple[int, int]], list[str] | None]:
-    try:
-        uri = params["textDocument"]["uri"]
-        rng = params["range"]
-        ends = tuple((p["line"], p["character"]) for p in (rng["start"], rng["end"]))
-        context = params["context"]
-        only = context.get("only")
-        diagnostics = context["diagnostics"]
-    except (TypeError, KeyError, AttributeError) as exc:
-        raise Unreadable(f"codeAction params: {exc!r}") from None
-    numbers = [n for point in ends for n in point]
-    if not isinstance(uri, str) or not all(type(n) is int and n >= 0 for n in numbers):
-        raise Unreadable("codeAction params: textDocument.uri or range")
-    if not isinstance(diagnostics, list):
-        raise Unreadable("codeAction params: context.diagnostics")
-    if only is not None and not (isinstance(only, list) and all(isinstance(k, str) for k in only)):
-        raise Unreadable("codeAction params: context.only")
-    start, end = ends
-    return uri, (start, end), only
+def _position_json(point: types.Position) -> dict[str, int]:
+    return {"line": point.line, "character": point.character}
 
 
-def _position(point: tuple[int, int]) -> dict[str, int]:
-    return {"line": point[0], "character": point[1]}
+def _range_json(rng: types.Range) -> dict[str, dict[str, int]]:
+    return {"start": _position_json(rng.start), "end": _position_json(rng.end)}
 
 
 def _offered(state: ServerState, uri: str) -> bool:

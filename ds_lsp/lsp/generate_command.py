@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -26,14 +24,13 @@ from ds_lsp.exclusion import is_excluded, relative_path
 from ds_lsp.generate import answer
 from ds_lsp.generate import plan as genplan
 from ds_lsp.lsp.code_action import ACTION_TITLE
-from ds_lsp.lsp.initialize_answer import GENERATE_COMMAND
-from ds_lsp.lsp.pygls_internals import request_future
+from ds_lsp.lsp.commands import GENERATE_COMMAND
+from ds_lsp.lsp.progress import Progress
 from ds_lsp.upstream.session import UpstreamFailed
 
 log = logging.getLogger(__name__)
 
 COMMAND = GENERATE_COMMAND
-REPORT_EVERY_S = 0.1
 APPLY_EDIT_FACTOR = 2  # wait this many timeoutMs for the client's answer to applyEdit
 
 
@@ -54,13 +51,17 @@ class Outcome:
 
 # ---- workspace/executeCommand ----------------------------------------------------------------
 async def execute(ls: Any, args: list[Any]) -> dict[str, Any]:
-    """Run ds-lsp.generateCodeBlock; never raises except when the handler itself is cancelled."""
+    """Run ds-lsp.generateCodeBlock; never raises except when the request itself is cancelled
+    (`$/cancelRequest` cancels the task this runs in, and with it the HTTP stream)."""
     plan = _plan(ls, args)
     if isinstance(plan, Outcome):
         return plan.result()
-    progress = await Progress.start(ls, plan.instruction)
-    work = asyncio.ensure_future(_generate(ls, plan, progress))
-    unlink = _link_cancellation(ls, work, progress)
+    first = plan.instruction.strip().split("\n", 1)[0][:80]
+    progress = await Progress.start(
+        ls, "generate", "DeepSeek: generating code", first, cancellable=True
+    )
+    work = asyncio.ensure_future(_generate(ls, plan, Written(progress)))
+    unlink = _cancel_with(progress, work)
     outcome = Outcome(False, "", "cancelled")
     try:
         outcome = await work
@@ -68,7 +69,7 @@ async def execute(ls: Any, args: list[Any]) -> dict[str, Any]:
         task = asyncio.current_task()
         if task is not None and task.cancelling():
             raise
-        log.info("generation cancelled by the client")
+        log.info("generation cancelled from the progress bar")
     except Exception:
         log.exception("generation failed")
         outcome = Outcome(False, "", "internal error (see the ds-lsp log)")
@@ -112,32 +113,27 @@ def _budget(settings: Any) -> genplan.Budget:
     )
 
 
-def _link_cancellation(ls: Any, work: asyncio.Future, progress: Progress) -> Callable[[], None]:
-    """Cancel `work` when the client cancels the request or the progress; returns unlink."""
+def _cancel_with(progress: Progress, work: asyncio.Future[Any]) -> Callable[[], None]:
+    """Cancel `work` when the user cancels the progress bar; returns unlink."""
+    cancelled = progress.cancelled()
+    if cancelled is None:
+        return lambda: None
     loop = asyncio.get_running_loop()
-    futures = [f for f in (request_future(ls.protocol), progress.cancel_future()) if f is not None]
+    linked = [True]  # a concurrent Future's callback cannot be removed: it is disarmed
 
     def on_done(future: Any) -> None:
-        if future.cancelled():
+        if linked and future.cancelled():
             loop.call_soon_threadsafe(work.cancel)
 
-    for future in futures:
-        future.add_done_callback(on_done)
-
-    def unlink() -> None:
-        for future in futures:
-            if hasattr(future, "remove_done_callback"):
-                future.remove_done_callback(on_done)
-        progress.forget()
-
-    return unlink
+    cancelled.add_done_callback(on_done)
+    return lambda: linked.clear()
 
 
 # ---- the generation --------------------------------------------------------------------------
-async def _generate(ls: Any, plan: genplan.Plan, progress: Progress) -> Outcome:
+async def _generate(ls: Any, plan: genplan.Plan, written: Written) -> Outcome:
     try:
         result = await ls.session.chat(
-            genplan.SYSTEM_PROMPT, plan.user_prompt, plan.prefix, progress.text
+            genplan.SYSTEM_PROMPT, plan.user_prompt, plan.prefix, written.add
         )
     except UpstreamFailed as exc:
         return Outcome(False, "", exc.reason)
@@ -150,10 +146,10 @@ async def _generate(ls: Any, plan: genplan.Plan, progress: Progress) -> Outcome:
     code = answer.extract_code(result.text)
     if not code.strip():
         return _refuse(ls, "info", "DeepSeek answered without code; nothing was inserted.")
-    return await _land(ls, plan, code)
+    return await _land(ls, plan, code, written.progress)
 
 
-async def _land(ls: Any, plan: genplan.Plan, code: str) -> Outcome:
+async def _land(ls: Any, plan: genplan.Plan, code: str, progress: Progress) -> Outcome:
     doc = ls.docs.get(plan.uri)
     spot = genplan.locate(doc, plan.anchor) if doc is not None else None
     if doc is None or spot is None:
@@ -166,9 +162,10 @@ async def _land(ls: Any, plan: genplan.Plan, code: str) -> Outcome:
         return Outcome(False, answer.reindent(code, ""), "document changed")
     place = genplan.target(doc, *spot, plan.replacing)
     text, block = genplan.insertion(code, place, plan.replacing)
+    lines = _lines(block.count("\n") + 1)
+    progress.end(f"inserting {lines}")  # the bar closes as the code lands, not after
     applied = await _apply_edit(ls, doc, place, text)
-    lines = block.count("\n") + 1
-    return Outcome(applied, block, f"inserted {_lines(lines)}" if applied else "edit not applied")
+    return Outcome(applied, block, f"inserted {lines}" if applied else "edit not applied")
 
 
 async def _apply_edit(ls: Any, doc: Any, where: genplan.Target, text: str) -> bool:
@@ -187,7 +184,7 @@ async def _apply_edit(ls: Any, doc: Any, where: genplan.Target, text: str) -> bo
     params = types.ApplyWorkspaceEditParams(edit=workspace_edit, label=ACTION_TITLE)
     wait = APPLY_EDIT_FACTOR * ls.settings.timeout_ms / 1000
     try:  # some clients (Vim's ALE) apply the edit but never answer
-        answer = await asyncio.wait_for(ls.workspace_apply_edit_async(params), wait)
+        answer = await asyncio.wait_for(asyncio.shield(ls.workspace_apply_edit_async(params)), wait)
     except asyncio.CancelledError:
         raise
     except TimeoutError:
@@ -206,62 +203,18 @@ def _lines(count: int) -> str:
 
 
 def _supports_document_changes(ls: Any) -> bool:
-    return bool(ls.state.document_changes)
+    return bool(ls.state.flags.document_changes)
 
 
 # ---- $/progress ------------------------------------------------------------------------------
-class Progress:
-    """Work-done progress of one generation; does nothing when the client lacks support."""
+class Written:
+    """Counts the lines the model has written, for the progress bar."""
 
-    def __init__(self, ls: Any, token: str | None) -> None:
-        self.ls = ls
-        self.token = token
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
         self.lines = 0
-        self._last = 0.0
 
-    @classmethod
-    async def start(cls, ls: Any, instruction: str) -> Progress:
-        if not getattr(ls, "progress_support", False):
-            return cls(ls, None)
-        token = f"ds-lsp-generate-{uuid.uuid4().hex[:12]}"
-        try:
-            await asyncio.wait_for(ls.work_done_progress.create_async(token), 10)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            log.info("window/workDoneProgress/create failed: %s", exc)
-            return cls(ls, None)
-        first = instruction.strip().split("\n", 1)[0][:80]
-        ls.work_done_progress.begin(
-            token,
-            types.WorkDoneProgressBegin(
-                title="DeepSeek: generating code", cancellable=True, message=first
-            ),
-        )
-        return cls(ls, token)
-
-    def cancel_future(self) -> Any:
-        return self.ls.work_done_progress.tokens.get(self.token) if self.token else None
-
-    def text(self, piece: str) -> None:
-        """Count the lines written; report at most every REPORT_EVERY_S seconds."""
-        if self.token is None or "\n" not in piece:
-            return
-        self.lines += piece.count("\n")
-        now = time.monotonic()
-        if now - self._last >= REPORT_EVERY_S:
-            self._last = now
-            self.ls.work_done_progress.report(
-                self.token,
-                types.WorkDoneProgressReport(
-                    message=_lines(self.lines) + " written", cancellable=True
-                ),
-            )
-
-    def end(self, message: str) -> None:
-        if self.token is not None:
-            self.ls.work_done_progress.end(self.token, types.WorkDoneProgressEnd(message=message))
-
-    def forget(self) -> None:
-        if self.token is not None:
-            self.ls.work_done_progress.tokens.pop(self.token, None)
+    def add(self, piece: str) -> None:
+        if "\n" in piece:
+            self.lines += piece.count("\n")
+            self.progress.report(_lines(self.lines) + " written", cancellable=True)

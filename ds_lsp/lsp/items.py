@@ -4,66 +4,59 @@ Serves the answers of textDocument/inlineCompletion (an item whose `insertText` 
 cursor) and of textDocument/completion for clients without inline completion: one item
 whose `textEdit` runs from the start of the word being typed to the cursor, with `label` and
 `filterText` starting with that word so the client's word-prefix filter keeps it. Both carry
-the `ds-lsp.acceptedSuggestion` command, which the editor runs on accept. Plain JSON: the hot
-path (no lsprotocol) sends them as they are.
+the `ds-lsp.acceptedSuggestion` command, which the editor runs on accept.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+
+from lsprotocol import types
 
 from ds_lsp.completion.pipeline import Suggestion
 from ds_lsp.documents import index_to_column
-from ds_lsp.lsp.initialize_answer import ACCEPTED_COMMAND
+from ds_lsp.lsp.commands import ACCEPTED_COMMAND
 
 WORD_AT_END = re.compile(r"[\w$]*$")
-SNIPPET_KIND = 15  # CompletionItemKind.Snippet
-PLAIN_TEXT, SNIPPET = 1, 2  # InsertTextFormat
-
-Json = dict[str, Any]
 
 
-def position(line: int, character: int) -> Json:
-    return {"line": line, "character": character}
-
-
-def accepted_command(sugg: Suggestion) -> Json:
+def accepted_command(sugg: Suggestion) -> types.Command:
     """Run by the client after the user accepts the item: counts acceptances, and asks for
     the line after the suggestion ahead (which suggestion: its document and position)."""
-    return {
-        "title": "DeepSeek suggestion accepted",
-        "command": ACCEPTED_COMMAND,
-        "arguments": [
-            {
-                "lines": sugg.text.count("\n") + 1,
-                "chars": len(sugg.text),
-                "uri": sugg.uri,
-                "line": sugg.line,
-                "character": sugg.character,
-            }
-        ],
+    where = {
+        "lines": sugg.text.count("\n") + 1,
+        "chars": len(sugg.text),
+        "uri": sugg.uri,
+        "line": sugg.line,
+        "character": sugg.character,
     }
+    return types.Command(
+        title="DeepSeek suggestion accepted", command=ACCEPTED_COMMAND, arguments=[where]
+    )
 
 
-def replaced_end(sugg: Suggestion, encoding: str) -> Json:
-    """Where an item's range ends: after the closers on the cursor's line that the
-    suggestion types again (at the cursor when it replaces nothing)."""
+def replaced_range(sugg: Suggestion, start_character: int, encoding: str) -> types.Range:
+    """From `start_character` on the cursor's line to after the closers the suggestion types
+    again (the cursor when it replaces nothing): always on the cursor's line."""
     units = index_to_column(sugg.window.line_suffix, sugg.replace, encoding)
-    return position(sugg.line, sugg.character + units)
+    return types.Range(
+        start=types.Position(line=sugg.line, character=start_character),
+        end=types.Position(line=sugg.line, character=sugg.character + units),
+    )
 
 
-def inline_item(sugg: Suggestion, encoding: str) -> Json:
+def inline_item(sugg: Suggestion, encoding: str) -> types.InlineCompletionItem:
     """The suggestion inserted at the cursor, over the closers it types again."""
-    start = position(sugg.line, sugg.character)
-    return {
-        "insertText": sugg.text,
-        "range": {"start": start, "end": replaced_end(sugg, encoding)},
-        "command": accepted_command(sugg),
-    }
+    return types.InlineCompletionItem(
+        insert_text=sugg.text,
+        range=replaced_range(sugg, sugg.character, encoding),
+        command=accepted_command(sugg),
+    )
 
 
-def completion_item(sugg: Suggestion, encoding: str, snippets: bool, markdown: bool) -> Json:
+def completion_item(
+    sugg: Suggestion, encoding: str, snippets: bool, markdown: bool
+) -> types.CompletionItem:
     """The suggestion as an item that survives the client's word-prefix filter.
 
     `snippets`: the client takes snippet items (Neovim 0.11 cuts plain-text items at a
@@ -72,26 +65,32 @@ def completion_item(sugg: Suggestion, encoding: str, snippets: bool, markdown: b
     head = sugg.window.line_prefix
     match = WORD_AT_END.search(head)
     word = match.group(0) if match else ""
-    start = position(sugg.line, index_to_column(head, len(head) - len(word), encoding))
-    end = replaced_end(sugg, encoding)  # on the cursor's line: Helix and Neovim 0.11 need it
+    start = index_to_column(head, len(head) - len(word), encoding)
     full = word + sugg.text
     first = full.split("\n", 1)[0]
-    docs: str | Json = {"kind": "markdown", "value": f"```\n{full}\n```"} if markdown else full
-    return {
-        "label": first if "\n" not in full else first + " …",
-        "kind": SNIPPET_KIND,
-        "detail": "DeepSeek",
-        "documentation": docs,
-        "preselect": True,
-        "sortText": "0",
-        "filterText": first,
-        "insertTextFormat": SNIPPET if snippets else PLAIN_TEXT,
-        "textEdit": {
-            "range": {"start": start, "end": end},
-            "newText": escape_snippet(full) if snippets else full,
-        },
-        "command": accepted_command(sugg),
-    }
+    docs: str | types.MarkupContent = (
+        types.MarkupContent(kind=types.MarkupKind.Markdown, value=f"```\n{full}\n```")
+        if markdown
+        else full
+    )
+    return types.CompletionItem(
+        label=first if "\n" not in full else first + " …",
+        kind=types.CompletionItemKind.Snippet,
+        detail="DeepSeek",
+        documentation=docs,
+        preselect=True,
+        sort_text="0",
+        filter_text=first,
+        insert_text_format=(
+            types.InsertTextFormat.Snippet if snippets else types.InsertTextFormat.PlainText
+        ),
+        # on the cursor's line: Helix and Neovim 0.11 need it
+        text_edit=types.TextEdit(
+            range=replaced_range(sugg, start, encoding),
+            new_text=escape_snippet(full) if snippets else full,
+        ),
+        command=accepted_command(sugg),
+    )
 
 
 def escape_snippet(text: str) -> str:

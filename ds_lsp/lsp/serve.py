@@ -1,13 +1,16 @@
 """Running the server on a connection: stdio (the default), TCP or a Unix socket.
 
-Every transport serves one session the same way: frames read by the hardened loop in
-transport.py go to the hot path (hot_path.py), which answers `initialize` at once and serves
-the first completion without pygls; pygls loads later for the long tail (tail.py).
+Every transport serves one session the same way: the hardened frame reader (frames.py)
+cuts the byte stream into frames, the connection (connection.py) checks each one and hands
+it to pygls (server.py), and pygls writes every answer through one asyncio writer, which
+never loses a byte to a short write (stdin and stdout may be one non-blocking socket:
+`socat EXEC:ds-lsp`, inetd, systemd `Accept=yes`).
 
 TCP and Unix sockets serve one client session, like stdio: the first connection that is
-let in is the session, and the server stops when that client leaves. Any other connection
-while one is attached (or being checked) is closed at once and logged; it never touches
-the first. A Unix socket is created with mode 0600.
+let in is the session, and the server stops when that client leaves. Until then a few
+connections (PRE_AUTH_SLOTS) may be checked at once, each for at most AUTH_TIMEOUT_S, so one
+silent local connection cannot hold the door; once a client is attached, any other
+connection is closed at once and logged. A Unix socket is created with mode 0600.
 
 The token (`--token` / `DS_LSP_TOKEN`): the first message must be the `initialize` request
 carrying it as `initializationOptions.token` (or `initializationOptions["ds-lsp"].token`),
@@ -29,16 +32,18 @@ import os
 import socket
 import stat
 import sys
-from collections.abc import Awaitable, Callable
-from typing import Any
+import threading
+from typing import Any, Protocol
 
 from ds_lsp import redact
-from ds_lsp.lsp import transport
-from ds_lsp.lsp.hot_path import HotPath
+from ds_lsp.lsp import frames as framing
 
 log = logging.getLogger(__name__)
 
-AUTH_TIMEOUT_S = 10.0  # a connection must send its initialize within this
+AUTH_TIMEOUT_S = 5.0  # a connection must open with an LSP header, and its initialize, by then
+PRE_AUTH_SLOTS = 4  # connections checked at once before one is attached
+SETTLE_TIMEOUT_S = 1.0  # at the end, requests in flight get this long to answer
+FLUSH_TIMEOUT_S = 5.0  # the client may have stopped reading
 PRE_AUTH_MAX_FRAME = 1 << 20  # an initialize is small; nothing big before the token is seen
 TOKEN_MESSAGE = (
     "ds-lsp: this server needs its token as initializationOptions.token in the initialize "
@@ -46,32 +51,55 @@ TOKEN_MESSAGE = (
 )
 
 
+class Writer(Protocol):
+    """Where pygls writes frames: an asyncio StreamWriter, or blocking stdout."""
+
+    def write(self, data: bytes) -> Any: ...
+
+    async def drain(self) -> None: ...
+
+    def close(self) -> Any: ...
+
+
 async def run_stdio() -> None:
     """Serve one client on stdin/stdout until end of input."""
     skip_unused_imports()
-    frames = transport.FrameReader(await transport.stdin_reader())
-    await serve_session(frames, transport.StdoutWriter())
+    reader, writer = await stdio_streams()
+    await serve_session(framing.FrameReader(reader), writer)
 
 
 async def serve_session(
-    frames: transport.FrameReader,
-    writer: transport.Writer,
-    first: bytes | None = None,
-    drain: Callable[[], Awaitable[None]] | None = None,
+    frames: framing.FrameReader, writer: Writer, first: bytes | None = None
 ) -> None:
-    """One client session until it leaves: `first`, a frame already read (the token
-    check's); `drain` waits while the client reads slowly."""
-    hot = HotPath(transport.Outbox(writer))
-    connection = transport.Connection(hot.out.send, hot)
+    """One client session until it leaves (or sends exit); `first`, a frame already read
+    (the token check's)."""
+    from ds_lsp.lsp.connection import Connection
+    from ds_lsp.lsp.server import create_server
+
+    server = create_server()
+    server.protocol.set_writer(writer)
+    connection = Connection(server.protocol)
 
     async def settle() -> None:  # no frame is read before the core is in: backpressure
-        await hot.ready()
-        if drain is not None:
-            await drain()
+        await server.ready()
+        await writer.drain()
 
-    if first is not None:
-        connection.take(first)
-    await connection.serve(frames, settle)
+    try:
+        if first is not None:
+            connection.take(first)
+        await connection.serve(frames, settle)
+    finally:
+        await server.settle_requests(SETTLE_TIMEOUT_S)
+        await _flush(writer)
+
+
+async def _flush(writer: Writer) -> None:
+    """Write out what is buffered (the last answers, before exit) and close."""
+    with contextlib.suppress(ConnectionError, OSError, RuntimeError, TimeoutError):
+        writer.close()
+        wait_closed = getattr(writer, "wait_closed", None)
+        if wait_closed is not None:
+            await asyncio.wait_for(wait_closed(), FLUSH_TIMEOUT_S)
 
 
 def skip_unused_imports() -> None:
@@ -98,84 +126,88 @@ class OneClient:
 
     def __init__(self, token: str | None) -> None:
         self.token = token or None
-        self.busy = False
+        self.attached = False
+        self.checking = 0  # connections being checked now
         self.finished = asyncio.Event()  # the session ended: the server stops
 
     async def connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         peer = writer.get_extra_info("peername") or "a local client"
-        if self.busy:
-            log.warning("refused a connection from %s: another client is attached", peer)
+        if self.attached or self.checking >= PRE_AUTH_SLOTS:
+            why = "another client is attached" if self.attached else "too many waiting"
+            log.warning("refused a connection from %s: %s", peer, why)
             writer.close()
             return
-        self.busy = True
-        attached = False
+        self.checking += 1
         try:
-            limit = PRE_AUTH_MAX_FRAME if self.token else transport.MAX_FRAME
-            frames = transport.FrameReader(reader, max_frame=limit)
-            if not await self._speaks_lsp(frames, peer):
-                return
-            first = await self._let_in(frames, writer, peer) if self.token else None
-            if self.token and first is None:
-                return
-            attached = True
-            frames.max_frame = transport.MAX_FRAME
-            log.info("client %s attached", peer)
-            await _session(frames, writer, first)
+            let_in = await self._check(reader, writer, peer)
+        finally:
+            self.checking -= 1
+        if let_in is None or self.attached:
+            if let_in is not None:
+                log.warning("refused %s: another client was attached meanwhile", peer)
+            with contextlib.suppress(Exception):
+                writer.close()
+            return
+        self.attached = True
+        frames, first = let_in
+        log.info("client %s attached", peer)
+        try:
+            await serve_session(frames, writer, first)
         except (ConnectionError, OSError) as exc:
             log.info("connection from %s failed: %s", peer, exc)
         finally:
             with contextlib.suppress(Exception):
                 writer.close()
-            if attached:
-                log.info("client %s left", peer)
-                self.finished.set()
-            else:
-                self.busy = False
+            log.info("client %s left", peer)
+            self.finished.set()
 
-    @staticmethod
-    async def _speaks_lsp(frames: transport.FrameReader, peer: Any) -> bool:
-        """Only a connection that opens with an LSP header is attached (never one that
-        opens with an HTTP request line, which a web page can send to a local port)."""
+    async def _check(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, peer: Any
+    ) -> tuple[framing.FrameReader, bytes | None] | None:
+        """(frames, the first frame without its token) for a connection that may be let
+        in within AUTH_TIMEOUT_S: it opens with an LSP header (never an HTTP request line,
+        which a web page can send to a local port) and, with a token, its initialize carries
+        it. None when it may not."""
+        limit = PRE_AUTH_MAX_FRAME if self.token else framing.MAX_FRAME
+        frames = framing.FrameReader(reader, max_frame=limit)
         try:
-            ok = await asyncio.wait_for(frames.starts_like_lsp(), AUTH_TIMEOUT_S)
+            async with asyncio.timeout(AUTH_TIMEOUT_S):
+                if not await frames.starts_like_lsp():
+                    log.warning("refused %s: it does not open with an LSP header", peer)
+                    return None
+                first = await frames.next() if self.token else None
         except TimeoutError:
-            ok = False
-        if not ok:
-            log.warning("refused %s: it does not open with an LSP header", peer)
-        return ok
-
-    async def _let_in(
-        self, frames: transport.FrameReader, writer: asyncio.StreamWriter, peer: Any
-    ) -> bytes | None:
-        """The first frame, the token taken out, when it carries the token; else None."""
-        try:
-            first = await asyncio.wait_for(frames.next(), AUTH_TIMEOUT_S)
-        except TimeoutError:
-            log.warning("refused %s: no initialize within %g s", peer, AUTH_TIMEOUT_S)
+            log.warning("refused %s: nothing to let in within %g s", peer, AUTH_TIMEOUT_S)
             return None
-        assert self.token is not None
+        except (ConnectionError, OSError) as exc:
+            log.info("connection from %s failed: %s", peer, exc)
+            return None
+        if self.token is None:
+            return frames, None
         body, msg_id = check_token(first, self.token)
         if body is None:
             log.warning("refused %s: missing or wrong token", peer)
-            answer = {
-                "jsonrpc": "2.0",
-                "id": msg_id,
-                "error": {"code": transport.INVALID_REQUEST, "message": TOKEN_MESSAGE},
-            }
-            writer.write(_frame(answer))
-            with contextlib.suppress(ConnectionError, OSError):
-                await writer.drain()
-        return body
+            await _refuse_token(writer, msg_id)
+            return None
+        frames.max_frame = framing.MAX_FRAME
+        return frames, body
 
 
-async def _session(
-    frames: transport.FrameReader, writer: asyncio.StreamWriter, first: bytes | None
-) -> None:
-    """The language server for one attached client, until it leaves."""
-    await serve_session(frames, writer, first, drain=writer.drain)
+async def _refuse_token(writer: asyncio.StreamWriter, msg_id: Any) -> None:
+    """Answer the initialize without the right token with an error, through pygls."""
+    from pygls.exceptions import JsonRpcInvalidRequest
+
+    from ds_lsp.lsp.connection import Connection, refused
+    from ds_lsp.lsp.server import create_server
+
+    server = create_server()
+    server.protocol.set_writer(writer)
+    Connection(server.protocol).refuse(msg_id, refused(JsonRpcInvalidRequest, TOKEN_MESSAGE))
+    with contextlib.suppress(ConnectionError, OSError):
+        await writer.drain()
 
 
-def check_token(first: bytes | transport.FrameError | None, token: str) -> tuple[Any, Any]:
+def check_token(first: bytes | framing.FrameError | None, token: str) -> tuple[Any, Any]:
     """(the initialize frame without its token, its id) when it carries `token`, else
     (None, the id to answer)."""
     if not isinstance(first, bytes):
@@ -184,7 +216,7 @@ def check_token(first: bytes | transport.FrameError | None, token: str) -> tuple
         data = json.loads(first)
     except (ValueError, RecursionError):
         return None, None
-    if not isinstance(data, dict) or transport.too_deep(data):
+    if not isinstance(data, dict) or framing.too_deep(data):
         return None, None
     msg_id = data.get("id")
     msg_id = msg_id if isinstance(msg_id, (int, str)) and not isinstance(msg_id, bool) else None
@@ -204,11 +236,6 @@ def check_token(first: bytes | transport.FrameError | None, token: str) -> tuple
 def _same(given: Any, token: str) -> bool:
     """Whether `given` is the token (compared in constant time)."""
     return isinstance(given, str) and hmac.compare_digest(given.encode(), token.encode())
-
-
-def _frame(message: dict[str, Any]) -> bytes:
-    body = json.dumps(message).encode()
-    return b"Content-Length: %d\r\n\r\n" % len(body) + body
 
 
 async def run_tcp(host: str, port: int, token: str | None = None) -> None:
@@ -258,3 +285,95 @@ def _clear_stale_socket(path: str) -> None:
             os.unlink(path)  # nobody listens: stale
             return
     raise SystemExit(f"ds-lsp: another server is listening on {path}")
+
+
+# ---- stdin and stdout as asyncio streams -------------------------------------------------------
+async def stdio_streams() -> tuple[asyncio.StreamReader, Writer]:
+    """stdin and stdout as a reader and a writer that never blocks the loop or loses a byte.
+
+    One socket on both (socat, inetd, systemd `Accept=yes`): one asyncio connection for both
+    directions (a blocking write to a shared non-blocking socket fails with EAGAIN). A pipe
+    or socket: asyncio's pipe transports. Anything else (a file, /dev/null, a terminal):
+    blocking writes and a reading thread (epoll refuses files).
+    """
+    stdin, stdout = sys.stdin.fileno(), sys.stdout.fileno()
+    if _same_socket(stdin, stdout):
+        _quiet_stderr_when_shared(stdout)
+        sock = socket.socket(fileno=os.dup(stdin))
+        return await asyncio.open_connection(sock=sock, limit=1 << 20)
+    return await _stdin_reader(), await _stdout_writer()
+
+
+def _mode(fd: int) -> int:
+    try:
+        return os.fstat(fd).st_mode
+    except OSError:
+        return 0
+
+
+def _same_socket(a: int, b: int) -> bool:
+    try:
+        sa, sb = os.fstat(a), os.fstat(b)
+    except OSError:
+        return False
+    return stat.S_ISSOCK(sa.st_mode) and (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
+
+
+def _quiet_stderr_when_shared(stdout: int) -> None:
+    """inetd gives stderr the same socket: a log line there would corrupt the LSP stream."""
+    if not _same_socket(sys.stderr.fileno(), stdout):
+        return
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if isinstance(handler, logging.StreamHandler) and handler.stream is sys.stderr:
+            root.removeHandler(handler)
+
+
+async def _stdin_reader() -> asyncio.StreamReader:
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader(limit=1 << 20)
+    mode = _mode(sys.stdin.fileno())
+    if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+        protocol = asyncio.StreamReaderProtocol(reader)
+        await loop.connect_read_pipe(lambda: protocol, sys.stdin.buffer)
+    else:
+        threading.Thread(target=_pump, args=(loop, reader), daemon=True).start()
+    return reader
+
+
+def _pump(loop: asyncio.AbstractEventLoop, reader: asyncio.StreamReader) -> None:
+    read = getattr(sys.stdin.buffer, "read1", sys.stdin.buffer.read)
+    try:
+        while data := read(65536):
+            loop.call_soon_threadsafe(reader.feed_data, data)
+    except OSError as exc:  # a terminal whose other side closed says EIO
+        log.info("input ended: %s", exc)
+    loop.call_soon_threadsafe(reader.feed_eof)
+
+
+async def _stdout_writer() -> Writer:
+    mode = _mode(sys.stdout.fileno())
+    if not stat.S_ISFIFO(mode):  # a file or terminal: blocking writes are whole
+        return BlockingWriter(sys.stdout.buffer)
+    loop = asyncio.get_running_loop()
+    transport, protocol = await loop.connect_write_pipe(
+        asyncio.streams.FlowControlMixin, sys.stdout.buffer
+    )
+    return asyncio.StreamWriter(transport, protocol, None, loop)
+
+
+class BlockingWriter:
+    """Frames to a file or terminal, written whole and flushed at once."""
+
+    def __init__(self, out: Any) -> None:
+        self._out = out
+
+    def write(self, data: bytes) -> None:
+        self._out.write(data)
+        self._out.flush()
+
+    async def drain(self) -> None:
+        return None
+
+    def close(self) -> None:
+        self._out.flush()

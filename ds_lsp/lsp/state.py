@@ -1,9 +1,10 @@
-"""The server's state, built from the raw `initialize` params, without pygls.
+"""One client session's state: documents, settings layers, the upstream session and the
+completion pipeline, and what the client declared in `initialize`.
 
-One DocumentStore (in the negotiated position encoding), one upstream session, one
-completion pipeline, the settings layers with their once-per-session warnings, and what the
-client declared. The hot path (hot_path.py) serves from it; pygls, once loaded, adopts this
-same object (server.py), so there is one of each.
+Built once the core is imported (server.py loads it right after the `initialize` answer).
+Settings come from every layer (config.py): the environment and initializationOptions (the
+user's own editor config) are trusted; workspace/configuration and didChangeConfiguration
+(which a cloned repository can influence) may not move the key.
 """
 
 from __future__ import annotations
@@ -11,84 +12,89 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
 
 from ds_lsp import config, redact
 from ds_lsp.completion.pipeline import CompletionPipeline
 from ds_lsp.config import Settings
 from ds_lsp.documents import DocumentStore
 from ds_lsp.exclusion import uri_to_path
-from ds_lsp.lsp.client import Client, WireUI
-from ds_lsp.lsp.initialize_answer import client_name, init_options, position_encoding
+from ds_lsp.upstream.problems import UI
 from ds_lsp.upstream.session import UpstreamSession
+
+if TYPE_CHECKING:
+    from pygls.lsp.server import LanguageServer
 
 log = logging.getLogger(__name__)
 
 PULL_TIMEOUT_S = 10.0  # a client may never answer workspace/configuration
 
 
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
+def client_name(params: types.InitializeParams) -> str | None:
+    """The editor's name, from clientInfo."""
+    return params.client_info.name if params.client_info is not None else None
 
 
-def _folders(params: dict[str, Any]) -> list[str]:
-    folders = params.get("workspaceFolders")
-    uris = [_dict(f).get("uri") for f in folders] if isinstance(folders, list) else []
-    return [uri_to_path(uri) for uri in uris if isinstance(uri, str)]
+def folders(params: types.InitializeParams) -> list[str]:
+    """The workspace folders as paths."""
+    return [uri_to_path(f.uri) for f in params.workspace_folders or ()]
 
 
-def _root_path(params: dict[str, Any], folders: list[str]) -> str | None:
-    if folders:
-        return folders[0]
-    root_uri, root_path = params.get("rootUri"), params.get("rootPath")
-    if isinstance(root_uri, str) and root_uri:
-        return uri_to_path(root_uri)
-    return root_path if isinstance(root_path, str) else None
+def root_path(params: types.InitializeParams, paths: list[str]) -> str | None:
+    if paths:
+        return paths[0]
+    if params.root_uri:
+        return uri_to_path(params.root_uri)
+    return params.root_path or None
+
+
+class ClientFlags:
+    """What the client declared it can do, read from its capabilities."""
+
+    def __init__(self, caps: types.ClientCapabilities) -> None:
+        text = caps.text_document
+        completion = text.completion if text is not None else None
+        item = completion.completion_item if completion is not None else None
+        workspace = caps.workspace
+        edit = workspace.workspace_edit if workspace is not None else None
+        self.inline_declared = text is not None and text.inline_completion is not None
+        self.snippet_support = bool(item and item.snippet_support)
+        formats = item.documentation_format if item is not None else None
+        self.markdown_docs = bool(formats and types.MarkupKind.Markdown in formats)
+        self.progress_support = bool(caps.window and caps.window.work_done_progress)
+        self.configuration_support = bool(workspace and workspace.configuration)
+        self.document_changes = bool(edit and edit.document_changes)
 
 
 class ServerState:
-    """Documents, settings layers, the upstream session and the completion pipeline, and
-    the client's flags, from `params` (the initialize request's)."""
+    """Documents, settings layers, the upstream session and the completion pipeline of one
+    client session, from its initialize params."""
 
     def __init__(
         self,
-        client: Client | None = None,
-        params: dict[str, Any] | None = None,
-        session: UpstreamSession | None = None,
+        server: LanguageServer,
+        params: types.InitializeParams,
+        encoding: str,
+        session: UpstreamSession,
     ) -> None:
-        params = _dict(params)
-        caps = _dict(params.get("capabilities"))
-        self.client = client or Client(None)
+        self.server = server
+        self.flags = ClientFlags(params.capabilities)
         self.docs = DocumentStore()
-        self.docs.encoding = position_encoding(caps)
-        self.init_options = init_options(params)
+        self.docs.encoding = encoding
+        self.init_options = config.section(params.initialization_options)
         self.pulled: Any = None
         self.pushed: Any = None
         self._warned: set[str] = set()
-        if session is None:
-            session = UpstreamSession(config.resolve(self.init_options)[0], WireUI(self.client))
-            session.client_name = client_name(params)
         self.session = session
-        self.ui = session.ui
+        self.ui: UI = session.ui
         self.completions = CompletionPipeline(session.settings, self.docs, session)
-        self._read_capabilities(caps)
-        folders = _folders(params)
-        self.completions.gate.root_path = _root_path(params, folders)
-        self.completions.other_files.roots = folders
+        paths = folders(params)
+        self.completions.gate.root_path = root_path(params, paths)
+        self.completions.other_files.roots = paths
         self.configured = asyncio.Event()  # set once workspace/configuration was pulled
         self.closing: asyncio.Future[None] | None = None
-
-    def _read_capabilities(self, caps: dict[str, Any]) -> None:
-        text = _dict(caps.get("textDocument"))
-        item = _dict(_dict(text.get("completion")).get("completionItem"))
-        formats = item.get("documentationFormat")
-        workspace = _dict(caps.get("workspace"))
-        self.inline_declared = isinstance(text.get("inlineCompletion"), dict)
-        self.snippet_support = bool(item.get("snippetSupport"))
-        self.markdown_docs = isinstance(formats, list) and "markdown" in formats
-        self.progress_support = bool(_dict(caps.get("window")).get("workDoneProgress"))
-        self.configuration_support = bool(workspace.get("configuration"))
-        self.document_changes = bool(_dict(workspace.get("workspaceEdit")).get("documentChanges"))
 
     @property
     def settings(self) -> Settings:
@@ -100,9 +106,7 @@ class ServerState:
 
     # ---- settings ----------------------------------------------------------------------------
     def apply_settings(self) -> None:
-        """Settings from every layer: the environment and initializationOptions (the user's
-        own editor config) are trusted; workspace/configuration and didChangeConfiguration
-        (which a cloned repository can influence) may not move the key (config.py)."""
+        """Settings from every layer, their problems told once each."""
         settings, report = config.resolve(
             self.init_options, workspace=(self.pulled, self.pushed), previous=self.settings
         )
@@ -139,6 +143,12 @@ class ServerState:
             self._warned.add(text)
             self.ui.show_message("warning", text)
 
+    def pushed_settings(self, settings: Any) -> None:
+        """didChangeConfiguration's `settings["ds-lsp"]`, when the client pushes them."""
+        if isinstance(settings, dict) and isinstance(settings.get("ds-lsp"), dict):
+            self.pushed = settings["ds-lsp"]
+            self.apply_settings()
+
     async def pull_configuration(self) -> None:
         """Ask the client for the `ds-lsp` section (when it supports workspace/configuration)."""
         try:
@@ -147,15 +157,19 @@ class ServerState:
             self.configured.set()
 
     async def _pull_configuration(self) -> None:
-        if not self.configuration_support:
+        if not self.flags.configuration_support:
             return
-        params = {"items": [{"section": "ds-lsp"}]}
+        params = types.ConfigurationParams(items=[types.ConfigurationItem(section="ds-lsp")])
         try:
-            result = await self.client.ask("workspace/configuration", params, PULL_TIMEOUT_S)
+            result = await asyncio.wait_for(
+                asyncio.shield(self.server.workspace_configuration_async(params)), PULL_TIMEOUT_S
+            )
+        except asyncio.CancelledError:
+            raise
         except Exception as exc:  # a client may answer with an error or never
             log.info("workspace/configuration failed: %s", exc)
             return
-        if isinstance(result, list) and result and isinstance(result[0], dict):
+        if isinstance(result, (list, tuple)) and result and isinstance(result[0], dict):
             self.pulled = config.section(result[0])
             self.apply_settings()
 
@@ -165,7 +179,19 @@ class ServerState:
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self.configured.wait(), timeout)
 
-    # ---- lifecycle ---------------------------------------------------------------------------
+    # ---- workspace folders and lifecycle -------------------------------------------------------
+    def change_folders(self, added: list[str], removed: set[str]) -> None:
+        """Folders added or removed: other-file context reads only under the current ones."""
+        other_files = self.completions.other_files
+        roots = [r for r in other_files.roots if r not in removed]
+        roots += [r for r in added if r not in roots]
+        other_files.roots = roots
+        gate = self.completions.gate
+        if gate.root_path in removed or gate.root_path is None:
+            gate.root_path = roots[0] if roots else None
+        other_files.clear()  # the workspace is built again over the new folders
+        log.info("workspace folders now: %s", ", ".join(roots) or "none")
+
     def shutdown(self) -> None:
         """The client sent `shutdown`: save the usage, close the HTTP client."""
         self.session.usage.flush()

@@ -118,7 +118,7 @@ async def test_malformed_did_change_is_ignored_and_loses_nothing(start, mock, tm
     client = await start()
     uri = (tmp_path / "bad.py").as_uri()
     open_doc(client, uri, "x = \n")
-    bad_range = {"start": {"line": "0", "character": 0}, "end": {"line": 0, "character": 0}}
+    bad_range = {"start": {"line": "one", "character": 0}, "end": {"line": 0, "character": 0}}
     for params in (
         {
             "textDocument": {"uri": uri, "version": 2},

@@ -367,7 +367,7 @@ async def test_progress_begin_report_end(start, mock, tmp_path):
     assert isinstance(begin, types.WorkDoneProgressBegin)
     assert begin.cancellable is True and begin.message == "return the sum of a and b"
     assert middle and all(isinstance(r, types.WorkDoneProgressReport) for r in middle)
-    assert isinstance(end, types.WorkDoneProgressEnd) and end.message == "inserted 40 lines"
+    assert isinstance(end, types.WorkDoneProgressEnd) and end.message == "inserting 40 lines"
 
 
 async def test_no_progress_without_client_support(start, mock, tmp_path):

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from ds_lsp.lsp.transport import FrameError, FrameReader, too_deep
+from ds_lsp.lsp.frames import FrameError, FrameReader, too_deep
 
 
 def body(msg_id: int) -> bytes:

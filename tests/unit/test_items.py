@@ -1,15 +1,18 @@
-"""Items are plain JSON now (items.py); they must be exactly what lsprotocol's types would
-have sent: the same keys, values and omissions, for every kind of suggestion and client."""
+"""The items as the client receives them (lsprotocol's types, unstructured as pygls sends
+them): the inline item's range runs over the closers the suggestion types again, in the
+negotiated encoding; the completion item's textEdit starts at the typed word and stays on the
+cursor's line; label and filterText start with that word."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
-from lsprotocol import types
 from pygls.protocol import default_converter
 
 from ds_lsp.completion.pipeline import Suggestion
 from ds_lsp.lsp import items
-from ds_lsp.lsp.initialize_answer import ACCEPTED_COMMAND
+from ds_lsp.lsp.commands import ACCEPTED_COMMAND
 from ds_lsp.window import Window
 
 CONVERT = default_converter()
@@ -17,87 +20,72 @@ CONVERT = default_converter()
 
 def suggestion(text: str, line_prefix: str, line_suffix: str = "", replace: int = 0) -> Suggestion:
     window = Window(line_prefix, line_suffix, 3, line_prefix, line_suffix)
-    return Suggestion(text, 3, len(line_prefix.encode("utf-16-le")) // 2, window, False, replace)
+    character = len(line_prefix.encode("utf-16-le")) // 2
+    return Suggestion(text, 3, character, window, False, replace, "file:///w/a.py")
 
 
-CASES = {
-    "plain": suggestion("urn a + b", "    ret"),
-    "multi-line": suggestion("if x:\n        return {'$': 1}", "    "),
-    "over-closers": suggestion("a, b)", "value = add(", ")", replace=1),
-    "astral": suggestion("'🙂' + s", "x = f(", ")", replace=1),
-    "backslash": suggestion("r'\\d+'}", "p = {", "}", replace=1),
+def wire(item: Any) -> dict[str, Any]:
+    data = CONVERT.unstructure(item)
+    assert isinstance(data, dict)
+    return data
+
+
+# (suggestion, encoding) -> the inline item's range (start, end characters on line 3)
+RANGES = {
+    "plain": (suggestion("urn a + b", "    ret"), "utf-16", (7, 7)),
+    "over-one-closer": (suggestion("a, b)", "value = add(", ")", replace=1), "utf-16", (12, 13)),
+    "astral-utf16": (suggestion("'🙂')", "x = f(🙂", "🙂)", replace=3), "utf-16", (8, 11)),
+    "astral-utf32": (suggestion("'🙂')", "x = f(🙂", "🙂)", replace=3), "utf-32", (7, 9)),
+    "astral-utf8": (suggestion("'🙂')", "x = f(🙂", "🙂)", replace=3), "utf-8", (10, 15)),
 }
 
 
-def lsprotocol_command(sugg: Suggestion) -> types.Command:
-    return types.Command(
-        title="DeepSeek suggestion accepted",
-        command=ACCEPTED_COMMAND,
-        arguments=[
-            {
-                "lines": sugg.text.count("\n") + 1,
-                "chars": len(sugg.text),
-                "uri": sugg.uri,
-                "line": sugg.line,
-                "character": sugg.character,
-            }
-        ],
-    )
+@pytest.mark.parametrize("name", sorted(RANGES))
+def test_the_inline_items_range_covers_the_closers_it_types_again(name: str) -> None:
+    sugg, encoding, (start, end) = RANGES[name]
+    if encoding != "utf-16":  # the suggestion's character is in the client's units
+        head = sugg.window.line_prefix
+        sugg.character = len(head) if encoding == "utf-32" else len(head.encode())
+    data = wire(items.inline_item(sugg, encoding))
+    assert data["insertText"] == sugg.text
+    assert data["range"] == {
+        "start": {"line": 3, "character": start},
+        "end": {"line": 3, "character": end},
+    }
 
 
-def lsprotocol_end(sugg: Suggestion, encoding: str) -> types.Position:
-    end = items.replaced_end(sugg, encoding)
-    return types.Position(line=end["line"], character=end["character"])
+def test_the_inline_item_carries_the_accepted_command_with_where_it_was_shown() -> None:
+    data = wire(items.inline_item(suggestion("a, b)", "add(", ")", replace=1), "utf-16"))
+    assert data["command"] == {
+        "title": "DeepSeek suggestion accepted",
+        "command": ACCEPTED_COMMAND,
+        "arguments": [{"lines": 1, "chars": 5, "uri": "file:///w/a.py", "line": 3, "character": 4}],
+    }
 
 
-@pytest.mark.parametrize("encoding", ["utf-16", "utf-32", "utf-8"])
-@pytest.mark.parametrize("name", CASES)
-def test_inline_item_is_what_lsprotocol_sends(name: str, encoding: str) -> None:
-    sugg = CASES[name]
-    typed = types.InlineCompletionItem(
-        insert_text=sugg.text,
-        range=types.Range(
-            start=types.Position(line=sugg.line, character=sugg.character),
-            end=lsprotocol_end(sugg, encoding),
-        ),
-        command=lsprotocol_command(sugg),
-    )
-    assert items.inline_item(sugg, encoding) == CONVERT.unstructure(typed)
-
-
-@pytest.mark.parametrize("markdown", [False, True], ids=["plain-docs", "markdown-docs"])
 @pytest.mark.parametrize("snippets", [False, True], ids=["plain", "snippet"])
-@pytest.mark.parametrize("name", CASES)
-def test_completion_item_is_what_lsprotocol_sends(name: str, snippets: bool, markdown: bool):
-    sugg = CASES[name]
-    plain = items.completion_item(sugg, "utf-16", snippets, markdown)
-    head = sugg.window.line_prefix
-    word = items.WORD_AT_END.search(head).group(0)
-    full = word + sugg.text
-    first = full.split("\n", 1)[0]
-    typed = types.CompletionItem(
-        label=first if "\n" not in full else first + " …",
-        filter_text=first,
-        sort_text="0",
-        preselect=True,
-        kind=types.CompletionItemKind.Snippet,
-        detail="DeepSeek",
-        documentation=types.MarkupContent(kind=types.MarkupKind.Markdown, value=f"```\n{full}\n```")
-        if markdown
-        else full,
-        insert_text_format=types.InsertTextFormat.Snippet
-        if snippets
-        else types.InsertTextFormat.PlainText,
-        text_edit=types.TextEdit(
-            range=types.Range(
-                start=types.Position(line=sugg.line, character=len(head) - len(word)),
-                end=lsprotocol_end(sugg, "utf-16"),
-            ),
-            new_text=items.escape_snippet(full) if snippets else full,
-        ),
-        command=lsprotocol_command(sugg),
-    )
-    assert plain == CONVERT.unstructure(typed)
+def test_a_completion_item_starts_at_the_typed_word_and_stays_on_the_line(snippets: bool) -> None:
+    sugg = suggestion("urn {a}\n    b", "    ret", ")", replace=0)
+    data = wire(items.completion_item(sugg, "utf-16", snippets, markdown=False))
+    assert data["label"] == "return {a} …" and data["filterText"] == "return {a}"
+    edit = data["textEdit"]
+    assert edit["range"] == {
+        "start": {"line": 3, "character": 4},
+        "end": {"line": 3, "character": 7},
+    }
+    expected = "return {a\\}\n    b$0" if snippets else "return {a}\n    b"
+    assert edit["newText"] == expected
+    assert data["insertTextFormat"] == (2 if snippets else 1)
+    assert data["kind"] == 15 and data["preselect"] is True and data["sortText"] == "0"
+
+
+def test_markdown_docs_only_when_the_client_renders_them() -> None:
+    sugg = suggestion("urn 1", "    ret")
+    assert wire(items.completion_item(sugg, "utf-16", False, True))["documentation"] == {
+        "kind": "markdown",
+        "value": "```\nreturn 1\n```",
+    }
+    assert wire(items.completion_item(sugg, "utf-16", False, False))["documentation"] == "return 1"
 
 
 def test_a_snippet_inserts_exactly_the_text() -> None:

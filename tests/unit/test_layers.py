@@ -95,20 +95,9 @@ def test_every_module_says_what_it_is_for(path: Path) -> None:
     assert ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
 
 
-# what serves the initialize answer and the first completion: pygls is no part of it
-HOT_PATH = (
-    "serve.py",
-    "transport.py",
-    "initialize_answer.py",
-    "pygls_internals.py",
-    "hot_path.py",
-    "client.py",
-    "state.py",
-    "completion_requests.py",
-    "items.py",
-    "code_action.py",
-    "tail.py",
-)
+# what is imported before the initialize answer: pygls and the LSP glue, not the core
+BEFORE_INITIALIZE = ("serve.py", "server.py", "connection.py", "frames.py", "commands.py")
+CORE = ("ds_lsp.completion", "ds_lsp.upstream", "ds_lsp.workspace", "ds_lsp.generate", "httpx")
 
 
 def _import_time_closure(paths: list[Path]) -> dict[Path, set[str]]:
@@ -130,21 +119,41 @@ def _import_time_closure(paths: list[Path]) -> dict[Path, set[str]]:
     return seen
 
 
-def test_the_hot_path_does_not_import_pygls() -> None:
-    """The modules that answer initialize and serve the first completion import no protocol
-    library at import time, even indirectly through other ds_lsp modules."""
-    closure = _import_time_closure([PACKAGE / "lsp" / n for n in HOT_PATH])
+def test_the_core_loads_after_the_initialize_answer() -> None:
+    """What answers initialize imports no completion, upstream, workspace or generate module
+    (nor httpx) at import time, even indirectly: server.py loads them once the answer is out."""
+    closure = _import_time_closure([PACKAGE / "lsp" / n for n in BEFORE_INITIALIZE])
     for path, names in closure.items():
         for name in names:
-            assert name.split(".")[0] not in PROTOCOL, f"{ids(path)} imports {name}"
+            assert not name.startswith(CORE), f"{ids(path)} imports {name} at import time"
 
 
-def test_pygls_side_modules_stay_off_the_hot_path() -> None:
-    """server.py and generate_command.py (pygls's) are reached from the hot path only by an
-    import inside a function (tail.py loads them when needed)."""
-    closure = _import_time_closure([PACKAGE / "lsp" / n for n in HOT_PATH])
-    pygls_side = {PACKAGE / "lsp" / "server.py", PACKAGE / "lsp" / "generate_command.py"}
-    assert not pygls_side & set(closure)
-    assert set(HOT_PATH) | {"__init__.py"} >= {
-        p.name for p in (PACKAGE / "lsp").glob("*.py") if p not in pygls_side
-    }, "a new lsp/ module: list it in HOT_PATH (no pygls) or with pygls's side"
+def _defined_names() -> set[str]:
+    """Every function, class, attribute and variable name ds_lsp itself defines."""
+    names: set[str] = set()
+    for path in MODULES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(node.name)
+            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+                names.add(node.attr)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names.add(node.id)
+    return names
+
+
+@pytest.mark.parametrize("path", sorted((PACKAGE / "lsp").glob("*.py")), ids=ids)
+def test_no_private_pygls_name_is_used(path: Path) -> None:
+    """pygls's public API only: every `_name` the LSP side reads or imports is one ds_lsp
+    defines itself (pygls's private attributes change between releases)."""
+    ours = _defined_names()
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr.startswith("_"):
+            private = node.attr
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("pygls"):
+            private = next((a.name for a in node.names if a.name.startswith("_")), "")
+        else:
+            continue
+        if private and not private.startswith("__"):
+            assert private in ours, f"{ids(path)} uses {private}, not ds_lsp's own"

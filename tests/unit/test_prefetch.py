@@ -241,6 +241,6 @@ async def test_a_cut_answer_lends_only_its_complete_lines() -> None:
 def test_the_accepted_command_says_which_suggestion(
     args: tuple[object, ...], where: tuple[object, ...]
 ) -> None:
-    from ds_lsp.lsp.hot_path import _accepted_where
+    from ds_lsp.lsp.completions import accepted_where
 
-    assert _accepted_where(list(args)) == where
+    assert accepted_where(list(args)) == where

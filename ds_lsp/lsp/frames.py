@@ -1,9 +1,9 @@
-"""The JSON-RPC frame loop over stdio, TCP or a Unix socket, hardened against hostile input.
+"""The hardened frame reader in front of pygls: bytes in, one JSON-RPC body at a time.
 
-pygls's own loop hands every parsed frame to the protocol and may stop answering after some
-malformed ones. Here `FrameReader` cuts the byte stream into frames and `Connection` checks
-each one before pygls sees it. The server never stops on bad input, never holds more than
-one frame (at most 64 MiB) in memory, and stops only at end of input or on `exit`.
+pygls's own reader trusts every header. `FrameReader` cuts the byte stream into frames and
+never stops on bad input, never holds more than one frame (at most 64 MiB) in memory, and
+stops only at end of input. What it cannot read it reports as a `FrameError`, which the
+connection (connection.py) has pygls answer with a Parse error.
 
 Framing and the resync rule:
 - A frame is header lines (`Name: value`, each ending in a line break), a blank line, and
@@ -24,14 +24,8 @@ Framing and the resync rule:
 - Over `MAX_FRAME` (64 MiB): answered at once, then discarded in chunks as it arrives
   (never buffered); a `Content-Length:` header line inside it ends the discarding early.
 
-Checks per message (`Connection.take`): JSON that parses (nesting deeper than `MAX_DEPTH`
-is refused), the JSON-RPC shape, and the lifecycle: requests before `initialize` get
-ServerNotInitialized (-32002) and reach nothing, notifications before it are dropped;
-after `shutdown` requests get InvalidRequest and only `exit` is taken. Secrets in
-`initialize`, `didChangeConfiguration` and the client's responses (workspace/configuration)
-are registered with redact.py before anything logs them. A checked message goes to the
-connection's target: the hot path (hot_path.py), which hands what it does not serve to
-pygls through `PyglsTarget`. `Outbox` writes messages framed as pygls frames them.
+`problem` and `too_deep` are the checks of a parsed body: the JSON-RPC shape, and nesting no
+deeper than `MAX_DEPTH`.
 """
 
 from __future__ import annotations
@@ -39,30 +33,12 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import re
-import stat
-import sys
-import threading
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
-
-from ds_lsp import redact
-from ds_lsp.lsp.pygls_internals import answered_elsewhere, send_payload
-
-if TYPE_CHECKING:  # pygls is imported by the server, after the early initialize answer
-    from pygls.protocol import JsonRPCProtocol
+from typing import Any
 
 log = logging.getLogger(__name__)
 
-PARSE_ERROR, INVALID_REQUEST, INVALID_PARAMS = -32700, -32600, -32602
-SERVER_NOT_INITIALIZED, REQUEST_CANCELLED = -32002, -32800
-# completion requests never get a JSON-RPC error: bad params get an empty answer
-EMPTY_ANSWERS: dict[str, Any] = {
-    "textDocument/inlineCompletion": {"items": []},
-    "textDocument/completion": {"isIncomplete": False, "items": []},
-}
 MAX_FRAME = 64 << 20  # bytes of one body
 MAX_HEADER = 8 << 10  # bytes of one header block
 MAX_DEPTH = 100  # nesting of JSON arrays and objects; LSP messages stay under 20
@@ -312,227 +288,3 @@ def too_deep(data: Any, limit: int = MAX_DEPTH) -> bool:
         children = item.values() if isinstance(item, dict) else item
         todo += [(c, depth + 1) for c in children if isinstance(c, (dict, list))]
     return False
-
-
-Send = Callable[[dict[str, Any]], None]
-
-
-class Writer(Protocol):
-    """Where frames go: stdout, or a socket's StreamWriter."""
-
-    def write(self, data: bytes) -> Any: ...
-
-    def close(self) -> Any: ...
-
-
-class Outbox:
-    """Messages to the client, framed as pygls frames them, written at once."""
-
-    def __init__(self, writer: Writer) -> None:
-        self.writer = writer
-
-    def send(self, message: dict[str, Any]) -> None:
-        body = json.dumps(message).encode()  # ASCII (ensure_ascii): bytes == characters
-        if log.isEnabledFor(logging.DEBUG):
-            log.debug("sending %s", body[:2000].decode())
-        self.writer.write(
-            b"Content-Length: %d\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8"
-            b"\r\n\r\n%s" % (len(body), body)
-        )
-
-    def result(self, msg_id: Any, result: Any) -> None:
-        self.send({"jsonrpc": "2.0", "id": msg_id, "result": result})
-
-    def error(self, msg_id: Any, code: int, message: str) -> None:
-        self.send({"jsonrpc": "2.0", "id": msg_id, "error": {"code": code, "message": message}})
-
-    def notify(self, method: str, params: Any) -> None:
-        self.send({"jsonrpc": "2.0", "method": method, "params": params})
-
-
-class Target(Protocol):
-    """Where checked messages go (the hot path, or pygls directly)."""
-
-    def take(self, body: bytes, data: dict[str, Any], method: str | None) -> bool:
-        """Handle one message; False when its params could not be read."""
-        ...
-
-
-class Connection:
-    """One client's messages, checked, into one target."""
-
-    def __init__(self, send: Send, target: Target) -> None:
-        self.send = send
-        self.target = target
-        self.initialized = False
-        self.shut_down = False
-
-    async def serve(
-        self, frames: FrameReader, settle: Callable[[], Awaitable[None]] | None = None
-    ) -> None:
-        """Serve frames until end of input; `settle`, awaited before each frame is read,
-        waits while the client reads slowly or the target is not ready for more."""
-        while True:
-            if settle is not None:
-                await settle()
-            item = await frames.next()
-            if item is None:
-                log.info("end of input")
-                return
-            self.take(item)
-
-    def reply_error(self, msg_id: Any, code: int, message: str) -> None:
-        self.send({"jsonrpc": "2.0", "id": msg_id, "error": {"code": code, "message": message}})
-
-    def take(self, item: bytes | FrameError) -> None:
-        """Validate one frame and hand it to the target, answering errors for bad requests."""
-        if isinstance(item, FrameError):
-            self.reply_error(item.msg_id, PARSE_ERROR, f"Parse error: {item.message}")
-            return
-        data = self._parse(item)
-        if data is None:
-            return
-        method = data.get("method")
-        _register_secrets(method, data)
-        if not self._allowed(data, method):
-            return
-        taken = self.target.take(item, data, method)
-        if taken and "id" in data:
-            self.initialized |= method == "initialize"
-            self.shut_down |= method == "shutdown"
-
-    def _parse(self, body: bytes) -> dict[str, Any] | None:
-        """The message as JSON, or None after answering why it is not one."""
-        try:
-            data = json.loads(body)
-        except (ValueError, RecursionError):
-            log.warning("unparseable frame: %r", body[:120])
-            self.reply_error(None, PARSE_ERROR, "Parse error")
-            return None
-        if isinstance(data, (dict, list)) and too_deep(data):
-            log.warning("message nested deeper than %d levels", MAX_DEPTH)
-            msg_id = data.get("id") if isinstance(data, dict) else None
-            reply_id = msg_id if isinstance(msg_id, (int, str)) else None
-            self.reply_error(reply_id, INVALID_REQUEST, "Invalid request: nested too deeply")
-            return None
-        reason = problem(data)
-        if reason:
-            log.warning("malformed message (%s): %r", reason, body[:120])
-            if isinstance(data, list) or (isinstance(data, dict) and "method" in data):
-                msg_id = data.get("id") if isinstance(data, dict) else None
-                reply_id = msg_id if isinstance(msg_id, (int, str)) else None
-                self.reply_error(reply_id, INVALID_REQUEST, f"Invalid request: {reason}")
-            return None
-        return data
-
-    def _allowed(self, data: dict[str, Any], method: str | None) -> bool:
-        """The LSP lifecycle: initialize first, nothing but exit after shutdown."""
-        if method == "exit":
-            return True
-        request = method is not None and "id" in data
-        if self.shut_down:
-            if request:
-                self.reply_error(data["id"], INVALID_REQUEST, "the server is shutting down")
-            return False
-        if not self.initialized:
-            if method == "initialize" and request:
-                return True
-            if request:
-                self.reply_error(data["id"], SERVER_NOT_INITIALIZED, "Server not initialized")
-            else:
-                log.info("dropping %s before initialize", method or "a response")
-            return False
-        if method == "initialize":
-            if request:
-                self.reply_error(data["id"], INVALID_REQUEST, "initialize was already received")
-            return False
-        return True
-
-
-class PyglsTarget:
-    """Checked messages into a pygls protocol.
-
-    A request whose params pygls cannot read gets Invalid params, except the completion
-    requests, which get an empty answer.
-    """
-
-    def __init__(self, protocol: JsonRPCProtocol) -> None:
-        self.protocol = protocol
-
-    def take(
-        self,
-        body: bytes,
-        data: dict[str, Any],
-        method: str | None,
-        answered: int | str | None = None,
-    ) -> bool:
-        """`answered`: the id of a request that was already answered (initialize, see
-        initialize_answer.py); pygls handles it without replying."""
-        if answered is None:
-            return self._hand_over(body, data, method)
-        with answered_elsewhere(self.protocol, answered):
-            return self._hand_over(body, data, method)
-
-    def _hand_over(self, body: bytes, data: dict[str, Any], method: str | None) -> bool:
-        msg_id = data.get("id")
-        try:
-            message = json.loads(body, object_hook=self.protocol.structure_message)
-        except Exception as exc:
-            log.warning("cannot read %s: %s", method or "response", exc)
-            if method is not None and msg_id is not None:
-                empty = EMPTY_ANSWERS.get(method)
-                error = {"code": INVALID_PARAMS, "message": f"Invalid params: {exc}"}
-                reply = {"result": empty} if empty is not None else {"error": error}
-                send_payload(self.protocol, {"jsonrpc": "2.0", "id": msg_id, **reply})
-            return False
-        try:
-            self.protocol.handle_message(message)
-        except (SystemExit, KeyboardInterrupt):
-            raise
-        except Exception:
-            log.exception("failed to handle %s", method or "a response")
-        return True
-
-
-def _register_secrets(method: str | None, data: dict[str, Any]) -> None:
-    """Keys the client sends (settings of every backend) are masked in every log line."""
-    if method is None:
-        redact.register_from(data.get("result"))
-    elif method in ("initialize", "workspace/didChangeConfiguration"):
-        redact.register_from(data.get("params"))
-
-
-async def stdin_reader() -> asyncio.StreamReader:
-    """stdin as an asyncio stream (a pipe or socket directly; anything else through a thread:
-    epoll refuses /dev/null and files, and asyncio would then wait forever)."""
-    loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader(limit=1 << 20)
-    try:
-        mode = os.fstat(sys.stdin.fileno()).st_mode
-        if not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)):
-            raise ValueError("not a pipe")
-        await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin.buffer)
-    except (ValueError, OSError):
-        threading.Thread(target=_pump, args=(loop, reader), daemon=True).start()
-    return reader
-
-
-def _pump(loop: asyncio.AbstractEventLoop, reader: asyncio.StreamReader) -> None:
-    read = getattr(sys.stdin.buffer, "read1", sys.stdin.buffer.read)
-    while data := read(65536):
-        loop.call_soon_threadsafe(reader.feed_data, data)
-    loop.call_soon_threadsafe(reader.feed_eof)
-
-
-class StdoutWriter:
-    """Frames to stdout, flushed at once."""
-
-    def __init__(self) -> None:
-        self._out = sys.stdout.buffer
-
-    def write(self, data: bytes) -> None:
-        self._out.write(data)
-        self._out.flush()
-
-    def close(self) -> None:
-        self._out.flush()

@@ -1,0 +1,16 @@
+"""The names the editor and the server share: command ids, trigger characters, code-action
+kinds and ds-lsp's own notification. One place, so the server, its answers and the editor
+configs cannot drift apart (editors/ and vscode-extension/ name these same strings)."""
+
+from __future__ import annotations
+
+GENERATE_COMMAND = "ds-lsp.generateCodeBlock"  # write a block from an instruction
+ACCEPTED_COMMAND = "ds-lsp.acceptedSuggestion"  # run by the editor when a suggestion is taken
+USAGE_COMMAND = "ds-lsp.showUsage"  # tokens, suggestions and cost, as a message
+COMMANDS = (GENERATE_COMMAND, USAGE_COMMAND, ACCEPTED_COMMAND)
+
+TRIGGER_CHARACTERS = [".", "(", "[", "{", ",", ":", "=", " "]
+GENERATE_ACTION_KIND = "refactor.rewrite"
+CODE_ACTION_KINDS = [GENERATE_ACTION_KIND]
+
+STATUS_METHOD = "ds-lsp/status"  # server -> client: {"state", "message"?}
