@@ -11,9 +11,14 @@ UTF-8 bytes or UTF-32 code points when negotiated); `Document` converts to Pytho
 
 from __future__ import annotations
 
+import logging
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import Any
+
+log = logging.getLogger(__name__)
 
 CHUNK_LINES = 48
 UTF8, UTF16, UTF32 = "utf-8", "utf-16", "utf-32"
@@ -190,11 +195,13 @@ def _get(obj: dict | object, name: str):
 
 
 class DocumentStore:
-    """The open documents by URI."""
+    """The open documents by URI. `before_change` hooks see each content change before the
+    document applies it (the next-edit history keeps the lines it replaces)."""
 
     def __init__(self) -> None:
         self._docs: dict[str, Document] = {}
         self.encoding = UTF16
+        self.before_change: list[Callable[[Document, Any], None]] = []
 
     def open(self, uri: str, language_id: str, version: int, text: str) -> Document:
         doc = Document(uri, language_id, version, Text(text), self.encoding)
@@ -206,6 +213,11 @@ class DocumentStore:
         if doc is None:
             return None
         for change in changes:
+            for hook in self.before_change:
+                try:
+                    hook(doc, change)
+                except Exception:  # a watcher's bug never loses the user's text
+                    log.exception("a document watcher failed")
             doc.apply_change(change)
         doc.version = version
         return doc

@@ -45,6 +45,9 @@ class Counts:
     cache_hit_tokens: int = 0
     cache_miss_tokens: int = 0
     completion_tokens: int = 0
+    next_edits: int = 0  # next-edit requests from the editor
+    next_edits_shown: int = 0
+    next_edits_accepted: int = 0
 
     def add_usage(self, usage: Any) -> None:
         """Add an answer's `usage`; what is not a finite count (NaN, strings, negative
@@ -267,9 +270,14 @@ def report_lines(
 
 
 def _line(name: str, c: Counts, prices: dict[str, float]) -> str:
+    edits = (
+        f", next edits {c.next_edits_shown} shown / {c.next_edits_accepted} accepted"
+        if c.next_edits
+        else ""
+    )
     return (
         f"{name}: {c.requests} requests, {c.upstream} to DeepSeek, {c.shown} shown, "
-        f"{c.accepted} accepted, tokens {c.prompt_tokens} in "
+        f"{c.accepted} accepted{edits}, tokens {c.prompt_tokens} in "
         f"({c.cache_hit_share:.0%} cache hits) / {c.completion_tokens} out, "
         f"~${c.cost(prices):.4f}"
     )

@@ -16,7 +16,7 @@ import logging
 import statistics
 import time
 from collections import deque
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -138,6 +138,8 @@ class CompletionPipeline:
         self.prefetch = Prefetcher(settings, self.cache, self.fetch)
         self.latest = LatestWins()
         self.rhythm = Rhythm()
+        # the user's recent edits as a comment block (set by the LSP side: nextedit/fim.py)
+        self.recent_edits: Callable[[Document], str] = lambda doc: ""
 
     # ---- the pipeline ------------------------------------------------------------------------
     async def complete(
@@ -194,18 +196,24 @@ class CompletionPipeline:
 
     def ask_at(self, doc: Document, row: int, index: int) -> Ask:
         """The window around (row, Python index), its mode, and the prompt that opens with
-        other files' context and the header."""
+        other files' context, the user's recent edits (within the prefix budget) and the
+        header."""
         s = self.settings
+        edits = self.recent_edits(doc) if s.context_files else ""
         window = build_window(
-            doc, row, index, s.max_prefix_chars, s.max_suffix_chars, s.window_block_lines
+            doc,
+            row,
+            index,
+            max(0, s.max_prefix_chars - len(edits)),
+            s.max_suffix_chars,
+            s.window_block_lines,
         )
         parts: tuple[tuple[str, str], ...] = ()
         if s.context_files and s.context_files_budget > 0:
             parts = self.other_files.parts(doc, window, s.context_files_budget)
         head = header(relative_path(doc.uri, self.gate.root_path), doc.language_id)
-        return make_ask(
-            s, window, render(parts, doc.language_id), parts, head if s.prompt_header else ""
-        )
+        head = edits + (head if s.prompt_header else "")
+        return make_ask(s, window, render(parts, doc.language_id), parts, head)
 
     async def _debounced(
         self, doc: Document, version: int, window: Window, key_gap: float | None

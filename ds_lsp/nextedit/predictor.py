@@ -85,8 +85,9 @@ class NextEdits:
     allowed: Callable[[Document], bool]  # the gate: exclusion, refused content, language
     path_of: Callable[[str], str]  # a document's path as the prompt shows it
     options: Options = field(default_factory=Options)
-    record: Callable[..., None] = lambda **counts: None  # usage counters
+    record: Callable[..., None] = lambda **counts: None  # usage counters (UsageBook.record)
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep  # the debounce's wait
+    follow_ups: int = 0  # edits offered from an earlier answer, without a request
     _cache: OrderedDict[tuple[Any, ...], list[str] | None] = field(
         default_factory=OrderedDict, init=False
     )
@@ -102,7 +103,7 @@ class NextEdits:
             return None
         if (version is not None and version != doc.version) or not self.allowed(doc):
             return None
-        self.record(next_edit_requests=1)
+        self.record(next_edits=1)
         return await self.latest.run(uri, self._predict(doc, line, character, automatic))
 
     async def _predict(
@@ -142,7 +143,6 @@ class NextEdits:
         result = await self.ask(build)
         if result is None:
             return None
-        self.record(next_edit_upstream=1)
         return rewritten_lines(result.text, region, result.finish_reason == "length")
 
     def _offer(self, region: Region, target: list[str] | None) -> Edit | None:
@@ -186,7 +186,8 @@ class NextEdits:
         )  # fmt: skip
         edit = self._offer(span, kept.target)
         if edit is not None:
-            self.record(next_edit_follow_ups=1)
+            self.follow_ups += 1
+            log.debug("next edit from the last answer, no request: %s", doc.uri)
         return edit
 
     # ---- bookkeeping ---------------------------------------------------------------------

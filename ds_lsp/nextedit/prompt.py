@@ -20,7 +20,7 @@ from ds_lsp.nextedit.region import CURSOR, END, START, Region
 from ds_lsp.nextedit.textdiff import unified_hunks
 from ds_lsp.upstream.backends.chat import ChatPrefixRequest
 
-EDITS_BUDGET_CHARS = 3000  # ~1k tokens of recent edits
+EDITS_BUDGET_CHARS = 2400  # ~700 tokens of recent edits
 MIN_MAX_TOKENS, MAX_MAX_TOKENS = 128, 2048
 CHARS_PER_TOKEN = 3.0  # code runs ~3-4 characters per token: err on the generous side
 

@@ -21,8 +21,8 @@ CURSOR = "<|user_cursor_is_here|>"
 END = "<|editable_region_end|>"
 MARKERS = (START, CURSOR, END)
 MAX_REGION_CHARS = 6000
-CONTEXT_ABOVE_CHARS = 3000
-CONTEXT_BELOW_CHARS = 1500
+CONTEXT_ABOVE_CHARS = 2000
+CONTEXT_BELOW_CHARS = 1000
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol, TypeVar
 
 import httpx
 
@@ -36,6 +37,13 @@ from ds_lsp.usage import UsageBook
 log = logging.getLogger(__name__)
 
 Connect = Callable[[Settings, httpx.AsyncClient], FimBackend]
+
+
+class _Answer(Protocol):
+    usage: dict[str, Any]
+
+
+R = TypeVar("R", bound=_Answer)
 STALL_FACTOR = 4  # generation gives up when no text arrives for STALL_FACTOR x timeoutMs
 DEADLINE_FACTOR = 60  # ... and after DEADLINE_FACTOR x timeoutMs in all (5 min by default)
 MESSAGED_KINDS = ("model", "auth", "balance", "network", "bad_request")
@@ -166,36 +174,58 @@ class UpstreamSession:
     ) -> FimResult | None:
         """One FIM answer within `timeoutMs`, retries included; None on failure (after
         telling the user once). Raises only CancelledError."""
+        s = self.settings
+
+        def call(model: str) -> Awaitable[FimResult]:
+            req = FimRequest(model, prompt, suffix, s.max_tokens, s.temperature, stop, extras)
+            return self.backend.fim(req, should_stop)
+
+        return await self._within_timeout(call, "completion")
+
+    async def quick_chat(self, build: Callable[[str], ChatPrefixRequest]) -> ChatResult | None:
+        """One short chat prefix completion (a next-edit suggestion) as a completion is made:
+        within `timeoutMs`, retries included, problems told once per kind; `build(model)`
+        writes the request. It runs in the background of typing, so it shows no status and
+        does not count in the completions' latency health. Raises only CancelledError."""
+        return await self._within_timeout(
+            lambda model: self.backend.chat_prefix(build(model), None), "next edit", quiet=True
+        )
+
+    async def _within_timeout(
+        self, call: Callable[[str], Awaitable[R]], what: str, quiet: bool = False
+    ) -> R | None:
         if not self._key_present():
             return None
         s = self.settings
         started = time.monotonic()
-        self.ui.status("fetching")
+        if not quiet:
+            self.ui.status("fetching")
         model = "?"
         try:
             async with asyncio.timeout(s.timeout_ms / 1000):
                 model = await self.model()
-                req = FimRequest(model, prompt, suffix, s.max_tokens, s.temperature, stop, extras)
-                result = await with_retries(
-                    lambda: self.backend.fim(req, should_stop), started + s.timeout_ms / 1000
-                )
+                result = await with_retries(lambda: call(model), started + s.timeout_ms / 1000)
         except UpstreamError as exc:
             await self.report(exc, model)
             return None
         except TimeoutError:
-            log.warning("completion timed out after %d ms", s.timeout_ms)
-            self.ui.status("error", "timeout")
-            self._check_health(timed_out=True)
+            log.warning("%s timed out after %d ms", what, s.timeout_ms)
+            if not quiet:
+                self.ui.status("error", "timeout")
+                self._check_health(timed_out=True)
             return None
         except asyncio.CancelledError:
-            self.ui.status("idle")
+            if not quiet:
+                self.ui.status("idle")
             raise
         except Exception:  # e.g. a client closed by a settings change mid-request
-            log.exception("completion request failed")
-            self.ui.status("error", "internal")
+            log.exception("%s request failed", what)
+            if not quiet:
+                self.ui.status("error", "internal")
             return None
-        self._succeeded(result.usage)
-        self._check_health(latency=time.monotonic() - started)
+        self._succeeded(result.usage, quiet)
+        if not quiet:
+            self._check_health(latency=time.monotonic() - started)
         return result
 
     def _key_present(self) -> bool:
@@ -205,13 +235,14 @@ class UpstreamSession:
         self.ui.status("error", "no API key")
         return False
 
-    def _succeeded(self, usage: dict) -> None:
+    def _succeeded(self, usage: dict, quiet: bool = False) -> None:
         self.usage.record(upstream=1)
         self.usage.record_usage(usage)
         if self.usage.session.upstream % 25 == 0:
             self.usage.flush_soon()
         self.problems.resolved()
-        self.ui.status("idle")
+        if not quiet:
+            self.ui.status("idle")
 
     def _check_health(self, latency: float | None = None, timed_out: bool = False) -> None:
         """Say once when completions got slow or keep timing out, with likely causes."""

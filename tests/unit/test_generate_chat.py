@@ -20,6 +20,7 @@ def test_body():
             {"role": "user", "content": "user text"},
             {"role": "assistant", "content": "```python\n", "prefix": True},
         ],
+        "thinking": {"type": "disabled"},
         "max_tokens": 4096,
         "temperature": 0.0,
         "stop": ["```"],

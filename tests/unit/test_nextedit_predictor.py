@@ -117,7 +117,7 @@ async def test_a_rename_gives_the_edit_of_its_nearest_use() -> None:
     [body] = setup.model.bodies
     assert "-def total(price, qty):" in body["messages"][1]["content"]
     assert setup.sleeps == [0.3]  # automatic: debounced
-    assert setup.counts == {"next_edit_requests": 1, "next_edit_upstream": 1}
+    assert setup.counts == {"next_edits": 1}
 
 
 async def test_taken_edits_are_followed_by_the_rest_of_the_answer_without_asking_again() -> None:
@@ -136,7 +136,7 @@ async def test_taken_edits_are_followed_by_the_rest_of_the_answer_without_asking
     # asked: the first region (lines 0-12, two uses), the region around line 11 (the use at
     # 14), and around 14 (nothing more); the use at 11 came from the first answer
     assert len(setup.model.bodies) == 3
-    assert setup.counts["next_edit_follow_ups"] == 1
+    assert setup.edits.follow_ups == 1
 
 
 async def test_a_follow_up_is_dropped_when_the_user_goes_another_way() -> None:

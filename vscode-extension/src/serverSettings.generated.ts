@@ -32,7 +32,10 @@ export const SERVER_KEYS = [
     "contextFilesBudget",
     "priceCacheHit",
     "priceCacheMiss",
-    "priceOutput"
+    "priceOutput",
+    "nextEdit",
+    "nextEditDebounceMs",
+    "nextEditLines"
 ] as const;
 
 /** Server settings that the server also reads from an environment variable. */

@@ -68,8 +68,10 @@ class ChatPrefixRequest:
         ]
 
     def body(self) -> dict[str, Any]:
+        """The request body; thinking disabled (V4 chat models think by default: slower and
+        dearer, and generate and next edit want the code alone)."""
         return request_body(
-            {"messages": self.messages()},
+            {"messages": self.messages(), "thinking": {"type": "disabled"}},
             self.model,
             self.max_tokens,
             self.temperature,
