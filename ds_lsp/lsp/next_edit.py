@@ -167,6 +167,7 @@ class NextEditSide:
         command = _get(item, "command")
         if _get(command, "command") == ACCEPTED_COMMAND:
             self.state.session.usage.record(next_edits_shown=1)
+            log.info("next edit shown (%s)", _get(_get(item, "textDocument"), "uri"))
 
     def _named(self, args: list[Any]) -> Offered | None:
         ident = _get(args[0], "id") if args else None
@@ -178,6 +179,7 @@ class NextEditSide:
         if offered is not None:
             self.state.session.usage.record(next_edits_accepted=1)
             self.ready.pop(offered.uri, None)
+            log.info("next edit accepted (%s)", offered.uri)
 
     def dismissed(self, args: list[Any]) -> None:
         """The user dismissed the edit: it is not offered again in that document."""
@@ -185,6 +187,7 @@ class NextEditSide:
         if offered is not None:
             self.history.dismiss(offered.uri, offered.edit.old, offered.edit.new)
             self.ready.pop(offered.uri, None)
+            log.info("next edit dismissed (%s)", offered.uri)
 
     # ---- the code action ---------------------------------------------------------------------
     async def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction]:

@@ -58,6 +58,9 @@ def main():
 '''
 
 
+SHOP = "def total(price, qty):\n    subtotal = price * qty\n    return subtotal\n"
+
+
 def _run(cmd: list[str], timeout: float, cwd: Path = EXT, env: dict | None = None) -> str:
     """Run a command; fail the test with its output when it fails or hangs."""
     try:
@@ -413,6 +416,8 @@ def workbench(
     for d in (home, data / "User", exts, workspace):
         d.mkdir(parents=True)
     (workspace / "sample.py").write_text(SAMPLE)
+    (workspace / "shop.py").write_text(SHOP)
+    mock.next_edit_rules = [("price", "cost")]  # next edits: the model renames price
     # No ds-lsp anywhere on PATH and no serverPath: only a python3, which runs the bundled server.
     python_bin = _python3_only_bin(tmp_path / "python-only-bin")
     path = [str(python_bin), str(NODE24.parent),
@@ -644,3 +649,20 @@ def test_server_log_lines_keep_their_level_in_the_output(workbench: Workbench) -
     record = re.compile(r"\d{2}:\d{2}:\d{2},\d{3} (DEBUG|INFO|WARNING) ")
     raw = [line for line in lines if record.search(line)]
     assert not raw, raw[:5]
+
+
+def test_next_edit_shows_as_a_decoration_and_tab_jumps_then_applies(workbench: Workbench) -> None:
+    shown = workbench.step("next edit shows after a rename")
+    assert any("cost" in text for text in shown["after"]), shown  # the new text after the old
+    assert any("price" in text for text in shown["struck"]), shown  # the old struck through
+    assert "next edit at line 2" in shown["hint"], shown
+    applied = workbench.step("next edit: Tab jumps, then Tab applies")
+    assert "Tab to apply" in applied["hintAfterJump"], applied
+    assert "    subtotal = price * qty" in applied["linesAfterJump"], applied  # not applied yet
+    assert applied["lines"][:2] == ["def total(cost, qty):", "    subtotal = cost * qty"], applied
+    asked = workbench.mock.next_edit_requests()
+    assert asked and all(r.body["thinking"] == {"type": "disabled"} for r in asked)
+    # the server's log, in the extension's output: didShowInlineEdit and the edit's command
+    assert "next edit shown (file://" in workbench.ext_log, workbench.context
+    assert "next edit accepted (file://" in workbench.ext_log, workbench.context
+    assert (OUTPUT / "next-edit.png").stat().st_size > 10_000
