@@ -24,6 +24,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import next_edit
 import scenarios
 from lsp_client import ROOT
 
@@ -45,6 +46,7 @@ SCENARIOS = (
     *TYPING,
     "stable",
     "stable_ctx",
+    *next_edit.SCENARIOS,
 )
 SIZES = {  # quick, full
     "startup_runs": (5, 10),
@@ -53,6 +55,8 @@ SIZES = {  # quick, full
     "leak_requests": (1000, 3000),
     "typing_lines": (12, 30),
     "stable_lines": (20, 40),
+    "next_edit_pairs": (40, 150),
+    "next_edit_bursts": (8, 20),
 }
 
 
@@ -81,6 +85,9 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
         },
         "stable": lambda: scenarios.stable_opening(size["stable_lines"]),
         "stable_ctx": lambda: scenarios.stable_opening(size["stable_lines"], other_files=3),
+        "next_edit_overhead": lambda: next_edit.overhead(size["next_edit_pairs"], latency),
+        "next_edit_pauses": lambda: next_edit.pauses(size["next_edit_bursts"], latency),
+        "next_edit_fim": lambda: next_edit.fim_cache(size["stable_lines"]),
     }
     out: dict[str, Any] = {}
     for name in SCENARIOS:
@@ -411,6 +418,7 @@ def rows(r: dict[str, Any]) -> list[dict[str, Any]]:
             "report",
             None,
         )
+    next_edit.rows(r, add)
     return out
 
 

@@ -55,6 +55,16 @@ class EditEvent:
     last: float  # monotonic time of its latest change
     too_big: bool = False
     serial: int = 0  # its place in the session's sequence of events
+    edits: int = 0  # changes since it began: what is derived from it is kept per count
+    _derived: dict[str, tuple[int, Any]] = field(default_factory=dict, repr=False, compare=False)
+
+    def derived(self, name: str, make: Callable[[], Any]) -> Any:
+        """`make()`, computed once per state of the event (diffs and word changes of a
+        finished event are asked for at every request)."""
+        kept = self._derived.get(name)
+        if kept is None or kept[0] != self.edits:
+            kept = self._derived[name] = (self.edits, make())
+        return kept[1]
 
     @property
     def end(self) -> int:
@@ -72,6 +82,11 @@ class EditEvent:
     def net(self) -> tuple[str, str]:
         """What the event replaced and by what, without the unchanged ends."""
         return trim("\n".join(self.old), "\n".join(self.new))
+
+    def net_words(self) -> frozenset[tuple[str, str]]:
+        """`net()` word by word (see textdiff.word_changes)."""
+        words: frozenset[tuple[str, str]] = self.derived("words", lambda: word_changes(*self.net()))
+        return words
 
 
 @dataclass(frozen=True)
@@ -138,6 +153,7 @@ class EditHistory:
         else:
             _extend(event, doc, change)
             event.last = now
+            event.edits += 1
         if event.size > MAX_EVENT_CHARS or len(event.new) > MAX_EVENT_LINES:
             event.old, event.new, event.too_big = [], [], True
 
@@ -224,7 +240,7 @@ class EditHistory:
             (inserted, removed)
             for e in self._events
             if e.uri == uri and e.changed
-            for removed, inserted in word_changes(*e.net())
+            for removed, inserted in e.net_words()
         }
         return changes <= undone
 
