@@ -20,9 +20,7 @@ SECRET_ENVIRONMENT = ("DEEPSEEK_API_KEY", "DS_LSP_TOKEN")
 
 def setup_logging(level: str, log_file: str | None) -> None:
     handler: logging.Handler = (
-        logging.FileHandler(log_file, encoding="utf-8")
-        if log_file
-        else logging.StreamHandler(sys.stderr)
+        logging.FileHandler(log_file, encoding="utf-8") if log_file else _stderr_handler()
     )
     handler.setFormatter(
         redact.RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -33,6 +31,15 @@ def setup_logging(level: str, log_file: str | None) -> None:
     quiet = logging.DEBUG if level.upper() == "DEBUG" else logging.WARNING
     for name in ("pygls", "httpx", "httpcore"):
         logging.getLogger(name).setLevel(quiet)
+
+
+def _stderr_handler() -> logging.Handler:
+    """Log lines to stderr, unless stderr is the LSP socket itself (inetd): then nowhere."""
+    from ds_lsp.lsp.serve import stderr_shares_stdout
+
+    if stderr_shares_stdout():
+        return logging.NullHandler()
+    return logging.StreamHandler(sys.stderr)
 
 
 def logging_flags(default: object) -> argparse.ArgumentParser:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lsprotocol import types
+from lsprotocol.types import ResponseError, ResponseErrorMessage
 from pygls.exceptions import (
     JsonRpcException,
     JsonRpcInvalidParams,
@@ -37,7 +38,7 @@ from pygls.exceptions import (
 from pygls.protocol import JsonRPCProtocol, JsonRPCRequestMessage
 
 from ds_lsp import redact
-from ds_lsp.lsp.frames import FrameError, FrameReader, problem, too_deep
+from ds_lsp.lsp.frames import FrameError, FrameReader, id_of, may_be_too_deep, problem, too_deep
 
 log = logging.getLogger(__name__)
 
@@ -71,21 +72,29 @@ def refused(kind: type[JsonRpcException], message: str) -> Refused:
     return Refused(message=message, code=kind.CODE)
 
 
-class QuietRefusals(logging.Filter):
-    """pygls logs a traceback for every error a handler raises; a refusal is no failure."""
+class PyglsNoise(logging.Filter):
+    """pygls logs a traceback for every error a handler raises and for every message it
+    cannot structure: a refusal is no failure, and an unreadable message gets one line from
+    the connection instead."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
-        return not isinstance(error, Refused)
+        if isinstance(error, Refused):
+            return False
+        return not str(record.msg).startswith("Unable to deserialize message")
 
 
 class Connection:
-    """One client's messages, checked, into the pygls protocol."""
+    """One client's messages, checked, into the pygls protocol (whose `shut_down` says
+    whether the client sent `shutdown`)."""
 
     def __init__(self, protocol: JsonRPCProtocol) -> None:
         self.protocol = protocol
         self.initialized = False
-        self.shut_down = False
+
+    @property
+    def shut_down(self) -> bool:
+        return bool(getattr(self.protocol, "shut_down", False))
 
     async def serve(self, frames: FrameReader, settle: Callable[[], Awaitable[None]]) -> None:
         """Serve frames until end of input; `settle`, awaited before each frame is read,
@@ -114,47 +123,45 @@ class Connection:
         if message is None:
             return
         self._hand_over(message, method)
-        if "id" in data:
-            self.initialized |= method == types.INITIALIZE
-            self.shut_down |= method == types.SHUTDOWN
+        self.initialized |= method == types.INITIALIZE and "id" in data
 
-    def refuse(self, msg_id: Any, error: Refused | None = None, result: Any = None) -> None:
-        """Have pygls answer request `msg_id` with `error` (or `result`)."""
-        refusal = JsonRPCRequestMessage(
-            id=msg_id, method=REFUSED, jsonrpc="2.0", params=Refusal(error, result)
-        )
-        self._hand_over(refusal, REFUSED)
+    def refuse(self, msg_id: Any, error: Refused) -> None:
+        """Have pygls answer request `msg_id` with `error`."""
+        self._hand_over(_reserved(msg_id, Refusal(error=error)), REFUSED)
+
+    def answer_empty(self, msg_id: Any, method: str) -> None:
+        """Have pygls answer a completion request whose params it cannot read: no items."""
+        self._hand_over(_reserved(msg_id, Refusal(result=EMPTY_ANSWERS[method])), REFUSED)
 
     def _hand_over(self, message: Any, method: str | None) -> None:
-        """pygls handles `message`; whatever goes wrong in there never ends the session (an
-        answer to a request the server stopped waiting for raises inside pygls)."""
+        """pygls handles `message`; whatever goes wrong in there never ends the session."""
         try:
             self.protocol.handle_message(message)
         except Exception as exc:
             debug = log.isEnabledFor(logging.DEBUG)
-            log.warning(
-                "pygls failed to handle %s: %r", method or "a response", exc, exc_info=debug
-            )
+            what = method or "a response"
+            log.warning("pygls failed to handle %s: %r", what, exc, exc_info=debug)
 
     def _parse(self, body: bytes) -> dict[str, Any] | None:
-        """The message as JSON, or None after having it refused."""
+        """The message as JSON, or None after having it refused. Never logs the bytes: a
+        broken message may hold a key not yet registered for masking."""
         try:
             data = json.loads(body)
         except (ValueError, RecursionError):
-            log.warning("unparseable frame: %r", body[:120])
+            log.warning("unparseable frame (%d bytes)", len(body))
             self.refuse(None, refused(JsonRpcParseError, "Parse error"))
             return None
-        if isinstance(data, (dict, list)) and too_deep(data):
-            log.warning("message nested too deeply")
-            self.refuse(
-                _id(data), refused(JsonRpcInvalidRequest, "Invalid request: nested too deeply")
-            )
+        if isinstance(data, (dict, list)) and may_be_too_deep(body) and too_deep(data):
+            log.warning("message nested too deeply (%d bytes)", len(body))
+            error = refused(JsonRpcInvalidRequest, "Invalid request: nested too deeply")
+            self.refuse(id_of(data), error)
             return None
         reason = problem(data)
         if reason:
-            log.warning("malformed message (%s): %r", reason, body[:120])
+            log.warning("malformed message (%d bytes): %s", len(body), reason)
             if isinstance(data, list) or (isinstance(data, dict) and "method" in data):
-                self.refuse(_id(data), refused(JsonRpcInvalidRequest, f"Invalid request: {reason}"))
+                error = refused(JsonRpcInvalidRequest, f"Invalid request: {reason}")
+                self.refuse(id_of(data), error)
             return None
         assert isinstance(data, dict)
         return data
@@ -188,26 +195,27 @@ class Connection:
         return True
 
     def _structure(self, data: dict[str, Any], method: str | None) -> Any:
-        """pygls's typed message, or None after having the request refused."""
+        """pygls's typed message, or None after having it refused (or its waiter told)."""
+        if method is not None and "params" not in data:  # JSON-RPC lets params be left out
+            data["params"] = {} if method == types.INITIALIZED else None
         try:
             return self.protocol.structure_message(data)
-        except JsonRpcException as exc:  # params lsprotocol cannot read
-            log.warning("unreadable %s: %s", method or "response", exc.__cause__ or exc)
-            if method is None or "id" not in data:
-                return None
-            if method in EMPTY_ANSWERS:
-                self.refuse(data["id"], result=EMPTY_ANSWERS[method])
-            else:
-                detail = f"Invalid params: {exc.__cause__ or exc}"[:500]
-                self.refuse(data["id"], refused(JsonRpcInvalidParams, detail))
+        except JsonRpcException as exc:  # params (or a result) lsprotocol cannot read
+            detail = f"{exc.__cause__ or exc}".split("\n", 1)[0][:300]
+            log.warning("unreadable %s: %s", method or "answer", detail)
+            if method is None:  # an answer: whoever waits for it hears so now
+                error = ResponseError(code=JsonRpcInvalidParams.CODE, message="unreadable answer")
+                self._hand_over(ResponseErrorMessage(id=data["id"], error=error), None)
+            elif "id" in data and method in EMPTY_ANSWERS:
+                self.answer_empty(data["id"], method)
+            elif "id" in data:
+                self.refuse(data["id"], refused(JsonRpcInvalidParams, f"Invalid params: {detail}"))
             return None
 
 
-def _id(data: Any) -> int | str | None:
-    """The id to answer a broken message with (null when it has none that is valid)."""
-    msg_id = data.get("id") if isinstance(data, dict) else None
-    valid = isinstance(msg_id, (int, str)) and not isinstance(msg_id, bool)
-    return msg_id if valid else None
+def _reserved(msg_id: Any, refusal: Refusal) -> JsonRPCRequestMessage:
+    """A request for the reserved method, carrying what pygls is to answer."""
+    return JsonRPCRequestMessage(id=msg_id, method=REFUSED, jsonrpc="2.0", params=refusal)
 
 
 def _register_secrets(method: str | None, data: dict[str, Any]) -> None:

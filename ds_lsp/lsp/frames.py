@@ -142,7 +142,7 @@ class FrameReader:
                 continue
             if not await self._fill():
                 if self._buf.strip():
-                    log.info("input ended inside a header: %r", bytes(self._buf[:80]))
+                    log.info("input ended inside a header (%d bytes)", len(self._buf))
                 return None
 
     def _drop_garbage(self) -> None:
@@ -177,7 +177,8 @@ class FrameReader:
             )
             cut = len(self._buf) - keep
         if cut:
-            log.warning("skipping %d bytes that are not a frame: %r", cut, bytes(self._buf[:60]))
+            # never the bytes themselves: a mis-framed body may hold a key not yet registered
+            log.warning("skipping %d bytes that are not a frame", cut)
             del self._buf[:cut]
 
     @staticmethod
@@ -249,14 +250,23 @@ class FrameReader:
         self._discard = 0
 
 
+def valid_id(value: Any) -> bool:
+    """Whether `value` can be a JSON-RPC id: a number or a string (never a boolean)."""
+    return isinstance(value, (int, str)) and not isinstance(value, bool)
+
+
+def id_of(data: Any) -> int | str | None:
+    """The id a message carries, when it is a valid one."""
+    msg_id = data.get("id") if isinstance(data, dict) else None
+    return msg_id if valid_id(msg_id) else None
+
+
 def _id_of(part: bytes) -> int | str | None:
     """The id of a request whose body arrived whole but mis-framed, else None."""
     try:
-        data = json.loads(part)
+        return id_of(json.loads(part))
     except (ValueError, RecursionError):
         return None
-    msg_id = data.get("id") if isinstance(data, dict) else None
-    return msg_id if isinstance(msg_id, (int, str)) and not isinstance(msg_id, bool) else None
 
 
 def problem(data: Any) -> str | None:
@@ -265,8 +275,7 @@ def problem(data: Any) -> str | None:
         return "message is not a JSON object"
     if data.get("jsonrpc") != "2.0":
         return "jsonrpc must be '2.0'"
-    msg_id = data.get("id")
-    if ("id" in data and not isinstance(msg_id, (int, str))) or isinstance(msg_id, bool):
+    if "id" in data and not valid_id(data["id"]):
         return "id must be a number or a string"
     if "method" in data:
         if not isinstance(data["method"], str):
@@ -276,6 +285,12 @@ def problem(data: Any) -> str | None:
     elif "id" not in data:
         return "message has neither method nor id"
     return None
+
+
+def may_be_too_deep(body: bytes, limit: int = MAX_DEPTH) -> bool:
+    """False when `body` cannot nest deeper than `limit` (fewer brackets than that): a count
+    at C speed spares the walk of every ordinary message."""
+    return body.count(b"{") + body.count(b"[") > limit
 
 
 def too_deep(data: Any, limit: int = MAX_DEPTH) -> bool:

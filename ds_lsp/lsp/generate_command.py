@@ -84,26 +84,26 @@ def _plan(ls: Any, args: list[Any]) -> genplan.Plan | Outcome:
         parsed = genplan.parse_arguments(args)
     except (ValueError, TypeError) as exc:
         return _refuse(ls, "warning", f"{COMMAND}: bad arguments: {exc}")
-    doc = ls.docs.get(parsed.uri)
+    doc = ls.state.docs.get(parsed.uri)
     if doc is None:
         return _refuse(ls, "warning", f"{COMMAND}: the document is not open: {parsed.uri}")
-    settings = ls.settings
+    settings = ls.state.settings
     if not settings.enable:
         return _refuse(ls, "info", "ds-lsp is disabled (setting 'enable': false).")
-    if is_excluded(doc.uri, settings.exclude, ls.root_path):
+    if is_excluded(doc.uri, settings.exclude, ls.state.root_path):
         return _refuse(
             ls,
             "warning",
             "ds-lsp does not send this file upstream (it matches the "
             "'exclude' setting); nothing was generated.",
         )
-    file_name = relative_path(doc.uri, ls.root_path)
+    file_name = relative_path(doc.uri, ls.state.root_path)
     plan = genplan.make_plan(doc, parsed, _budget(settings), file_name)
     return _refuse(ls, "info", plan) if isinstance(plan, str) else plan
 
 
 def _refuse(ls: Any, level: str, text: str) -> Outcome:
-    ls.ui.show_message(level, text)
+    ls.state.ui.show_message(level, text)
     return Outcome(False, "", text)
 
 
@@ -132,7 +132,7 @@ def _cancel_with(progress: Progress, work: asyncio.Future[Any]) -> Callable[[], 
 # ---- the generation --------------------------------------------------------------------------
 async def _generate(ls: Any, plan: genplan.Plan, written: Written) -> Outcome:
     try:
-        result = await ls.session.chat(
+        result = await ls.state.session.chat(
             genplan.SYSTEM_PROMPT, plan.user_prompt, plan.prefix, written.add
         )
     except UpstreamFailed as exc:
@@ -150,11 +150,11 @@ async def _generate(ls: Any, plan: genplan.Plan, written: Written) -> Outcome:
 
 
 async def _land(ls: Any, plan: genplan.Plan, code: str, progress: Progress) -> Outcome:
-    doc = ls.docs.get(plan.uri)
+    doc = ls.state.docs.get(plan.uri)
     spot = genplan.locate(doc, plan.anchor) if doc is not None else None
     if doc is None or spot is None:
         where = plan.anchor.start[0] + 1
-        ls.ui.show_message(
+        ls.state.ui.show_message(
             "warning",
             f"The document changed around line {where} while DeepSeek was writing; "
             "the generated code was not inserted (run the command again).",
@@ -182,7 +182,7 @@ async def _apply_edit(ls: Any, doc: Any, where: genplan.Target, text: str) -> bo
     else:
         workspace_edit = types.WorkspaceEdit(changes={doc.uri: [edit]})
     params = types.ApplyWorkspaceEditParams(edit=workspace_edit, label=ACTION_TITLE)
-    wait = APPLY_EDIT_FACTOR * ls.settings.timeout_ms / 1000
+    wait = APPLY_EDIT_FACTOR * ls.state.settings.timeout_ms / 1000
     try:  # some clients (Vim's ALE) apply the edit but never answer
         answer = await asyncio.wait_for(asyncio.shield(ls.workspace_apply_edit_async(params)), wait)
     except asyncio.CancelledError:

@@ -89,17 +89,28 @@ class Progress:
 
 
 async def with_progress_when_slow(server: LanguageServer, title: str, work: Awaitable[T]) -> T:
-    """Await `work`; when it takes longer than SLOW_COMPLETION_S, show progress until it ends."""
+    """Await `work`; when it takes longer than SLOW_COMPLETION_S, show progress until it ends.
+    The progress bar never holds the answer up (a client may be slow to grant it, or never)."""
     task = asyncio.ensure_future(work)
-    progress: Progress | None = None
+    bar: asyncio.Task[Progress] | None = None
     try:
         done, _ = await asyncio.wait({task}, timeout=SLOW_COMPLETION_S)
         if not done:
-            progress = await Progress.start(server, "complete", "DeepSeek", title)
+            bar = asyncio.ensure_future(Progress.start(server, "complete", "DeepSeek", title))
         return await task
     except asyncio.CancelledError:
         task.cancel()
         raise
     finally:
-        if progress is not None:
-            progress.end()
+        if bar is not None:
+            _end_when_begun(bar)
+
+
+def _end_when_begun(bar: asyncio.Task[Progress]) -> None:
+    """End the bar now if it was begun, or as soon as it is (or never, if it fails)."""
+
+    def end(started: asyncio.Task[Progress]) -> None:
+        if not started.cancelled() and started.exception() is None:
+            started.result().end()
+
+    bar.add_done_callback(end)

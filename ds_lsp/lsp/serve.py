@@ -65,14 +65,14 @@ async def run_stdio() -> None:
     """Serve one client on stdin/stdout until end of input."""
     skip_unused_imports()
     reader, writer = await stdio_streams()
-    await serve_session(framing.FrameReader(reader), writer)
+    await serve_session(framing.FrameReader(reader), writer=writer)
 
 
 async def serve_session(
-    frames: framing.FrameReader, writer: Writer, first: bytes | None = None
+    frames: framing.FrameReader, first: bytes | framing.FrameError | None = None, *, writer: Writer
 ) -> None:
     """One client session until it leaves (or sends exit); `first`, a frame already read
-    (the token check's)."""
+    (the socket check's)."""
     from ds_lsp.lsp.connection import Connection
     from ds_lsp.lsp.server import create_server
 
@@ -88,18 +88,22 @@ async def serve_session(
         if first is not None:
             connection.take(first)
         await connection.serve(frames, settle)
+    except ConnectionError as exc:  # the client stopped reading: nobody to answer
+        log.info("client went away: %s", exc)
     finally:
         await server.settle_requests(SETTLE_TIMEOUT_S)
         await _flush(writer)
 
 
 async def _flush(writer: Writer) -> None:
-    """Write out what is buffered (the last answers, before exit) and close."""
+    """Write out what is buffered (the last answers, before exit), then close: the buffer
+    is drained to empty while the client reads, for at most FLUSH_TIMEOUT_S."""
+    transport = getattr(writer, "transport", None)
     with contextlib.suppress(ConnectionError, OSError, RuntimeError, TimeoutError):
+        if transport is not None and not transport.is_closing():
+            transport.set_write_buffer_limits(high=0)  # drain() now waits for an empty buffer
+            await asyncio.wait_for(writer.drain(), FLUSH_TIMEOUT_S)
         writer.close()
-        wait_closed = getattr(writer, "wait_closed", None)
-        if wait_closed is not None:
-            await asyncio.wait_for(wait_closed(), FLUSH_TIMEOUT_S)
 
 
 def skip_unused_imports() -> None:
@@ -129,6 +133,8 @@ class OneClient:
         self.attached = False
         self.checking = 0  # connections being checked now
         self.finished = asyncio.Event()  # the session ended: the server stops
+        self.exit_code = 0
+        self._refuser: Any = None  # one pygls server that answers refused tokens
 
     async def connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         peer = writer.get_extra_info("peername") or "a local client"
@@ -140,6 +146,9 @@ class OneClient:
         self.checking += 1
         try:
             let_in = await self._check(reader, writer, peer)
+        except asyncio.CancelledError:  # the server is stopping (3.11 would log it)
+            writer.close()
+            return
         finally:
             self.checking -= 1
         if let_in is None or self.attached:
@@ -149,10 +158,11 @@ class OneClient:
                 writer.close()
             return
         self.attached = True
-        frames, first = let_in
         log.info("client %s attached", peer)
         try:
-            await serve_session(frames, writer, first)
+            await serve_session(*let_in, writer=writer)
+        except SystemExit as exc:  # the client sent exit: the server stops with its code
+            self.exit_code = exc.code if isinstance(exc.code, int) else 1
         except (ConnectionError, OSError) as exc:
             log.info("connection from %s failed: %s", peer, exc)
         finally:
@@ -163,11 +173,11 @@ class OneClient:
 
     async def _check(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, peer: Any
-    ) -> tuple[framing.FrameReader, bytes | None] | None:
-        """(frames, the first frame without its token) for a connection that may be let
-        in within AUTH_TIMEOUT_S: it opens with an LSP header (never an HTTP request line,
-        which a web page can send to a local port) and, with a token, its initialize carries
-        it. None when it may not."""
+    ) -> tuple[framing.FrameReader, bytes | framing.FrameError] | None:
+        """(frames, the first frame, without its token) for a connection that may be let in:
+        within AUTH_TIMEOUT_S it opens with an LSP header (never an HTTP request line, which
+        a web page can send to a local port) and sends its first frame, which with a token
+        must be the initialize that carries it. None when it may not."""
         limit = PRE_AUTH_MAX_FRAME if self.token else framing.MAX_FRAME
         frames = framing.FrameReader(reader, max_frame=limit)
         try:
@@ -175,36 +185,39 @@ class OneClient:
                 if not await frames.starts_like_lsp():
                     log.warning("refused %s: it does not open with an LSP header", peer)
                     return None
-                first = await frames.next() if self.token else None
+                first = await frames.next()
         except TimeoutError:
-            log.warning("refused %s: nothing to let in within %g s", peer, AUTH_TIMEOUT_S)
+            log.warning("refused %s: no first message within %g s", peer, AUTH_TIMEOUT_S)
             return None
         except (ConnectionError, OSError) as exc:
             log.info("connection from %s failed: %s", peer, exc)
             return None
+        if first is None:
+            return None
         if self.token is None:
-            return frames, None
+            return frames, first
         body, msg_id = check_token(first, self.token)
         if body is None:
             log.warning("refused %s: missing or wrong token", peer)
-            await _refuse_token(writer, msg_id)
+            await self._refuse_token(writer, msg_id)
             return None
         frames.max_frame = framing.MAX_FRAME
         return frames, body
 
+    async def _refuse_token(self, writer: asyncio.StreamWriter, msg_id: Any) -> None:
+        """Answer the initialize without the right token with an error, through pygls."""
+        from pygls.exceptions import JsonRpcInvalidRequest
 
-async def _refuse_token(writer: asyncio.StreamWriter, msg_id: Any) -> None:
-    """Answer the initialize without the right token with an error, through pygls."""
-    from pygls.exceptions import JsonRpcInvalidRequest
+        from ds_lsp.lsp.connection import Connection, refused
+        from ds_lsp.lsp.server import create_server
 
-    from ds_lsp.lsp.connection import Connection, refused
-    from ds_lsp.lsp.server import create_server
-
-    server = create_server()
-    server.protocol.set_writer(writer)
-    Connection(server.protocol).refuse(msg_id, refused(JsonRpcInvalidRequest, TOKEN_MESSAGE))
-    with contextlib.suppress(ConnectionError, OSError):
-        await writer.drain()
+        if self._refuser is None:
+            self._refuser = create_server()
+        self._refuser.protocol.set_writer(writer)
+        error = refused(JsonRpcInvalidRequest, TOKEN_MESSAGE)
+        Connection(self._refuser.protocol).refuse(msg_id, error)
+        with contextlib.suppress(ConnectionError, OSError):
+            await writer.drain()
 
 
 def check_token(first: bytes | framing.FrameError | None, token: str) -> tuple[Any, Any]:
@@ -218,8 +231,7 @@ def check_token(first: bytes | framing.FrameError | None, token: str) -> tuple[A
         return None, None
     if not isinstance(data, dict) or framing.too_deep(data):
         return None, None
-    msg_id = data.get("id")
-    msg_id = msg_id if isinstance(msg_id, (int, str)) and not isinstance(msg_id, bool) else None
+    msg_id = framing.id_of(data)
     params = data.get("params")
     options = params.get("initializationOptions") if isinstance(params, dict) else None
     if data.get("method") != "initialize" or not isinstance(options, dict):
@@ -247,6 +259,8 @@ async def run_tcp(host: str, port: int, token: str | None = None) -> None:
     log.info("listening on %s:%d%s", host, port, " (token required)" if token else "")
     async with tcp:
         await clients.finished.wait()
+    if clients.exit_code:
+        raise SystemExit(clients.exit_code)
 
 
 async def run_unix(path: str, token: str | None = None) -> None:
@@ -265,6 +279,8 @@ async def run_unix(path: str, token: str | None = None) -> None:
     try:
         async with unix:
             await clients.finished.wait()
+        if clients.exit_code:
+            raise SystemExit(clients.exit_code)
     finally:
         with contextlib.suppress(OSError):
             os.unlink(path)
@@ -298,7 +314,6 @@ async def stdio_streams() -> tuple[asyncio.StreamReader, Writer]:
     """
     stdin, stdout = sys.stdin.fileno(), sys.stdout.fileno()
     if _same_socket(stdin, stdout):
-        _quiet_stderr_when_shared(stdout)
         sock = socket.socket(fileno=os.dup(stdin))
         return await asyncio.open_connection(sock=sock, limit=1 << 20)
     return await _stdin_reader(), await _stdout_writer()
@@ -319,14 +334,13 @@ def _same_socket(a: int, b: int) -> bool:
     return stat.S_ISSOCK(sa.st_mode) and (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
 
 
-def _quiet_stderr_when_shared(stdout: int) -> None:
-    """inetd gives stderr the same socket: a log line there would corrupt the LSP stream."""
-    if not _same_socket(sys.stderr.fileno(), stdout):
-        return
-    root = logging.getLogger()
-    for handler in list(root.handlers):
-        if isinstance(handler, logging.StreamHandler) and handler.stream is sys.stderr:
-            root.removeHandler(handler)
+def stderr_shares_stdout() -> bool:
+    """Whether stderr is the socket stdout is (inetd gives all three the same socket): a
+    log line there would corrupt the LSP stream, so logging must not go to stderr."""
+    try:
+        return _same_socket(sys.stderr.fileno(), sys.stdout.fileno())
+    except (AttributeError, ValueError, OSError):
+        return False
 
 
 async def _stdin_reader() -> asyncio.StreamReader:

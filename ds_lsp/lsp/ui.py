@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+LOG_LEVELS = {"error": logging.ERROR, "warning": logging.WARNING, "info": logging.INFO}
 MESSAGE_TYPES = {
     "error": types.MessageType.Error,
     "warning": types.MessageType.Warning,
@@ -35,7 +36,7 @@ class WireUI(UI):
         self._last_status: tuple[str, str | None] | None = None
 
     def show_message(self, level: str, text: str) -> None:
-        log.warning("message to user (%s): %s", level, text)
+        log.log(LOG_LEVELS.get(level, logging.INFO), "message to user (%s): %s", level, text)
         kind = MESSAGE_TYPES.get(level, types.MessageType.Info)
         params = types.ShowMessageParams(type=kind, message=redact.redact(text))
         self.server.window_show_message(params)

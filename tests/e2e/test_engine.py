@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import array
 import fcntl
+import json
 import socket
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from lsprotocol import types
 
 from tests.e2e.conftest import capabilities, inline, open_doc, send_inline, wait_until
 from tests.e2e.lsp_wire import (
+    DOC,
     ROOT,
     Wire,
     did_open,
@@ -162,3 +164,145 @@ def _unread(sock: socket.socket) -> int:
     buf = array.array("i", [0])
     fcntl.ioctl(sock.fileno(), termios.FIONREAD, buf)
     return buf[0]
+
+
+def _initialize_with(capabilities: dict, msg_id: str = "init") -> dict:
+    init = initialize(msg_id)
+    init["params"]["capabilities"] = capabilities
+    return init
+
+
+def test_initialized_without_params_still_pulls_the_settings(mock):
+    """JSON-RPC lets a notification leave params out; `initialized` has none to give."""
+    proc, wire = start_stdio(mock)
+    try:
+        caps = {"workspace": {"configuration": True}}
+        wire.send(_initialize_with(caps), {"jsonrpc": "2.0", "method": "initialized"})
+        wire.answer("init")
+        pull = wire.wait_for(lambda m: m.get("method") == "workspace/configuration")
+        wire.send({"jsonrpc": "2.0", "id": pull["id"], "result": [{"maxLines": 3}]}, did_open())
+        wire.completion_works("after-pull")
+    finally:
+        err = stop(proc)
+    assert "unreadable initialized" not in err
+
+
+def test_a_whole_document_change_with_a_null_range_is_applied(mock):
+    proc, wire = start_stdio(mock)
+    try:
+        wire.send(initialize(), notification("initialized"), did_open())
+        wire.answer("init")
+        change = {"range": None, "text": "def add(a, b):\n    x = "}
+        params = {"textDocument": {"uri": DOC, "version": 2}, "contentChanges": [change]}
+        wire.send(notification("textDocument/didChange", params))
+        wire.send(inline_request("c", line=1, character=8))
+        wire.answer("c")
+        assert mock.fim_requests()[-1].body["prompt"].endswith("def add(a, b):\n    x = ")
+    finally:
+        stop(proc)
+
+
+def test_an_unknown_method_without_params_is_method_not_found(mock):
+    proc, wire = start_stdio(mock)
+    try:
+        wire.send(initialize(), {"jsonrpc": "2.0", "id": "odd", "method": "no/such"})
+        wire.answer("init")
+        assert wire.answer("odd")["error"]["code"] == -32601
+    finally:
+        stop(proc)
+
+
+def test_answers_written_before_exit_reach_a_slow_reader(mock):
+    """The answers still buffered when exit comes are written out before the server ends,
+    however slowly the client reads."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ds_lsp"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=environment(mock),
+        cwd=ROOT,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    count = 600
+    messages = [initialize(), notification("initialized"), did_open()]
+    messages += [inline_request(f"r{i}") for i in range(count)]
+    messages += [{"jsonrpc": "2.0", "id": "bye", "method": "shutdown"}, notification("exit")]
+    proc.stdin.write(b"".join(frame(m) for m in messages))
+    proc.stdin.close()
+    out = b""
+    while chunk := proc.stdout.read(4096):  # a reader slower than the server writes
+        out += chunk
+    assert proc.wait(30) == 0
+    answered = {m["id"] for m in _messages(out) if "id" in m and "method" not in m}
+    assert answered >= {f"r{i}" for i in range(count)} | {"init", "bye"}
+
+
+def test_a_client_that_stops_reading_ends_the_session_quietly(mock):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ds_lsp"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=environment(mock),
+        cwd=ROOT,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdout.close()  # the editor went away without a word
+    try:
+        for i in range(2000):
+            proc.stdin.write(frame(initialize() if i == 0 else inline_request(f"r{i}")))
+        proc.stdin.close()
+    except BrokenPipeError:
+        pass
+    assert proc.wait(30) == 0
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    assert "Traceback" not in err
+
+
+def test_a_progress_bar_the_client_never_grants_does_not_hold_the_completion(mock):
+    """window/workDoneProgress/create left unanswered: the slow completion is answered as
+    soon as it is ready, not after the server gives up on the bar (10 s)."""
+    mock.script({"delay": 1.5, "text": "slow_answer()"})
+    proc, wire = start_stdio(mock)
+    try:
+        caps = {"window": {"workDoneProgress": True}}
+        init = _initialize_with(caps)
+        init["params"]["initializationOptions"]["completionProgress"] = True
+        wire.send(init, notification("initialized"), did_open(), inline_request("slow"))
+        wire.wait_for(lambda m: m.get("method") == "window/workDoneProgress/create")
+        items = wire.answer("slow", timeout=5)["result"]["items"]
+        assert [i["insertText"] for i in items] == ["slow_answer()"]
+    finally:
+        stop(proc)
+
+
+def test_an_unreadable_answer_to_apply_edit_ends_generate_at_once(mock):
+    """An answer lsprotocol cannot read (`result: null` to workspace/applyEdit) tells the
+    waiting command so; it does not wait out its timeout."""
+    mock.script({"text": "return a + b\n"}, path=CHAT)
+    proc, wire = start_stdio(mock)
+    try:
+        wire.send(initialize(options={"timeoutMs": 30000}), notification("initialized"))
+        wire.send(did_open(text="def add(a, b):\n    # add them\n    "))
+        wire.answer("init")
+        arguments = [{"textDocument": {"uri": DOC}, "position": {"line": 2, "character": 4}}]
+        params = {"command": "ds-lsp.generateCodeBlock", "arguments": arguments}
+        wire.send(
+            {"jsonrpc": "2.0", "id": "gen", "method": "workspace/executeCommand", "params": params}
+        )
+        edit = wire.wait_for(lambda m: m.get("method") == "workspace/applyEdit")
+        wire.send({"jsonrpc": "2.0", "id": edit["id"], "result": None})
+        assert wire.answer("gen", timeout=20)["result"]["applied"] is False
+    finally:
+        stop(proc)
+
+
+def _messages(data: bytes) -> list[dict]:
+    out = []
+    while data:
+        head, _, rest = data.partition(b"\r\n\r\n")
+        length = int(head.split(b"Content-Length:")[1].split(b"\r\n")[0])
+        out.append(json.loads(rest[:length]))
+        data = rest[length:]
+    return out

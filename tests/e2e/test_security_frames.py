@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
+import socket
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -165,3 +168,54 @@ def _env(mock):
     from tests.e2e.conftest import server_env
 
     return server_env(mock)
+
+
+def test_a_mis_framed_body_never_reaches_the_log(mock, tmp_path):
+    """A client that counts Content-Length in characters cuts a body holding non-ASCII text
+    short; the rest is skipped to resync, and not one byte of it (here: the tail of a key
+    that was never registered, since its message could not be read) is logged."""
+    key = "abcd1234efgh5678ijkl9012mnop3456"
+    log = tmp_path / "frames.log"
+    proc, wire = start_stdio(
+        mock, "--log-file", str(log), "--log-level", "DEBUG", DEEPSEEK_API_KEY=None
+    )
+    try:
+        message = initialize("cut")
+        message["params"]["rootPath"] = "/home/" + "é" * 20 + "/proj"
+        message["params"]["initializationOptions"] = {"apiKey": key}
+        body = json.dumps(message, ensure_ascii=False)
+        wire.send_raw(b"Content-Length: %d\r\n\r\n" % len(body) + body.encode())
+        wire.send(initialize("whole"))
+        assert wire.answer("whole")["result"]["serverInfo"]["name"] == "ds-lsp"
+    finally:
+        stop(proc)
+    assert key[-8:] not in log.read_text()
+
+
+def test_stdin_stdout_and_stderr_on_one_socket_carry_frames_only(mock):
+    """inetd and systemd Accept=yes give all three the same socket: no log line may land in
+    the LSP stream."""
+    ours, theirs = socket.socketpair()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ds_lsp"],
+        stdin=theirs,
+        stdout=theirs,
+        stderr=theirs,
+        env=_env(mock),
+    )
+    theirs.close()
+    try:
+        ours.sendall(frame(initialize()) + frame(notification("initialized")) + frame(did_open()))
+        ours.sendall(frame(notification("no/such/notification")) + frame(b"{bad}"))
+        ours.sendall(frame(inline_request("c")))
+        data = b""
+        ours.settimeout(30)
+        while b'"id": "c"' not in data:
+            data += ours.recv(65536)
+        assert re.sub(rb"Content-Length: \d+\r\n(Content-Type: [^\r]*\r\n)?\r\n", b"", data)
+        between = re.split(rb"Content-Length: \d+\r\n(?:Content-Type: [^\r]*\r\n)?\r\n", data)
+        assert all(part.startswith(b"{") for part in between[1:]) and between[0] == b""
+    finally:
+        ours.close()
+        proc.kill()
+        proc.wait(10)

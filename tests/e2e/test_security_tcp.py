@@ -187,3 +187,24 @@ def test_an_http_request_from_a_web_page_is_never_attached(mock, tmp_path):
         assert proc.wait(30) == 0
     finally:
         stop(proc)
+
+
+def test_a_silent_connection_cannot_hold_the_door(mock, tmp_path):
+    """Without a token too: a connection that sends half a header and goes quiet is never
+    attached; it is dropped after a few seconds, and the real client is served."""
+    port = _free_port()
+    proc, log = _server(mock, tmp_path, "--tcp", "--port", str(port))
+    try:
+        silent = connect_when_listening(("127.0.0.1", port))
+        silent.sendall(b"Content-Length: 10\r\n")
+        editor = _attach(connect_when_listening(("127.0.0.1", port)))
+        assert editor.answer("init")["result"]["serverInfo"]["name"] == "ds-lsp"
+        editor.send(notification("initialized"), did_open())
+        editor.completion_works("served")
+        editor.send({"jsonrpc": "2.0", "id": "bye", "method": "shutdown"}, notification("exit"))
+        assert proc.wait(30) == 0
+        silent.close()
+    finally:
+        stop(proc)
+    text = log.read_text()
+    assert "Unhandled exception" not in text and "Traceback" not in text
