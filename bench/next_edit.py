@@ -48,6 +48,17 @@ def params(uri: str, version: int, line: int, char: int, invoked: bool) -> dict[
     return out
 
 
+def rename_records(client: LspClient, uri: str, version: int, line: str, row: int, new: str) -> int:
+    """The user replaces the `records` parameter of the function at `row` by `new` (one
+    didChange); returns the column where `new` starts."""
+    col = line.index("records")
+    end = (row, col + len("records"))
+    client.notify(
+        "textDocument/didChange", LspClient.change_params(uri, version, row, col, new, end)
+    )
+    return col
+
+
 def edits_of(message: dict[str, Any]) -> list[dict[str, Any]]:
     result = message.get("result") or {}
     return result.get("edits") or [] if isinstance(result, dict) else []
@@ -73,12 +84,8 @@ async def overhead(pairs: int, latency: float) -> dict[str, Any]:
     ds, raw, diff, cpu, empty, version = [], [], [], [], 0, 1
     seen = 0
     for i, row in enumerate(rows):
-        col = lines[row].index("records")
         version += 1
-        client.notify(
-            "textDocument/didChange",
-            LspClient.change_params(uri, version, row, col, "rows", (row, col + len("records"))),
-        )
+        col = rename_records(client, uri, version, lines[row], row, "rows")
         c0 = cpu_s(client.pid)
         _, fut, data = client.request_frame(METHOD, params(uri, version, row, col + 4, True))
         t0 = time.perf_counter_ns()
@@ -136,12 +143,8 @@ async def pauses(
     rows = [n for n, t in enumerate(lines) if t.startswith("def ")][:bursts]
     version, keys, previous, answers = 1, 0, None, []
     for row in rows:
-        col = lines[row].index("records")
         version += 1
-        client.notify(
-            "textDocument/didChange",
-            LspClient.change_params(uri, version, row, col, "", (row, col + len("records"))),
-        )
+        col = rename_records(client, uri, version, lines[row], row, "")
         for k, ch in enumerate("rows"):
             await asyncio.sleep(key_interval)
             version += 1
@@ -191,12 +194,8 @@ async def fim_cache(n_lines: int, below: int = 3000, every: int = 10) -> dict[st
 
     def rename(row: int) -> None:
         nonlocal version
-        col = lines[row].index("records")
         version += 1
-        client.notify(
-            "textDocument/didChange",
-            LspClient.change_params(uri, version, row, col, "rows", (row, col + len("records"))),
-        )
+        rename_records(client, uri, version, lines[row], row, "rows")
 
     for row in defs[:3]:
         rename(row)
