@@ -33,7 +33,10 @@ from ds_lsp.upstream.backends.chat import ChatPrefixRequest, ChatResult
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-CHAT_BACKENDS = ("deepseek", "codestral")  # chat prefix completion on the same server
+# chat prefix completion (an assistant message with "prefix": true, thinking off) on the same
+# server: DeepSeek's beta endpoint. llama.cpp's /infill and OpenAI-style FIM servers have no
+# such endpoint; Codestral's chat takes other fields, untested here.
+CHAT_BACKENDS = ("deepseek",)
 CACHE_SIZE = 64
 MAX_FOLLOW_UPS = 32  # documents with a follow-up kept
 
@@ -54,7 +57,7 @@ class Options:
 
     enabled: bool = True  # `enable` and `nextEdit`
     backend: str = "deepseek"
-    debounce_ms: int = 300  # `nextEditDebounceMs`
+    debounce_ms: int = 250  # `nextEditDebounceMs`
     lines: int = 8  # `nextEditLines`
     timeout_s: float = 5.0  # `timeoutMs`
     identity: tuple[Any, ...] = ()  # backend, URL, configured model: answers of another differ
