@@ -194,7 +194,7 @@ class NextEditSide:
         """ "Apply predicted edit" at the cursor: the edit ready for this version of the
         document, else (asked for by the user, not automatically) a prediction now."""
         only = params.context.only
-        if only and not any(ACTION_KIND.startswith(str(k)) for k in only):
+        if only and not any(ACTION_KIND.startswith(kind) for kind in only):
             return []
         doc = self.state.docs.get(params.text_document.uri)
         if doc is None:

@@ -412,11 +412,15 @@ async def test_upstream_problems_answer_no_edits_and_tell_once(
     assert len([m for m in client.messages if "balance" in m.message.lower()]) == 1
 
 
-def code_action(msg_id: str, uri: str, line: int, trigger: int | None) -> dict[str, Any]:
+def code_action(
+    msg_id: str, uri: str, line: int, trigger: int | None, only: list[str] | None = None
+) -> dict[str, Any]:
     point = {"line": line, "character": 0}
     context: dict[str, Any] = {"diagnostics": []}
     if trigger is not None:
         context["triggerKind"] = trigger
+    if only is not None:
+        context["only"] = only
     params = {"textDocument": {"uri": uri}, "range": {"start": point, "end": point}}
     return {
         "jsonrpc": "2.0",
@@ -460,6 +464,10 @@ def test_the_code_action_applies_the_predicted_edit(mock: MockDeepSeek, tmp_path
         assert doc.text.full() == SEQUENCES[0].after
         wire.send(code_action("ready", uri, 2, 2))  # automatic, the edit is ready: offered
         assert _predicted(wire.answer("ready")["result"]) == [action]
+        wire.send(code_action("quickfix", uri, 2, 1, ["quickfix"]))  # eglot-code-action-quickfix
+        assert _predicted(wire.answer("quickfix")["result"]) == [action]
+        wire.send(code_action("imports", uri, 2, 1, ["source.organizeImports"]))
+        assert _predicted(wire.answer("imports")["result"]) == []
         assert len(mock.next_edit_requests()) == 1
     finally:
         lsp_wire.stop(proc)

@@ -567,10 +567,10 @@ try {
             const root = document.querySelector('.editor-group-container.active .monaco-editor .view-lines');
             const spans = [...root.querySelectorAll('span')];
             const after = spans
-                .map((e) => getComputedStyle(e, '::after').content)
+                .map((e) => window.getComputedStyle(e, '::after').content)
                 .filter((c) => c && c !== 'none' && c !== 'normal');
             const struck = spans
-                .filter((e) => getComputedStyle(e).textDecorationLine.includes('line-through'))
+                .filter((e) => window.getComputedStyle(e).textDecorationLine.includes('line-through'))
                 .map((e) => e.textContent);
             const hint = [...document.querySelectorAll('#workbench\\.parts\\.statusbar .statusbar-item')]
                 .map((e) => e.textContent.trim())
