@@ -7,21 +7,26 @@ Two nets, so that a key is masked even before anything registered it:
 - shapes: `Bearer <token>`, `sk-...` keys, and the value of any field named like a secret
   (`apiKey`, `openaiFimApiKey`, `token`, `password`, ...) in JSON or Python reprs.
 
-`RedactingFormatter` applies both to the whole formatted record, tracebacks included.
+masking.py's `RedactingFormatter` applies this to the whole formatted record, tracebacks
+included, and then masks secrets held in text as prompts do.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import re
 from typing import Any
 
-_SECRETS: set[str] = set()
+from ds_lsp.config import FIELDS
+
+KEY_SETTINGS = frozenset(k for k, f in FIELDS.items() if f.metadata["role"] == "key")
+
+# registered secrets; the first are the user's own (environment, initializationOptions) and
+# are kept: later ones beyond the bound are not registered, so nothing can push them out
+MAX_SECRETS = 256
+_SECRETS: dict[str, None] = {}  # insertion-ordered: a bounded set
 MASK = "sk-***"
 
-# a settings key that holds a secret: apiKey, llamaCppApiKey, api_key, token, password ...
-_SECRET_NAME = re.compile(r"(?i)(?:api_?key|token|secret|passw(?:or)?d)$")
 _SHAPES = (
     (re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/=-]{6,}"), r"\1 ***"),
     (re.compile(r"\bsk-[A-Za-z0-9_-]{8,}"), MASK),
@@ -42,30 +47,32 @@ _WALK_LIMIT = 10_000  # containers looked at per message: settings are small
 
 
 def register(secret: str | None) -> None:
-    """Remember a secret (an API key) so that no log line or message shows it."""
-    if isinstance(secret, str) and len(secret.strip()) >= 4:
-        _SECRETS.add(secret)
-        if secret.strip() != secret:
-            _SECRETS.add(secret.strip())
-        quoted = json.dumps(secret)[1:-1]  # as a JSON log line writes it (`"` and `\` escaped)
-        if quoted != secret:
-            _SECRETS.add(quoted)
+    """Remember a secret (an API key) so that no log line or message shows it. At most
+    MAX_SECRETS: a workspace pushing key after key can neither grow the set (nor the cost of
+    every line) nor push the user's own keys, registered first, out of it."""
+    if not isinstance(secret, str) or len(secret.strip()) < 4:
+        return
+    quoted = json.dumps(secret)[1:-1]  # as a JSON log line writes it (`"` and `\` escaped)
+    for form in dict.fromkeys((secret, secret.strip(), quoted)):
+        if len(_SECRETS) < MAX_SECRETS:
+            _SECRETS[form] = None
 
 
-def is_secret_name(name: str) -> bool:
-    """Whether a settings key names a secret (apiKey, codestralApiKey, token, ...)."""
-    return bool(_SECRET_NAME.search(name))
+def registered() -> tuple[str, ...]:
+    """The secrets registered so far (the keys ds-lsp holds), longest first."""
+    return tuple(sorted(_SECRETS, key=len, reverse=True))
 
 
 def register_from(data: Any) -> None:
-    """Register the string value of every secret-named key in a JSON value (any depth)."""
+    """Register the string value of every key setting (`apiKey`, `*ApiKey`: the settings
+    table's key fields, nothing a workspace names like a secret) in a JSON value (any depth)."""
     todo, seen = [data], 0
     while todo and seen < _WALK_LIMIT:
         item = todo.pop()
         seen += 1
         if isinstance(item, dict):
             for key, value in item.items():
-                if isinstance(value, str) and isinstance(key, str) and is_secret_name(key):
+                if isinstance(value, str) and key in KEY_SETTINGS:
                     register(value)
                 elif isinstance(value, (dict, list)):
                     todo.append(value)
@@ -81,10 +88,3 @@ def redact(text: str) -> str:
     for pattern, mask in _SHAPES:
         text = pattern.sub(mask, text)
     return text
-
-
-class RedactingFormatter(logging.Formatter):
-    """A formatter whose output (message, arguments, traceback) never holds a secret."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        return redact(super().format(record))

@@ -3,8 +3,11 @@
 Counts live in memory for the session and are merged into one JSON file per user, days as
 keys, so `ds-lsp usage` can report them: `usage.json` in the per-user state folder
 (`$XDG_STATE_HOME/ds-lsp`, else `~/.local/state/ds-lsp` on Linux; `~/Library/Application
-Support/ds-lsp` on macOS; `%LOCALAPPDATA%\\ds-lsp` on Windows). Money is an estimate at
-configurable prices (USD per million tokens).
+Support/ds-lsp` on macOS; `%LOCALAPPDATA%\\ds-lsp` on Windows). Money is an estimate
+(USD per million tokens): DeepSeek's published prices in force when each request was made —
+since 2026-08-16 double at peak (weekdays 01:00-04:00 and 06:00-10:00 UTC), so the tokens of
+peak requests are counted apart — unless the user set a price, which then holds at every hour.
+Files written before peak counts existed read as off-peak.
 
 Several servers (one per editor window) share the file and lose no update: each flush
 reads, adds and writes under a lock (`usage.json.lock`), through a temporary file of its
@@ -25,7 +28,7 @@ import math
 import os
 import tempfile
 import time
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, astuple, dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -45,13 +48,18 @@ class Counts:
     cache_hit_tokens: int = 0
     cache_miss_tokens: int = 0
     completion_tokens: int = 0
+    # the part of the three above that requests at peak hours used (billed at peak prices)
+    peak_cache_hit_tokens: int = 0
+    peak_cache_miss_tokens: int = 0
+    peak_completion_tokens: int = 0
     next_edits: int = 0  # next-edit requests from the editor
     next_edits_shown: int = 0
     next_edits_accepted: int = 0
 
-    def add_usage(self, usage: Any) -> None:
-        """Add an answer's `usage`; what is not a finite count (NaN, strings, negative
-        numbers, absurd sizes) counts as 0, and never fails the completion."""
+    def add_usage(self, usage: Any, peak: bool = False) -> None:
+        """Add an answer's `usage` (of a request made at peak hours: `peak`); what is not a
+        finite count (NaN, strings, negative numbers, absurd sizes) counts as 0, and never
+        fails the completion."""
         if not isinstance(usage, dict):
             return
 
@@ -60,10 +68,36 @@ class Counts:
 
         prompt = num("prompt_tokens")
         hit = num("prompt_cache_hit_tokens")
+        miss = num("prompt_cache_miss_tokens") or max(prompt - hit, 0)
+        out = num("completion_tokens")
         self.prompt_tokens += prompt
         self.cache_hit_tokens += hit
-        self.cache_miss_tokens += num("prompt_cache_miss_tokens") or max(prompt - hit, 0)
-        self.completion_tokens += num("completion_tokens")
+        self.cache_miss_tokens += miss
+        self.completion_tokens += out
+        if peak:
+            self.peak_cache_hit_tokens += hit
+            self.peak_cache_miss_tokens += miss
+            self.peak_completion_tokens += out
+
+    def tokens(self, peak: bool) -> Rates:
+        """The tokens billed at peak (or off-peak) prices, by kind, as Rates-shaped counts."""
+        at_peak = Rates(
+            self.peak_cache_hit_tokens, self.peak_cache_miss_tokens, self.peak_completion_tokens
+        )
+        if peak:
+            return at_peak
+        return Rates(
+            max(self.cache_hit_tokens - at_peak.cache_hit, 0),
+            max(self.cache_miss_tokens - at_peak.cache_miss, 0),
+            max(self.completion_tokens - at_peak.output, 0),
+        )
+
+    @property
+    def peak_share(self) -> float:
+        """The share of tokens used at peak hours."""
+        total = self.cache_hit_tokens + self.cache_miss_tokens + self.completion_tokens
+        peak = sum(astuple(self.tokens(peak=True)))
+        return peak / total if total else 0.0
 
     def merge(self, other: Counts) -> None:
         for f in fields(self):
@@ -73,18 +107,118 @@ class Counts:
     def cache_hit_share(self) -> float:
         return self.cache_hit_tokens / self.prompt_tokens if self.prompt_tokens else 0.0
 
-    def cost(self, prices: dict[str, float]) -> float:
+    def cost(self, prices: Pricing, day: dt.date | None = None) -> float:
+        """USD at the prices in force on `day` (today when not given), peak tokens at peak
+        prices."""
+        day = day or dt.date.today()
         return (
-            self.cache_hit_tokens * prices["cache_hit"]
-            + self.cache_miss_tokens * prices["cache_miss"]
-            + self.completion_tokens * prices["output"]
-        ) / 1_000_000
+            sum(_dot(self.tokens(peak), prices.rates(day, peak)) for peak in (False, True))
+            / 1_000_000
+        )
 
-    def summary(self, prices: dict[str, float]) -> dict[str, Any]:
+    def summary(self, prices: Pricing, day: dt.date | None = None) -> dict[str, Any]:
         data: dict[str, Any] = asdict(self)
         data["cacheHitShare"] = round(self.cache_hit_share, 3)
-        data["costUsd"] = round(self.cost(prices), 6)
+        data["peakShare"] = round(self.peak_share, 3)
+        data["costUsd"] = round(self.cost(prices, day), 6)
         return data
+
+
+@dataclass(frozen=True)
+class Rates:
+    """One number per kind of token: USD per 1M tokens (or token counts)."""
+
+    cache_hit: float
+    cache_miss: float
+    output: float
+
+
+def _dot(tokens: Rates, rates: Rates) -> float:
+    return (
+        tokens.cache_hit * rates.cache_hit
+        + tokens.cache_miss * rates.cache_miss
+        + tokens.output * rates.output
+    )
+
+
+@dataclass(frozen=True)
+class Tariff:
+    """DeepSeek's published prices from a day on, off-peak and at peak."""
+
+    since: dt.date
+    off_peak: Rates
+    peak: Rates
+
+
+# deepseek-flash, newest first (../shared/deepseek-api.md); peak hours since 2026-08-16
+TARIFFS = (
+    Tariff(dt.date(2026, 8, 16), Rates(0.003, 0.15, 0.60), Rates(0.006, 0.30, 1.20)),
+    Tariff(dt.date.min, Rates(0.0028, 0.14, 0.28), Rates(0.0028, 0.14, 0.28)),
+)
+PEAK_HOURS_UTC = ((1, 4), (6, 10))  # [start, end) on weekdays
+PEAK_WORDS = "weekdays 01:00-04:00 and 06:00-10:00 UTC"
+KINDS = (("cache_hit", "priceCacheHit", "cache hit"), ("cache_miss", "priceCacheMiss", "miss"),
+         ("output", "priceOutput", "output"))  # fmt: skip
+
+
+def is_peak(moment: dt.datetime) -> bool:
+    """Whether DeepSeek bills a request made at `moment` (aware, or naive UTC) at peak prices."""
+    utc = moment.astimezone(dt.UTC) if moment.tzinfo else moment
+    return utc.weekday() < 5 and any(start <= utc.hour < end for start, end in PEAK_HOURS_UTC)
+
+
+def tariff(day: dt.date) -> Tariff:
+    """DeepSeek's prices in force on `day`."""
+    return next(t for t in TARIFFS if day >= t.since)
+
+
+@dataclass(frozen=True)
+class Pricing:
+    """The prices of the estimate: DeepSeek's in force at each request's time, except the
+    kinds the user set (`price*` settings), which hold at every hour."""
+
+    cache_hit: float | None = None
+    cache_miss: float | None = None
+    output: float | None = None
+
+    def rates(self, day: dt.date, peak: bool) -> Rates:
+        listed = tariff(day)
+        base = listed.peak if peak else listed.off_peak
+        own = (self.cache_hit, self.cache_miss, self.output)
+        return Rates(*(b if o is None else o for b, o in zip(astuple(base), own, strict=True)))
+
+    def describe(self, days: list[str] | tuple[str, ...] = ()) -> str:
+        """Which prices the estimate used, in one line (`days`: the days it covers)."""
+        now = tariff(dt.date.today())
+        parts = []
+        for name, key, words in KINDS:
+            own = getattr(self, name)
+            if own is not None:
+                parts.append(f"{words} ${own:g} (your {key}, at every hour)")
+            else:
+                off, peak = getattr(now.off_peak, name), getattr(now.peak, name)
+                parts.append(f"{words} ${off:g}" + (f" (${peak:g} at peak)" if peak != off else ""))
+        line = "prices per 1M tokens: " + ", ".join(parts)
+        if None in (self.cache_hit, self.cache_miss, self.output):
+            line += (
+                f"; DeepSeek's deepseek-flash prices since {now.since.isoformat()}, each "
+                f"request at the price of its hour (peak: {PEAK_WORDS})"
+            )
+            earlier = [d for d in days if _day(d) < now.since]
+            if earlier and now is not TARIFFS[-1]:
+                old = tariff(_day(earlier[0])).off_peak
+                line += (
+                    f"; days before at ${old.cache_hit:g} / ${old.cache_miss:g} / ${old.output:g}"
+                )
+        return line
+
+
+def _day(name: str) -> dt.date:
+    """A usage file's day key as a date (a key that is not one counts as today)."""
+    try:
+        return dt.date.fromisoformat(name)
+    except ValueError:
+        return dt.date.today()
 
 
 MAX_TOKENS_PER_ANSWER = 10_000_000  # far above any context window
@@ -99,13 +233,9 @@ def token_count(value: Any) -> int:
     return min(int(value), MAX_TOKENS_PER_ANSWER)
 
 
-def prices(settings: Any) -> dict[str, float]:
-    """The configured prices (USD per 1M tokens) by kind of token."""
-    return {
-        "cache_hit": settings.price_cache_hit,
-        "cache_miss": settings.price_cache_miss,
-        "output": settings.price_output,
-    }
+def prices(settings: Any) -> Pricing:
+    """The estimate's prices: the user's `price*` settings where set, else DeepSeek's."""
+    return Pricing(settings.price_cache_hit, settings.price_cache_miss, settings.price_output)
 
 
 LOCK_TIMEOUT_S = 2.0  # another server's flush takes milliseconds
@@ -173,9 +303,11 @@ class UsageBook:
             for counts in (self.session, self._unsaved):
                 setattr(counts, name, getattr(counts, name) + value)
 
-    def record_usage(self, usage: dict[str, Any]) -> None:
-        self.session.add_usage(usage)
-        self._unsaved.add_usage(usage)
+    def record_usage(self, usage: dict[str, Any], at: dt.datetime | None = None) -> None:
+        """An answer's `usage`, of a request made `at` (now when not given)."""
+        peak = is_peak(at or dt.datetime.now(dt.UTC))
+        self.session.add_usage(usage, peak)
+        self._unsaved.add_usage(usage, peak)
 
     def flush(self) -> None:
         """Add what was counted since the last flush to today's entry on disk; on any
@@ -253,23 +385,25 @@ def _write_privately(path: Path, days: dict[str, Counts]) -> None:
         raise
 
 
-def report_lines(
-    session: Counts | None, days: dict[str, Counts], prices: dict[str, float]
-) -> list[str]:
-    """Plain-text report: this session (if any), today, the last days, all time."""
+def report_lines(session: Counts | None, days: dict[str, Counts], prices: Pricing) -> list[str]:
+    """Plain-text report: this session (if any), the last days, all days (each day at the
+    prices of its own date), and which prices were used."""
     lines: list[str] = []
     if session is not None:
-        lines.append(_line("this session", session, prices))
-    total = Counts()
+        lines.append(_line("this session", session, session.cost(prices)))
+    total, total_cost = Counts(), 0.0
     for day in sorted(days):
         total.merge(days[day])
+        total_cost += days[day].cost(prices, _day(day))
     for day in sorted(days)[-7:]:
-        lines.append(_line(day, days[day], prices))
-    lines.append(_line("all days", total, prices))
+        lines.append(_line(day, days[day], days[day].cost(prices, _day(day))))
+    lines.append(_line("all days", total, total_cost))
+    lines.append(prices.describe(sorted(days)))
     return lines
 
 
-def _line(name: str, c: Counts, prices: dict[str, float]) -> str:
+def _line(name: str, c: Counts, cost: float) -> str:
+    peak = f", {c.peak_share:.0%} at peak" if c.peak_share else ""
     edits = (
         f", next edits {c.next_edits_shown} shown / {c.next_edits_accepted} accepted"
         if c.next_edits
@@ -278,6 +412,6 @@ def _line(name: str, c: Counts, prices: dict[str, float]) -> str:
     return (
         f"{name}: {c.requests} requests, {c.upstream} to DeepSeek, {c.shown} shown, "
         f"{c.accepted} accepted{edits}, tokens {c.prompt_tokens} in "
-        f"({c.cache_hit_share:.0%} cache hits) / {c.completion_tokens} out, "
-        f"~${c.cost(prices):.4f}"
+        f"({c.cache_hit_share:.0%} cache hits) / {c.completion_tokens} out{peak}, "
+        f"~${cost:.4f}"
     )

@@ -2,19 +2,25 @@
 
 The same window, workspace context (root: the nearest folder with `.git`, `pyproject.toml`,
 `package.json`, `go.mod`...), cache and cleaning as in an editor; `--show-prompt` prints what
-would be sent instead of asking; `--set key=value` sets a setting for this run. Positions in
-messages are 1-based, like the argument; usage is recorded like the server's.
+would be sent (secrets masked, as on the wire) instead of asking; `--set key=value` sets a
+setting for this run. Positions in messages are 1-based, like the argument; usage is recorded
+like the server's.
+
+What reaches the terminal is made safe there: no key (an upstream error may echo it), and no
+control characters or bidi overrides (from the model, or a hostile file's text) that could
+move the cursor, recolour or reorder what the user reads.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ds_lsp import config
+from ds_lsp import config, masking, redact
 from ds_lsp.completion.pipeline import CompletionPipeline
 from ds_lsp.documents import UTF32, DocumentStore
 from ds_lsp.languages import language_of
@@ -24,6 +30,25 @@ from ds_lsp.upstream.session import UpstreamSession
 from ds_lsp.workspace import find_root
 
 USAGE = "usage: ds-lsp complete FILE:LINE:COL (1-based line and column)"
+# C0 and C1 controls but tab and line feed, a carriage return not before a line feed, bidi
+_TERMINAL_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|\r(?!\n)"
+)
+
+
+def for_terminal(text: str, visible: bool = False) -> str:
+    """`text` without the characters a terminal would obey; `visible` shows them as
+    escapes (`\\x1b`) instead of dropping them."""
+    return _TERMINAL_UNSAFE.sub(lambda m: _escaped(m.group()) if visible else "", text)
+
+
+def _escaped(ch: str) -> str:
+    return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
+
+
+def _say(text: str) -> None:
+    """A message on stderr: no key (an upstream error may echo it), no terminal control."""
+    print(f"ds-lsp complete: {for_terminal(redact.redact(text), visible=True)}", file=sys.stderr)
 
 
 @dataclass(frozen=True)
@@ -62,7 +87,7 @@ class PrintingUI(UI):
     """Messages the server would show in the editor, on stderr."""
 
     def show_message(self, level: str, text: str) -> None:
-        print(f"ds-lsp complete: {text}", file=sys.stderr)
+        _say(text)
 
 
 class RecordingSession(UpstreamSession):
@@ -103,14 +128,10 @@ async def complete_at(target_text: str, sets: list[str], show_prompt: bool = Fal
         return _fail(f"cannot read {target_text.rsplit(':', 2)[0]}: {exc.strerror or exc}", 2)
     settings, report = config.resolve(extra)
     for line in report.invalid:
-        print(f"ds-lsp complete: {line}", file=sys.stderr)
+        _say(line)
     for key in report.unknown:
         meant = config.suggestion(key)
-        print(
-            f"ds-lsp complete: unknown setting `{key}`"
-            + (f"; did you mean `{meant}`?" if meant else ""),
-            file=sys.stderr,
-        )
+        _say(f"unknown setting `{key}`" + (f"; did you mean `{meant}`?" if meant else ""))
     return await _complete(target, text, settings, show_prompt)
 
 
@@ -139,7 +160,7 @@ async def _complete(target: Target, text: str, settings: config.Settings, show: 
             f"no suggestion at {target.line}:{target.column}: " + _why_none(session, pipeline, doc),
             1,
         )
-    sys.stdout.write(sugg.text + "\n")
+    sys.stdout.write(for_terminal(sugg.text) + "\n")
     return 0
 
 
@@ -147,7 +168,10 @@ def _print_prompt(session: RecordingSession, pipeline: CompletionPipeline, doc: 
     if session.sent is None:
         return _fail("nothing would be sent: " + _why_none(session, pipeline, doc), 1)
     prompt, suffix = session.sent
-    sys.stdout.write(f"{prompt}<CURSOR>{suffix}\n")
+    if masking.holds_private_key(prompt + suffix):
+        return _fail("nothing would be sent: the prompt holds a private key", 1)
+    shown = f"{masking.mask(prompt)[0]}<CURSOR>{masking.mask(suffix)[0]}"
+    sys.stdout.write(for_terminal(shown, visible=True) + "\n")
     return 0
 
 
@@ -160,6 +184,8 @@ def _why_none(session: RecordingSession, pipeline: CompletionPipeline, doc: Any)
         return f"the language {doc.language_id!r} is in `disabledLanguages`"
     if pipeline.gate.excluded(doc.uri):
         return "the file matches `exclude`, so its text is never sent"
+    if doc.holds_private_key():
+        return "the file holds a private key, so its text is never sent"
     if session.raw is None:
         return "the request failed (see the message above)"
     if not session.raw.strip():
@@ -171,5 +197,5 @@ def _why_none(session: RecordingSession, pipeline: CompletionPipeline, doc: Any)
 
 
 def _fail(message: str, code: int) -> int:
-    print(f"ds-lsp complete: {message}", file=sys.stderr)
+    _say(message)
     return code

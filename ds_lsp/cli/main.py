@@ -1,6 +1,9 @@
 """`ds-lsp` arguments, logging, and which command runs.
 
 Logging goes to stderr or --log-file, never to stdout (stdout is the LSP pipe in stdio mode).
+At DEBUG the log holds code and suggestions, so --log-file is created 0600, never through a
+symbolic link, and an existing file is appended to only when it is the user's own regular
+file (made 0600); otherwise the log goes to stderr, with a line saying why.
 """
 
 from __future__ import annotations
@@ -10,20 +13,70 @@ import asyncio
 import logging
 import os
 import socket
+import stat
 import sys
+from typing import TextIO
 
-from ds_lsp import __version__, config, redact
+from ds_lsp import __version__, config, masking, redact
 
 log = logging.getLogger(__name__)
 SECRET_ENVIRONMENT = ("DEEPSEEK_API_KEY", "DS_LSP_TOKEN")
 
 
+class LogFileRefused(Exception):
+    """--log-file names something ds-lsp will not write its log to."""
+
+
+def open_log_file(path: str) -> TextIO:
+    """`path` for appending, created 0600; refused when it is a symbolic link, not a regular
+    file, or another user's."""
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK  # a FIFO must not block
+    flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags, 0o600)
+    except OSError as exc:
+        raise LogFileRefused(_why_not(path, exc)) from None
+    try:
+        _check_own_regular_file(fd)
+    except LogFileRefused:
+        os.close(fd)
+        raise
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "a", encoding="utf-8", errors="backslashreplace")
+
+
+def _why_not(path: str, exc: OSError) -> str:
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return exc.strerror or str(exc)
+    if stat.S_ISLNK(mode):
+        return "it is a symbolic link"
+    return "it is not a regular file" if not stat.S_ISREG(mode) else exc.strerror or str(exc)
+
+
+def _check_own_regular_file(fd: int) -> None:
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        raise LogFileRefused("it is not a regular file")
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        raise LogFileRefused("it belongs to another user")
+
+
 def setup_logging(level: str, log_file: str | None) -> None:
-    handler: logging.Handler = (
-        logging.FileHandler(log_file, encoding="utf-8") if log_file else _stderr_handler()
-    )
+    said = None
+    stream: TextIO = sys.stderr
+    if log_file:
+        try:
+            stream = open_log_file(log_file)
+        except LogFileRefused as exc:
+            said = f"--log-file {log_file}: not used, {exc}; logging to stderr"
+        else:
+            if os.fstat(stream.fileno()).st_mode & 0o077 and level.upper() == "DEBUG":
+                said = f"--log-file {log_file} is readable by other users; at DEBUG it holds code"
+    handler = _stderr_handler() if stream is sys.stderr else logging.StreamHandler(stream)
     handler.setFormatter(
-        redact.RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        masking.RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     )
     root = logging.getLogger()
     root.handlers[:] = [handler]
@@ -31,6 +84,8 @@ def setup_logging(level: str, log_file: str | None) -> None:
     quiet = logging.DEBUG if level.upper() == "DEBUG" else logging.WARNING
     for name in ("pygls", "httpx", "httpcore"):
         logging.getLogger(name).setLevel(quiet)
+    if said:
+        log.warning("%s", said)
 
 
 def _stderr_handler() -> logging.Handler:

@@ -1,6 +1,7 @@
 """What is asked upstream for one cursor, and the key its answer is cached under.
 
-An `Ask` holds the window, the prompt as sent (other files' context, the header comment,
+`should_complete` decides how much to ask for (single or multi-line). An `Ask` holds the
+window, the prompt as sent (other files' context, the header comment,
 the prefix window), the other files apart for backends that take them separately
 (llama.cpp's `input_extra`), the mode and the request parameters. Two asks with the same
 `ident` get the same answer, so `ident` is the cache key.
@@ -18,6 +19,9 @@ from ds_lsp.completion.postprocess import Mode
 from ds_lsp.config import Settings
 from ds_lsp.upstream import backends
 from ds_lsp.window import Window
+
+# what may follow the cursor on its line for a multi-line suggestion: closers and spaces
+AFTER_MULTILINE = frozenset(")]}>\"'`;,: \t")
 
 
 @dataclass(frozen=True)
@@ -46,7 +50,7 @@ class Ask:
         w = self.window
         eol = line_break(w)
         window = Window(w.prefix + text + eol, w.suffix, w.start_line, "", w.line_suffix)
-        mode = postprocess.should_complete("", w.line_suffix, settings.multiline)
+        mode = should_complete("", w.line_suffix, settings.multiline)
         grown = text + eol
         return Ask(
             window,
@@ -60,13 +64,23 @@ class Ask:
 
 def make_ask(settings: Settings, window: Window, context: str, parts: Parts, header: str) -> Ask:
     """The ask for `window`: `context` is `parts` rendered as prompt text."""
-    mode = postprocess.should_complete(window.line_prefix, window.line_suffix, settings.multiline)
+    mode = should_complete(window.line_prefix, window.line_suffix, settings.multiline)
     if settings.backend == "llama-cpp":  # other files go apart, as input_extra
         prompt, extras = header + window.prefix, parts
     else:
         prompt, extras = context + header + window.prefix, ()
     key = context + header + window.prefix
     return Ask(window, prompt, extras, key, mode, request_params(settings, mode))
+
+
+def should_complete(line_prefix: str, line_suffix: str, policy: str = "auto") -> Mode:
+    """single-line when code other than closers follows the cursor; else multi-line."""
+    if policy == "never":
+        return Mode.SINGLE
+    if policy == "always":
+        return Mode.MULTI
+    rest = line_suffix.rstrip("\r\n")
+    return Mode.MULTI if all(c in AFTER_MULTILINE for c in rest) else Mode.SINGLE
 
 
 def request_params(settings: Settings, mode: Mode) -> tuple[Any, ...]:

@@ -33,26 +33,36 @@ class OtherFiles:
     def __init__(self, docs: DocumentStore, gate: Gate) -> None:
         self.docs = docs
         self.gate = gate
-        self.roots: list[str] = []  # the workspace folders; the gate's root when empty
         self._workspace: Workspace | None = None
+
+    @property
+    def roots(self) -> list[str]:
+        """The workspace folders (the gate holds them: exclusion applies under each)."""
+        return self.gate.folders
+
+    @roots.setter
+    def roots(self, roots: list[str]) -> None:
+        self.gate.folders = roots
 
     def parts(self, doc: Document, window: Window, budget: int) -> Parts:
         """Definitions for the cursor of `doc`, within `budget` characters."""
-        others = [d for d in self.docs if d.uri != doc.uri and not self.gate.excluded(d.uri)]
+        others = [
+            d
+            for d in self.docs
+            if d.uri != doc.uri and not self.gate.excluded(d.uri) and not d.holds_private_key()
+        ]
         return tuple(self.workspace.context_block(doc, window, others, budget))
 
     @property
     def workspace(self) -> Workspace:
         if self._workspace is None:
-            root = self.gate.root_path
-            roots = self.roots or ([root] if root else [])
             self._workspace = Workspace(
-                roots, self._excluded_path, read_disk=self.gate.settings.workspace_context
+                self.roots, self._excluded_path, read_disk=self.gate.settings.workspace_context
             )
         return self._workspace
 
     def _excluded_path(self, path: str) -> bool:
-        return is_excluded(path, self.gate.settings.exclude, self.gate.root_path)
+        return is_excluded(path, self.gate.settings.exclude, self.gate.folders)
 
     def clear(self) -> None:
         """Settings changed (exclusion, the disk switch): everything is built again."""

@@ -7,11 +7,14 @@ prefetch) -> debounce (never shorter than the user's typing rhythm) and latest-w
 document the newest request wins; an older one answers None at once and its HTTP call is
 aborted) -> fetch (the upstream session) -> clean (postprocess) -> suggestion. Upstream
 problems become one message per kind of problem in the session, never an exception here.
+Asking ahead (prefetch) sees each request once, as a `Turn`: what it already has for it,
+then what was shown; and each upstream answer once (`answered`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import statistics
 import time
@@ -20,13 +23,14 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from ds_lsp import masking
 from ds_lsp.completion import postprocess
 from ds_lsp.completion.ask import Ask, make_ask, stop_check
-from ds_lsp.completion.cache import CompletionCache, Hit
+from ds_lsp.completion.cache import CompletionCache
 from ds_lsp.completion.gating import Gate
 from ds_lsp.completion.other_files import OtherFiles, render
 from ds_lsp.completion.postprocess import Cleaned
-from ds_lsp.completion.prefetch import Prefetcher
+from ds_lsp.completion.prefetch import Prefetcher, Spot
 from ds_lsp.config import Settings
 from ds_lsp.documents import Document, DocumentStore
 from ds_lsp.exclusion import relative_path
@@ -135,9 +139,10 @@ class CompletionPipeline:
         self.gate = Gate(settings, root_path)
         self.cache = CompletionCache(settings.cache_size)
         self.other_files = OtherFiles(docs, self.gate)
-        self.prefetch = Prefetcher(settings, self.cache, self.fetch)
+        self.prefetch = Prefetcher(settings, self.cache, self.fetch, self.gate.holds_back)
         self.latest = LatestWins()
         self.rhythm = Rhythm()
+        self._snooze_timer: asyncio.TimerHandle | None = None
         # the user's recent edits as a comment block (set by the LSP side: nextedit/fim.py)
         self.recent_edits: Callable[[Document], str] = lambda doc: ""
 
@@ -146,6 +151,8 @@ class CompletionPipeline:
         self, uri: str, line: int, character: int, invoked: bool = False
     ) -> Suggestion | None:
         """A suggestion at the position, or None; never raises except when cancelled."""
+        if not invoked and self.gate.holds_back():  # manual trigger, or snoozed
+            return None
         self.usage.record(requests=1)
         doc = self._document(uri, line, character)
         if doc is None or not self.gate.allows(doc):
@@ -155,35 +162,32 @@ class CompletionPipeline:
     async def _complete(
         self, doc: Document, line: int, character: int, invoked: bool
     ) -> Suggestion | None:
+        masking.prompt_source.set(relative_path(doc.uri, self.gate.root_path))  # this task's
         version = doc.version
         row, index = doc.clamp(line, character)
-        ask = self.ask_at(doc, row, index)
-        key_gap = self.rhythm.request(doc.uri)
-        self.prefetch.editor_asks(doc.uri, row, ask)
-        hit = self.cache.lookup(*ask.ident)
-        if hit is not None:
-            self.prefetch.served(doc.uri, row, hit, ask)
-            self.usage.record(cache_served=1, shown=1 if hit.text else 0)
-            self.prefetch.after_shown(doc.uri, row, ask, hit.text, (line, character), key_gap)
-            shown = Cleaned(hit.text, hit.replace)
-            return self._shown(doc, ask, shown, line, character, cached=True)
-        ahead = self.prefetch.running(ask)
-        if ahead is not None:  # asked ahead and on its way: wait for it, not ask again
-            cleaned = await asyncio.shield(ahead)
-            text = cleaned.text if cleaned else ""
-            self.prefetch.served(doc.uri, row, Hit(text, ask.ident), ask)
-        elif self.prefetch.ask_at_once(doc.uri, row, ask, invoked):
-            cleaned = await self.prefetch.ask_now(doc.uri, row, ask)
-        else:
-            if not invoked and not await self._debounced(doc, version, ask.window, key_gap):
-                return None
-            self.prefetch.asked(doc.uri, row)
-            cleaned = await self.fetch(ask)
-        if not cleaned or not cleaned.text or self._moved_on(doc, version):
+        window = self.window_at(doc, row, index)
+        if not invoked and self.gate.quiet_at(window.prefix, doc.language_id):
             return None
-        self.usage.record(shown=1)
-        self.prefetch.after_shown(doc.uri, row, ask, cleaned.text, (line, character), key_gap)
-        return self._shown(doc, ask, cleaned, line, character)
+        ask = self.ask_for(doc, window)
+        spot = Spot(doc.uri, row, line, character, self.rhythm.request(doc.uri))
+        hit = self.cache.lookup(*ask.ident)
+        turn = self.prefetch.turn(spot, ask, hit, invoked)
+        if hit is not None:
+            self.usage.record(cache_served=1)
+            cleaned: Cleaned | None = Cleaned(hit.text, hit.replace)
+        elif turn.has_ahead:  # asked ahead, or asked at once instead of after the debounce
+            cleaned = await turn.ahead()
+        elif invoked or await self._debounced(doc, version, ask.window, spot.key_gap):
+            cleaned = await turn.fetch()
+        else:
+            return None
+        if hit is None and (not cleaned or not cleaned.text or self._moved_on(doc, version)):
+            return None
+        text = cleaned.text if cleaned else ""
+        if text:
+            self.usage.record(shown=1)
+        turn.shown(text)
+        return self._suggestion(doc, ask, cleaned, line, character, cached=hit is not None)
 
     def _document(self, uri: str, line: int, character: int) -> Document | None:
         doc = self.docs.get(uri)
@@ -195,25 +199,32 @@ class CompletionPipeline:
         return doc
 
     def ask_at(self, doc: Document, row: int, index: int) -> Ask:
-        """The window around (row, Python index), its mode, and the prompt that opens with
-        other files' context, the user's recent edits (within the prefix budget) and the
-        header."""
+        """The ask at (row, Python index) of `doc`."""
+        return self.ask_for(doc, self.window_at(doc, row, index))
+
+    def window_at(self, doc: Document, row: int, index: int) -> Window:
+        """The prompt window around (row, Python index), within the budgets (the prefix's
+        less the block of recent edits that opens the prompt)."""
         s = self.settings
-        edits = self.recent_edits(doc) if s.context_files else ""
-        window = build_window(
-            doc,
-            row,
-            index,
-            max(0, s.max_prefix_chars - len(edits)),
-            s.max_suffix_chars,
-            s.window_block_lines,
+        prefix_budget = max(0, s.max_prefix_chars - len(self._recent_edits(doc)))
+        return build_window(
+            doc, row, index, prefix_budget, s.max_suffix_chars, s.window_block_lines
         )
+
+    def ask_for(self, doc: Document, window: Window) -> Ask:
+        """The window's mode and the prompt that opens with other files' context, the
+        user's recent edits and the header."""
+        s = self.settings
         parts: tuple[tuple[str, str], ...] = ()
         if s.context_files and s.context_files_budget > 0:
             parts = self.other_files.parts(doc, window, s.context_files_budget)
         head = header(relative_path(doc.uri, self.gate.root_path), doc.language_id)
-        head = edits + (head if s.prompt_header else "")
+        head = self._recent_edits(doc) + (head if s.prompt_header else "")
         return make_ask(s, window, render(parts, doc.language_id), parts, head)
+
+    def _recent_edits(self, doc: Document) -> str:
+        """The recent edits' comment block (with other-file context: `contextFiles`)."""
+        return self.recent_edits(doc) if self.settings.context_files else ""
 
     async def _debounced(
         self, doc: Document, version: int, window: Window, key_gap: float | None
@@ -234,12 +245,13 @@ class CompletionPipeline:
         )
         if result is None:
             return None
-        self.prefetch.took(time.monotonic() - started)
+        took = time.monotonic() - started
         cleaned = postprocess.clean(
             result.text, w.prefix, w.suffix, w.line_prefix, ask.mode, s.max_lines
         )
         self.cache.put(*ask.ident, cleaned.text, cleaned.replace)
-        self.prefetch.wrote_on(ask, cleaned.text, result.text, result.finish_reason == "stop")
+        finished = result.finish_reason == "stop"
+        self.prefetch.answered(ask, result.text, finished, cleaned, took)
         return cleaned
 
     def _moved_on(self, doc: Document, version: int) -> bool:
@@ -248,18 +260,18 @@ class CompletionPipeline:
             return True
         return False
 
-    def _shown(
+    def _suggestion(
         self,
         doc: Document,
         ask: Ask,
-        cleaned: Cleaned,
+        cleaned: Cleaned | None,
         line: int,
         character: int,
         cached: bool = False,
     ) -> Suggestion | None:
         """The suggestion exactly as `clean` left it: its text, and the closers after the
         cursor it replaces."""
-        if not cleaned.text:
+        if not cleaned or not cleaned.text:
             return None
         w = ask.window
         return Suggestion(cleaned.text, line, character, w, cached, cleaned.replace, doc.uri)
@@ -270,6 +282,29 @@ class CompletionPipeline:
         """The user accepted the suggestion shown at (line, character) of `uri` (the latest
         shown when the editor does not say): ask for the line after it ahead."""
         self.prefetch.accepted(uri, line, character)
+
+    # ---- noise controls -----------------------------------------------------------------------
+    def snooze(self, minutes: float) -> dt.datetime | None:
+        """Pause automatic suggestions for `minutes` (0: resume now; invoked requests are
+        still answered, nothing is asked ahead). Returns when they resume by themselves
+        (UTC), None when they run. What `ds-lsp.snooze` calls."""
+        seconds = self.gate.snooze(minutes)
+        if self._snooze_timer is not None:
+            self._snooze_timer.cancel()
+            self._snooze_timer = None
+        if seconds is None:
+            self.session.rest(None)
+            return None
+        until = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds)
+        self.session.rest(("snoozed", f"until {until:%H:%M} UTC"))
+        loop = asyncio.get_running_loop()
+        self._snooze_timer = loop.call_later(seconds, self._snooze_over)
+        return until
+
+    def _snooze_over(self) -> None:
+        self._snooze_timer = None
+        if not self.gate.snoozing():
+            self.session.rest(None)
 
     # ---- settings and documents --------------------------------------------------------------
     def update(self, settings: Settings, new_server: bool) -> None:

@@ -1,7 +1,7 @@
 """Cleaning the model's text before it is shown: pure functions, table-tested.
 
-`should_complete` decides single-line or multi-line from what follows the cursor; `clean`
-returns what the item needs: the text to insert at the cursor and how many characters of the
+`clean` (given the mode the ask chose: `completion/ask.py`'s `should_complete`) returns
+what the item needs: the text to insert at the cursor and how many characters of the
 cursor's line after the cursor it replaces. The document after accept is
 `prefix + text + suffix[replace:]`. The rules, in the order they run:
 
@@ -81,15 +81,6 @@ NOTHING = Cleaned("", 0)
 
 def only_closers(text: str) -> bool:
     return all(ch in CLOSERS for ch in text)
-
-
-def should_complete(line_prefix: str, line_suffix: str, policy: str = "auto") -> Mode:
-    """single-line when code other than closers follows the cursor; else multi-line."""
-    if policy == "never":
-        return Mode.SINGLE
-    if policy == "always":
-        return Mode.MULTI
-    return Mode.MULTI if only_closers(line_suffix.rstrip("\r\n")) else Mode.SINGLE
 
 
 def indent_of(line: str) -> int:

@@ -27,6 +27,7 @@ import math
 from collections import deque
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
+from typing import TypeAlias
 
 from ds_lsp.completion import postprocess
 from ds_lsp.completion.ask import Ask, line_break
@@ -42,6 +43,7 @@ LATENCY_S = 0.5  # a round trip's guess until one was measured
 
 log = logging.getLogger(__name__)
 Fetch = Callable[[Ask], Awaitable["Cleaned | None"]]  # fetch, clean and cache one ask
+Flight: TypeAlias = "asyncio.Future[Cleaned | None]"  # a speculative request on its way
 
 
 class Outcomes:
@@ -125,24 +127,105 @@ class Doc:
     showing: Showing | None = None
     considered: Hashable | None = None  # the latest next-line ask weighed
     speculation: Speculation | None = None
-    flying: asyncio.Future | None = None  # its speculative request in flight
+    flying: Flight | None = None  # its speculative request in flight
+
+
+@dataclass(frozen=True)
+class Spot:
+    """Where an editor request asks: its document, the cursor's row, the editor's position
+    (line, character) and the document's typing gap (None until known)."""
+
+    uri: str
+    row: int
+    line: int
+    character: int
+    key_gap: float | None = None
+
+
+class Turn:
+    """One editor request as the prefetcher sees it: the answer it already has on the way
+    (`ahead`), or the request's own ask going out (`fetch`), and what was shown (`shown`)."""
+
+    def __init__(self, prefetcher: Prefetcher, spot: Spot, ask: Ask, ahead: Flight | None) -> None:
+        self._prefetcher = prefetcher
+        self.spot = spot
+        self.ask = ask
+        self._ahead = ahead
+
+    @property
+    def has_ahead(self) -> bool:
+        """An answer was asked ahead for this very ask, or is asked at once now."""
+        return self._ahead is not None
+
+    async def ahead(self) -> Cleaned | None:
+        """The answer asked ahead; awaiting it may be cancelled (the request it serves
+        goes away, the speculative request does not)."""
+        assert self._ahead is not None
+        cleaned: Cleaned | None = await asyncio.shield(self._ahead)
+        text = cleaned.text if cleaned else ""
+        self._prefetcher.served(self.spot.uri, self.spot.row, Hit(text, self.ask.ident), self.ask)
+        return cleaned
+
+    async def fetch(self) -> Cleaned | None:
+        """The request's own ask, after the debounce: no speculative one for this line."""
+        self._prefetcher.asked(self.spot.uri, self.spot.row)
+        return await self._prefetcher._fetch(self.ask)
+
+    def shown(self, text: str) -> None:
+        """`text` is shown at the spot (maybe ''): ask for the line after it when it pays."""
+        spot = self.spot
+        at = (spot.line, spot.character)
+        self._prefetcher.after_shown(spot.uri, spot.row, self.ask, text, at, spot.key_gap)
 
 
 class Prefetcher:
     """Speculative asks, their outcomes, and per document what decides the next one."""
 
-    def __init__(self, settings: Settings, cache: CompletionCache, fetch: Fetch) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        cache: CompletionCache,
+        fetch: Fetch,
+        held_back: Callable[[], bool] = lambda: False,
+    ) -> None:
         self.settings = settings
         self.cache = cache
         self._fetch = fetch
+        self._held_back = held_back  # automatic suggestions are off (manual, snoozed)
         self.policy = Policy()
         self.latency_s: float | None = None  # of upstream answers, smoothed
-        self._running: dict[Hashable, asyncio.Future] = {}  # by Ask.ident
+        self._running: dict[Hashable, Flight] = {}  # by Ask.ident
         self._docs: dict[str, Doc] = {}
         self._last_uri: str | None = None  # the document of the latest shown suggestion
 
+    @property
+    def active(self) -> bool:
+        """Asking ahead is on, and automatic suggestions would show what it asks."""
+        return self.settings.prefetch and not self._held_back()
+
     def _doc(self, uri: str) -> Doc:
         return self._docs.setdefault(uri, Doc())
+
+    # ---- the pipeline's two calls ------------------------------------------------------------
+    def turn(self, spot: Spot, ask: Ask, hit: Hit | None, invoked: bool) -> Turn:
+        """An editor request for `ask` at `spot`, and what the cache had for it (`hit`):
+        settle what it tells about earlier guesses and suggestions, then find its answer
+        asked ahead, or ask at once instead of after the debounce."""
+        self.editor_asks(spot.uri, spot.row, ask)
+        if hit is not None:
+            self.served(spot.uri, spot.row, hit, ask)
+            return Turn(self, spot, ask, None)
+        ahead = self.running(ask)  # asked ahead and on its way: wait for it, not ask again
+        if ahead is None and self.ask_at_once(spot.uri, spot.row, ask, invoked):
+            self.asked(spot.uri, spot.row)
+            ahead = self._speculate(spot.uri, spot.row, spot.row, ask, "the line being typed")
+        return Turn(self, spot, ask, ahead)
+
+    def answered(self, ask: Ask, raw: str, finished: bool, cleaned: Cleaned, took: float) -> None:
+        """Upstream answered `ask` with `raw` (cleaned: `cleaned`) in `took` seconds: the
+        round trip the next line must beat, and lines the answer wrote beyond its own."""
+        self.took(took)
+        self.wrote_on(ask, cleaned.text, raw, finished)
 
     # ---- what the pipeline reports ------------------------------------------------------------
     def editor_asks(self, uri: str, row: int, ask: Ask) -> None:
@@ -202,7 +285,7 @@ class Prefetcher:
         """An ask for this line went out: no speculative one for it."""
         self._doc(uri).asked_line = line
 
-    def running(self, ask: Ask) -> asyncio.Future | None:
+    def running(self, ask: Ask) -> Flight | None:
         """The speculative request for this very ask, when one is on its way."""
         return self._running.get(ask.ident)
 
@@ -218,21 +301,12 @@ class Prefetcher:
         if first:
             doc.asked_line = line
         return (
-            self.settings.prefetch
+            self.active
             and not invoked
             and (broke or first)
             and not self._busy(doc)
             and self.policy.pays()
         )
-
-    async def ask_now(self, uri: str, line: int, ask: Ask) -> Cleaned | None:
-        """Ask for the line being typed in the background; awaiting it may be cancelled."""
-        self.asked(uri, line)
-        task = self._speculate(uri, line, line, ask, "the line being typed")
-        cleaned = await asyncio.shield(task)
-        text = cleaned.text if cleaned else ""
-        self.served(uri, line, Hit(text, ask.ident), ask)  # the request shows it
-        return cleaned
 
     # ---- the next line ------------------------------------------------------------------------
     def after_shown(
@@ -241,7 +315,7 @@ class Prefetcher:
         """A suggestion was shown at `at` (the editor's line, character): when it ends its
         line, ask for the line after it if the session accepts most suggestions whole, or
         once what is left of it takes about a round trip to type."""
-        if not self.settings.prefetch or not text or "\n" in text or ask.window.line_suffix.strip():
+        if not self.active or not text or "\n" in text or ask.window.line_suffix.strip():
             return
         doc = self._doc(uri)
         nxt = ask.line_after(text, self.settings)
@@ -271,7 +345,7 @@ class Prefetcher:
             showing.accepted = True
             self.policy.accepted.record(True)
         nxt = showing.ask.line_after(showing.text, self.settings)
-        if self.settings.prefetch and self._wanted(doc, nxt):
+        if self.active and self._wanted(doc, nxt):
             doc.considered = nxt.ident
             self._speculate(uri, showing.row, showing.row + 1, nxt, "after an accept")
 
@@ -297,7 +371,7 @@ class Prefetcher:
             and self.cache.get(*ask.ident) is None
         )
 
-    def _speculate(self, uri: str, origin: int, target: int, ask: Ask, what: str) -> asyncio.Future:
+    def _speculate(self, uri: str, origin: int, target: int, ask: Ask, what: str) -> Flight:
         """Fetch in the background into the cache; no editor request owns (or cancels) it."""
         task = self._running.get(ask.ident)
         if task is not None:
@@ -309,7 +383,7 @@ class Prefetcher:
         doc.speculation = Speculation({ask.ident}, origin, target)
         return self._start(uri, doc, ask)
 
-    def _start(self, uri: str, doc: Doc, ask: Ask) -> asyncio.Future:
+    def _start(self, uri: str, doc: Doc, ask: Ask) -> Flight:
         task = asyncio.ensure_future(self._fetch_into_cache(uri, ask))
         self._running[ask.ident] = doc.flying = task
         task.add_done_callback(lambda _: self._running.pop(ask.ident, None))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from ds_lsp.exclusion import is_excluded
 from ds_lsp.generate import comments
 from ds_lsp.generate import plan as genplan
 from ds_lsp.lsp.commands import GENERATE_ACTION_KIND, GENERATE_COMMAND
@@ -52,4 +51,4 @@ def _range_json(rng: types.Range) -> dict[str, dict[str, int]]:
 
 def _offered(state: ServerState, uri: str) -> bool:
     s = state.settings
-    return s.enable and not is_excluded(uri, s.exclude, state.root_path)
+    return s.enable and not state.completions.gate.excluded(uri)

@@ -7,12 +7,14 @@ from __future__ import annotations
 GENERATE_COMMAND = "ds-lsp.generateCodeBlock"  # write a block from an instruction
 ACCEPTED_COMMAND = "ds-lsp.acceptedSuggestion"  # run by the editor when a suggestion is taken
 USAGE_COMMAND = "ds-lsp.showUsage"  # tokens, suggestions and cost, as a message
+SNOOZE_COMMAND = "ds-lsp.snooze"  # [{"minutes": n}]: pause automatic suggestions (0 resumes)
 ACCEPTED_NEXT_EDIT_COMMAND = "ds-lsp.acceptedNextEdit"  # a next edit's own command: taken
 DISMISSED_NEXT_EDIT_COMMAND = "ds-lsp.dismissedNextEdit"  # run by an editor: dismissed
 COMMANDS = (
     GENERATE_COMMAND,
     USAGE_COMMAND,
     ACCEPTED_COMMAND,
+    SNOOZE_COMMAND,
     ACCEPTED_NEXT_EDIT_COMMAND,
     DISMISSED_NEXT_EDIT_COMMAND,
 )

@@ -20,7 +20,7 @@ from typing import Any
 
 from lsprotocol import types
 
-from ds_lsp.exclusion import is_excluded, relative_path
+from ds_lsp.exclusion import relative_path
 from ds_lsp.generate import answer
 from ds_lsp.generate import plan as genplan
 from ds_lsp.lsp.code_action import ACTION_TITLE
@@ -90,7 +90,7 @@ def _plan(ls: Any, args: list[Any]) -> genplan.Plan | Outcome:
     settings = ls.state.settings
     if not settings.enable:
         return _refuse(ls, "info", "ds-lsp is disabled (setting 'enable': false).")
-    if is_excluded(doc.uri, settings.exclude, ls.state.root_path):
+    if ls.state.completions.gate.excluded(doc.uri):  # under every workspace folder
         return _refuse(
             ls,
             "warning",

@@ -17,7 +17,7 @@ from ds_lsp.completion.pipeline import Suggestion
 from ds_lsp.documents import index_to_column
 from ds_lsp.lsp.commands import ACCEPTED_COMMAND
 
-WORD_AT_END = re.compile(r"[\w$]*$")
+WORD = re.compile(r"[\w$]*")  # matched on the reversed line: linear, however long the line
 
 
 def accepted_command(sugg: Suggestion) -> types.Command:
@@ -63,9 +63,9 @@ def completion_item(
     space, so a snippet is used whenever it can be); `markdown`: it renders Markdown docs.
     """
     head = sugg.window.line_prefix
-    match = WORD_AT_END.search(head)
-    word = match.group(0) if match else ""
-    start = index_to_column(head, len(head) - len(word), encoding)
+    word = head[len(head) - len(WORD.match(head[::-1]).group()) :]  # type: ignore[union-attr]
+    # counted back from the cursor: line_prefix is cut around the cursor on a long line
+    start = sugg.character - index_to_column(word, len(word), encoding)
     full = word + sugg.text
     first = full.split("\n", 1)[0]
     docs: str | types.MarkupContent = (

@@ -15,7 +15,7 @@ import logging
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from lsprotocol import types
 
@@ -31,8 +31,10 @@ from ds_lsp.nextedit.history import EditHistory
 from ds_lsp.nextedit.predictor import NextEdits, Options
 from ds_lsp.upstream import backends
 
-if TYPE_CHECKING:
-    from ds_lsp.lsp.state import ServerState
+if TYPE_CHECKING:  # types only: state.py builds this module's NextEditSide
+    from ds_lsp.completion.pipeline import CompletionPipeline
+    from ds_lsp.documents import DocumentStore
+    from ds_lsp.upstream.session import UpstreamSession
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +85,33 @@ def _summary(edit: Edit) -> str:
     return f"{old} → {new}" if new else f"delete {old}"
 
 
+class _Flags(Protocol):
+    @property
+    def document_changes(self) -> bool: ...
+
+
+class Host(Protocol):
+    """What next edits use of a session's state (lsp/state.py `ServerState`)."""
+
+    @property
+    def docs(self) -> DocumentStore: ...
+
+    @property
+    def session(self) -> UpstreamSession: ...
+
+    @property
+    def completions(self) -> CompletionPipeline: ...
+
+    @property
+    def flags(self) -> _Flags: ...
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def root_path(self) -> str | None: ...
+
+
 @dataclass(frozen=True)
 class Offered:
     """An edit given to the editor, by id (the accepted and dismissed commands name it)."""
@@ -110,7 +139,7 @@ class NextEditSide:
     prompts' block of recent edits, and the edits offered (for the commands and the code
     action)."""
 
-    def __init__(self, state: ServerState) -> None:
+    def __init__(self, state: Host) -> None:
         self.state = state
         self.history = EditHistory(refuse=self._excluded)
         self.predictor = NextEdits(

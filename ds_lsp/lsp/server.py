@@ -17,7 +17,7 @@ registered. Where each message goes:
   `on_completion` -> completions.py.
 - `textDocument/codeAction`: `on_code_action` -> code_action.py.
 - `workspace/executeCommand`: `on_generate` (generate_command.py), `on_accepted`,
-  `on_show_usage`.
+  `on_snooze`, `on_show_usage`.
 - `$/cancelRequest`, `window/workDoneProgress/cancel`, the client's answers: pygls.
 - malformed or out-of-order messages: connection.py has pygls refuse them (`on_refused`).
 
@@ -189,9 +189,8 @@ class DsLanguageServer(LanguageServer):
         from ds_lsp.upstream.session import UpstreamSession
 
         settings, _ = config.resolve(config.section(params.initialization_options))
-        session = UpstreamSession(settings, WireUI(self))
-        session.client_name = client_name(params)
-        session.warm_up()  # the connection opens while the rest is imported
+        # the connection opens while the rest is imported
+        session = UpstreamSession.open(settings, WireUI(self), client_name(params))
         await _import_in_turns(CORE_MODULES)
         from ds_lsp.lsp.state import ServerState
 
@@ -427,6 +426,13 @@ def _commands(server: DsLanguageServer) -> None:
         from ds_lsp.lsp.completions import accepted
 
         accepted(ls.state, list(args))
+
+    @server.command(commands.SNOOZE_COMMAND)
+    def on_snooze(ls: DsLanguageServer, *args: Any) -> dict[str, Any]:
+        from ds_lsp.completion.gating import snooze_minutes
+
+        until = ls.state.completions.snooze(snooze_minutes(list(args)))
+        return {"snoozedUntil": until.isoformat() if until is not None else None}
 
     @server.command(commands.USAGE_COMMAND)
     def on_show_usage(ls: DsLanguageServer, *args: Any) -> dict[str, Any]:

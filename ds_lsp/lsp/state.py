@@ -2,7 +2,7 @@
 completion pipeline, and what the client declared in `initialize`.
 
 Built once the core is imported (server.py loads it right after the `initialize` answer).
-Settings come from every layer (config.py): the environment and initializationOptions (the
+Settings come from every layer (config/): the environment and initializationOptions (the
 user's own editor config) are trusted; workspace/configuration and didChangeConfiguration
 (which a cloned repository can influence) may not move the key.
 """
@@ -128,20 +128,10 @@ class ServerState:
         self._log_report(report)
 
     def _log_report(self, report: config.ParseReport) -> None:
-        """One warning per problem and session: a bad value, an unknown key (with the key it
-        most likely meant), a setting a workspace may not set."""
-        for key in dict.fromkeys(report.unknown):
-            meant = config.suggestion(key)
-            hint = f"; did you mean `{meant}`?" if meant else " (see the ds-lsp README)"
-            self._warn_once(f"ds-lsp: unknown setting `{key}` ignored{hint}")
-        for line in report.invalid:
+        """Each of the report's few lines once per session: unknown keys (one line), bad
+        values, what a workspace may not set (one line), a workspace's own endpoint."""
+        for line in report.messages():
             self._warn_once(f"ds-lsp: {line}")
-        for key in dict.fromkeys(report.ignored):
-            self._warn_once(
-                f"ds-lsp: `{key}` from the workspace settings is ignored: where the API key "
-                "goes is set only by your own editor config (initializationOptions) or the "
-                "environment, unless the workspace settings also give the key (SECURITY.md)"
-            )
 
     def _warn_once(self, text: str) -> None:
         if text not in self._warned:

@@ -19,6 +19,7 @@ undo the user's own recent change.
 
 from __future__ import annotations
 
+import re
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -38,6 +39,7 @@ MAX_SUGGESTIONS = 16  # our recent suggestions, to notice one being undone
 MAX_REFUSED = 32
 
 Refuse = Callable[[str], bool]
+LINE_BREAK = re.compile(r"\r\n|\r|\n")  # linear: alternatives of fixed strings
 
 
 @dataclass
@@ -262,14 +264,12 @@ def _get(obj: Any, name: str) -> Any:
 def _read(doc: Document, first: int, last: int) -> list[str]:
     """Lines first..last-1 of the document (clamped), without line breaks."""
     first, last = max(first, 0), min(last, doc.text.line_count)
-    if first >= last:
-        return []
-    lines = doc.text.lines(first, last).split("\n")[: last - first]
-    return [line[:-1] if line.endswith("\r") else line for line in lines]
+    return [doc.text.line(n) for n in range(first, last)]
 
 
 def _normalize(text: str) -> str:
-    return text.replace("\r\n", "\n")
+    """Line breaks as "\n" (the document counts "\r\n" and a lone "\r" as breaks too)."""
+    return LINE_BREAK.sub("\n", text)
 
 
 def _ranged(doc: Document, change: Any) -> _Change | None:
@@ -313,9 +313,8 @@ def _index(line: str, row: int, column: int, last: int, encoding: str) -> int:
 def _whole(doc: Document, text: str) -> _Change | None:
     """A whole-document change (full sync) as the lines that differ: linear in the
     document, as the change itself is."""
-    old = _read(doc, 0, doc.text.line_count)
-    new = _normalize(text).split("\n")
-    new = [line[:-1] if line.endswith("\r") else line for line in new]
+    old = LINE_BREAK.split(doc.text.full())
+    new = LINE_BREAK.split(text)
     head = 0
     while head < min(len(old), len(new)) and old[head] == new[head]:
         head += 1

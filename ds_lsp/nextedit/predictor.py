@@ -28,7 +28,7 @@ from ds_lsp.nextedit.answer import Edit, rewritten_lines, smallest_edit
 from ds_lsp.nextedit.history import EditHistory
 from ds_lsp.nextedit.prompt import next_edit_request, render_edits
 from ds_lsp.nextedit.region import Region, editable_region
-from ds_lsp.upstream.backends.chat import ChatPrefixRequest, ChatResult
+from ds_lsp.upstream.backends.wire import ChatPrefixRequest, ChatResult
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -19,7 +19,7 @@ from ds_lsp.languages import fence_tag
 from ds_lsp.nextedit.history import EditEvent
 from ds_lsp.nextedit.region import CURSOR, END, START, Region
 from ds_lsp.nextedit.textdiff import unified_hunks
-from ds_lsp.upstream.backends.chat import ChatPrefixRequest
+from ds_lsp.upstream.backends.wire import ChatPrefixRequest
 
 _BACKTICKS = re.compile(r"`+")  # linear: one class, no alternatives to retry
 EDITS_BUDGET_CHARS = 2400  # ~700 tokens of recent edits

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ds_lsp.documents import Document
+from ds_lsp.nextedit.history import LINE_BREAK
 from ds_lsp.window import first_fitting_line, suffix_window
 
 START = "<|editable_region_start|>"
@@ -81,8 +82,8 @@ def editable_region(doc: Document, line: int, character: int, half: int) -> Regi
 
 
 def _lines(doc: Document, first: int, last: int) -> list[str]:
-    text = doc.text.lines(first, last).split("\n")[: max(0, last - first)]
-    return [t[:-1] if t.endswith("\r") else t for t in text]
+    first, last = max(first, 0), min(last, doc.text.line_count)
+    return [doc.text.line(n) for n in range(first, last)]
 
 
 def _fit(first: int, lines: list[str], row: int) -> tuple[int, list[str]]:
@@ -98,16 +99,16 @@ def _fit(first: int, lines: list[str], row: int) -> tuple[int, list[str]]:
 
 
 def _line_break(doc: Document, first: int) -> str:
-    """CRLF when the document's lines end so (the region's first line with a break, or the
-    line above a region at the end of a one-line-per-region file, decides)."""
+    """The document's line break at the region: that of its first line with one (or of the
+    line above, at the end of the document): "\n", "\r\n" or a lone "\r"."""
     n = first if first < doc.text.line_count - 1 else first - 1
     if n < 0:
         return "\n"
-    return "\r\n" if doc.text.line(n).endswith("\r") else "\n"
+    return doc.text.lines(n, n + 1)[doc.text.line_length(n) :] or "\n"
 
 
 def _context_above(doc: Document, first: int) -> str:
-    start = first_fitting_line(doc, first, 0, CONTEXT_ABOVE_CHARS)
+    start = first_fitting_line(doc.text, first, CONTEXT_ABOVE_CHARS)
     lines = _lines(doc, start, first)
     cut = max((i + 1 for i, t in enumerate(lines) if any(m in t for m in MARKERS)), default=0)
     return "".join(t + "\n" for t in lines[cut:])
@@ -116,7 +117,7 @@ def _context_above(doc: Document, first: int) -> str:
 def _context_below(doc: Document, line: int) -> str:
     if line >= doc.text.line_count:
         return ""
-    text = suffix_window(doc, line, 0, CONTEXT_BELOW_CHARS).replace("\r\n", "\n")
+    text = LINE_BREAK.sub("\n", suffix_window(doc, line, 0, CONTEXT_BELOW_CHARS))
     lines = text.split("\n")
     cut = next((i for i, t in enumerate(lines) if any(m in t for m in MARKERS)), len(lines))
     return "\n".join(lines[:cut]) + ("\n" if cut < len(lines) else "")

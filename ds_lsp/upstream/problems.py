@@ -50,7 +50,7 @@ class UI:
         log.warning("%s: %s", level, text)
 
     def status(self, state: str, message: str | None = None) -> None:
-        """idle, fetching, error (with a short reason) or disabled."""
+        """idle, fetching, error (with a short reason), disabled, or snoozed (until when)."""
 
 
 class ProblemNotifier:

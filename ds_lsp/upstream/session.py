@@ -17,13 +17,19 @@ from typing import Any, Protocol, TypeVar
 
 import httpx
 
-from ds_lsp import config
+from ds_lsp import config, masking
 from ds_lsp.config import FALLBACK_MODEL, PREFERRED_MODELS, Settings
 from ds_lsp.upstream import backends
 from ds_lsp.upstream.backends import FimBackend
-from ds_lsp.upstream.backends.chat import ChatPrefixRequest, ChatResult, OnText
-from ds_lsp.upstream.backends.deepseek import FimRequest, FimResult, StopCheck
 from ds_lsp.upstream.backends.http import UpstreamError, make_client, with_retries
+from ds_lsp.upstream.backends.wire import (
+    ChatPrefixRequest,
+    ChatResult,
+    FimRequest,
+    FimResult,
+    OnText,
+    StopCheck,
+)
 from ds_lsp.upstream.problems import (
     LATENCY_CAUSES,
     MESSAGES,
@@ -40,13 +46,14 @@ Connect = Callable[[Settings, httpx.AsyncClient], FimBackend]
 
 
 class _Answer(Protocol):
+    text: str
     usage: dict[str, Any]
 
 
 R = TypeVar("R", bound=_Answer)
 STALL_FACTOR = 4  # generation gives up when no text arrives for STALL_FACTOR x timeoutMs
 DEADLINE_FACTOR = 60  # ... and after DEADLINE_FACTOR x timeoutMs in all (5 min by default)
-MESSAGED_KINDS = ("model", "auth", "balance", "network", "bad_request")
+MESSAGED_KINDS = ("model", "auth", "balance", "network", "bad_request", "refused")
 TIMEOUT_MESSAGE = (
     "DeepSeek sent no code for {seconds:g} s; generation stopped. Raise the "
     "ds-lsp 'timeoutMs' setting (generation waits {factor} x timeoutMs) if the "
@@ -86,7 +93,27 @@ class UpstreamSession:
         self._model: str | None = None
         self._model_task: asyncio.Future[str] | None = None
         self.client_name: str | None = None  # the editor, from initialize's clientInfo
+        self._rest: tuple[str, str | None] = ("idle", None)  # the status between requests
         self._closing: set[asyncio.Task[None]] = set()
+        self._masked_in: set[str] = set()  # prompt sources whose masked secrets were logged
+
+    @classmethod
+    def open(
+        cls,
+        settings: Settings,
+        ui: UI | None = None,
+        client_name: str | None = None,
+        *,
+        usage: UsageBook | None = None,
+        connect: Connect = backends.create,
+    ) -> UpstreamSession:
+        """The server's session, built in this one place: for the editor `client_name`
+        (initialize's clientInfo, for its messages), with the connection opening and the model
+        resolving at once (call it at `initialized`, inside the event loop)."""
+        session = cls(settings, ui, usage, connect)
+        session.client_name = client_name
+        session.warm_up()
+        return session
 
     # ---- lifecycle ---------------------------------------------------------------------------
     def update(self, settings: Settings) -> bool:
@@ -117,16 +144,27 @@ class UpstreamSession:
     def backend(self) -> FimBackend:
         """The active backend's client on the shared connection."""
         if self._http is None:
-            self._http = make_client(backends.base_url(self.settings))
+            self._http = make_client(backends.base_url(self.settings), self._masked)
         return self._connect(self.settings, self._http)
+
+    def rest(self, state: tuple[str, str | None] | None) -> None:
+        """The status shown between requests (("snoozed", "until 14:05 UTC")), None: idle;
+        shown at once."""
+        self._rest = state or ("idle", None)
+        self.ui.status(*self._rest)
 
     def has_key(self) -> bool:
         return backends.has_key(self.settings)
 
     def warm_up(self) -> None:
-        """Open the connection (and resolve the model) before the first completion."""
+        """Open the connection (and resolve the model) before the first completion; outside
+        an event loop (a server built before it runs) the first request does it."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
         if self.settings.enable and self.has_key():
-            self._model_task = asyncio.ensure_future(self._resolve_model())
+            self._model_task = loop.create_task(self._resolve_model())
 
     async def close(self) -> None:
         if self._http is not None:
@@ -216,7 +254,7 @@ class UpstreamSession:
             return None
         except asyncio.CancelledError:
             if not quiet:
-                self.ui.status("idle")
+                self.ui.status(*self._rest)
             raise
         except Exception:  # e.g. a client closed by a settings change mid-request
             log.exception("%s request failed", what)
@@ -226,7 +264,24 @@ class UpstreamSession:
         self._succeeded(result.usage, quiet)
         if not quiet:
             self._check_health(latency=time.monotonic() - started)
+        result.text = masking.unmask(result.text)  # the secrets the prompt's masking hid
         return result
+
+    def _masked(self, found: list[masking.Found]) -> None:
+        """Secrets were masked in a prompt: logged once per file, told once per session."""
+        source = masking.prompt_source.get() or "a request"
+        if source in self._masked_in or len(self._masked_in) >= 1000:
+            return
+        kinds = ", ".join(sorted({f.kind for f in found}))
+        count = len({f.placeholder for f in found})
+        log.warning("masked %d secret(s) (%s) in the prompt for %s", count, kinds, source)
+        if not self._masked_in:
+            self.ui.show_message(
+                "info",
+                f"ds-lsp masked {count} secret(s) ({kinds}) in the prompt for {source}: "
+                "DeepSeek gets placeholders, never the values (see SECURITY.md).",
+            )
+        self._masked_in.add(source)
 
     def _key_present(self) -> bool:
         if self.has_key():
@@ -235,14 +290,14 @@ class UpstreamSession:
         self.ui.status("error", "no API key")
         return False
 
-    def _succeeded(self, usage: dict, quiet: bool = False) -> None:
+    def _succeeded(self, usage: dict[str, Any], quiet: bool = False) -> None:
         self.usage.record(upstream=1)
         self.usage.record_usage(usage)
         if self.usage.session.upstream % 25 == 0:
             self.usage.flush_soon()
         self.problems.resolved()
         if not quiet:
-            self.ui.status("idle")
+            self.ui.status(*self._rest)
 
     def _check_health(self, latency: float | None = None, timed_out: bool = False) -> None:
         """Say once when completions got slow or keep timing out, with likely causes."""
@@ -297,8 +352,9 @@ class UpstreamSession:
             )
             raise UpstreamFailed("timed out") from None
         finally:
-            self.ui.status("idle")
+            self.ui.status(*self._rest)
         self.problems.resolved()
+        result.text = masking.unmask(result.text)
         return result
 
     async def _report_chat_failure(self, exc: UpstreamError, model: str) -> None:
@@ -328,6 +384,8 @@ class UpstreamSession:
             url = backends.base_url(self.settings)
             text = MESSAGES["network"].format(url=url, detail=exc)
             self.problems.report("network", "warning", text)
+        elif exc.kind == "refused":
+            self.problems.report("refused", "warning", str(exc))
         elif exc.kind == "bad_request":
             text = MESSAGES["bad_request"].format(status=exc.status, detail=exc)
             self.problems.report("bad_request", "warning", text)

@@ -52,11 +52,11 @@ vim.lsp.config('ds_lsp', {
   init_options = {
     -- apiKey = 'sk-...',  -- better: the DEEPSEEK_API_KEY environment variable
     -- baseUrl = 'https://api.deepseek.com/beta',
+    -- model = 'deepseek-flash',  -- like maxTokens and the budgets: yours alone, so here
   },
   -- Section "ds-lsp" of workspace/configuration; every key is optional (see the README).
   settings = {
     ['ds-lsp'] = {
-      -- model = 'deepseek-flash',
       -- debounceMs = 150,
       -- disabledLanguages = { 'markdown' },
     },

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import subprocess
@@ -9,6 +10,7 @@ import sys
 
 from lsprotocol import types
 
+from ds_lsp import usage
 from tests.e2e.conftest import capabilities, change, inline, open_doc
 
 HELPERS = """import math
@@ -89,7 +91,9 @@ async def test_usage_counts_tokens_acceptance_and_cost(start, mock, tmp_path):
     client = await start(env={"XDG_STATE_HOME": str(state)})
     uri = (tmp_path / "u.py").as_uri()
     open_doc(client, uri, "x = \n")
+    asked = datetime.datetime.now(datetime.UTC)
     (item,) = await inline(client, uri, 0, 4)
+    answered = datetime.datetime.now(datetime.UTC)
     assert item.command.command == "ds-lsp.acceptedSuggestion"
     await client.workspace_execute_command_async(
         types.ExecuteCommandParams(command=item.command.command, arguments=item.command.arguments)
@@ -100,9 +104,16 @@ async def test_usage_counts_tokens_acceptance_and_cost(start, mock, tmp_path):
     session = result["session"]
     assert (session["upstream"], session["shown"], session["accepted"]) == (1, 1, 1)
     assert session["prompt_tokens"] == 1000 and session["cacheHitShare"] == 0.8
-    expected = (800 * 0.0028 + 200 * 0.14 + 10 * 0.28) / 1e6
-    assert session["costUsd"] == round(expected, 6)
-    assert "this session" in client.messages[-1].message
+    # DeepSeek's price in force when the request was made: peak hours cost double
+    today = datetime.date.today()
+    rates = {usage.Pricing().rates(today, usage.is_peak(t)) for t in (asked, answered)}
+    costs = {
+        round((800 * r.cache_hit + 200 * r.cache_miss + 10 * r.output) / 1e6, 6) for r in rates
+    }
+    assert session["costUsd"] in costs
+    report = client.messages[-1].message
+    assert "this session" in report and "DeepSeek's deepseek-flash prices since" in report
+    assert result["report"][-1].startswith("prices per 1M tokens: cache hit $")
     saved = json.loads((state / "ds-lsp" / "usage.json").read_text())
     (day,) = saved.values()
     assert day["accepted"] == 1 and day["completion_tokens"] == 10
@@ -115,6 +126,7 @@ async def test_usage_counts_tokens_acceptance_and_cost(start, mock, tmp_path):
     )
     assert out.returncode == 0
     assert "1 to DeepSeek, 1 shown, 1 accepted" in out.stdout and "80% cache hits" in out.stdout
+    assert "prices per 1M tokens:" in out.stdout
 
 
 async def test_latency_health_warns_once(start, mock, tmp_path):

@@ -306,3 +306,21 @@ def _messages(data: bytes) -> list[dict]:
         out.append(json.loads(rest[:length]))
         data = rest[length:]
     return out
+
+
+async def test_snooze_pauses_automatic_suggestions_until_resumed(start, mock, tmp_path):
+    """ds-lsp.snooze {"minutes": n}: automatic requests answer nothing and ask nothing
+    upstream, an explicit request still answers, the status says so; 0 resumes."""
+    client = await start(init={"prefetch": False})
+    uri = (tmp_path / "s.py").as_uri()
+    open_doc(client, uri, "x = \n")
+    snooze = types.ExecuteCommandParams(command="ds-lsp.snooze", arguments=[{"minutes": 15}])
+    result = await client.workspace_execute_command_async(snooze)
+    assert result["snoozedUntil"]
+    assert await inline(client, uri, 0, 4, invoked=False) == []
+    assert mock.fim_requests() == []
+    assert any(s.get("state") == "snoozed" for s in client.status)
+    assert (await inline(client, uri, 0, 4))[0].insert_text == "return a + b"
+    resume = types.ExecuteCommandParams(command="ds-lsp.snooze", arguments=[{"minutes": 0}])
+    assert (await client.workspace_execute_command_async(resume)) == {"snoozedUntil": None}
+    assert (await inline(client, uri, 0, 4, invoked=False))[0].insert_text == "return a + b"

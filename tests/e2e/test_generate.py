@@ -94,6 +94,7 @@ async def test_request_body_from_comment(start, mock, tmp_path):
     assert body["stop"] == ["```"]
     assert body["max_tokens"] == 4096
     assert body["stream"] is True
+    assert body["thinking"] == {"type": "disabled"}  # V4 chat models think unless told not to
     system, user, prefix = body["messages"]
     assert system["role"] == "system" and "code only" in system["content"]
     assert prefix == {"role": "assistant", "content": "```python\n", "prefix": True}

@@ -3,6 +3,7 @@ context, generate and `ds-lsp complete`; in any case, any URI scheme, through sy
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -11,6 +12,14 @@ import pytest
 from lsprotocol import types
 
 from tests.e2e.conftest import ROOT, inline, open_doc, server_env
+from tests.e2e.lsp_wire import (
+    did_open,
+    initialize,
+    inline_request,
+    notification,
+    start_stdio,
+    stop,
+)
 
 HELPERS = "def area(radius: float) -> float:\n    return 3.14 * radius ** 2\n"
 SECRET = "def leaked_secret_helper():\n    return 'AKIA-SECRET-VALUE'\n"
@@ -95,3 +104,43 @@ def test_the_complete_command_refuses_a_symlink_to_a_secret(mock, linked_secret)
     )
     assert out.returncode == 1 and out.stdout == ""
     assert mock.fim_requests() == []
+
+
+def _folder(path) -> dict:
+    return {"uri": path.as_uri(), "name": path.name}
+
+
+def test_an_anchored_exclude_applies_in_every_workspace_folder(mock, tmp_path):
+    """`/config/prod.py` in a second folder of a multi-root workspace: from initialize and
+    from a folder added later."""
+    one, two, three = (tmp_path / n for n in ("one", "two", "three"))
+    init = initialize(options={"exclude": ["/config/prod.py"]})
+    init["params"]["workspaceFolders"] = [_folder(one), _folder(two)]
+    proc, wire = start_stdio(mock)
+    try:
+        wire.send(init, notification("initialized"))
+        wire.answer("init")
+        for root in (two, three):
+            if root is three:
+                event = {"added": [_folder(three)], "removed": []}
+                wire.send(notification("workspace/didChangeWorkspaceFolders", {"event": event}))
+            secret, ordinary = root / "config" / "prod.py", root / "src" / "config" / "prod.py"
+            for path in (secret, ordinary):
+                line = f"DB = connect({root.name!r}, "  # a prompt of its own: no cache hit
+                wire.send(did_open(path.as_uri(), line + "\n"))
+                wire.send(inline_request(str(path), path.as_uri(), 0, len(line)))
+            assert wire.answer(str(secret))["result"]["items"] == []
+            assert wire.answer(str(ordinary))["result"]["items"] != []
+    finally:
+        stop(proc)
+    prompts = [r.body["prompt"] for r in mock.fim_requests()]
+    assert len(prompts) == 2  # the two ordinary files only
+
+
+async def test_a_hostile_workspace_glob_cannot_hang_the_server(start, mock, tmp_path):
+    """A repository's `exclude` glob that a regex would backtrack on for hours."""
+    client = await start(configuration={"exclude": ["*a" * 40 + "*b"]})
+    uri = (tmp_path / ("a" * 200 + ".py")).as_uri()
+    open_doc(client, uri, "def add(a, b):\n    ")
+    items = await asyncio.wait_for(inline(client, uri, 1, 4), 30)
+    assert [i.insert_text for i in items] == ["return a + b"]

@@ -77,3 +77,26 @@ def test_check_output_is_redacted_when_upstream_echoes_the_key(mock):
     assert out.returncode == 1
     assert "Authorization: Bearer sk-***" in out.stdout  # the echo, masked
     assert PLAIN_KEY not in out.stdout + out.stderr
+
+
+async def test_secrets_in_text_stay_out_of_the_debug_log(start, mock, tmp_path):
+    """Text crossing the protocol is dumped at DEBUG (here generated code, in the edit and
+    the command's answer): secrets in it are masked as in prompts."""
+    log_file = tmp_path / "debug.log"
+    aws_id = "AKIAIOSFODNN7EXAMPLE"
+    code = f"s3 = boto3.client('s3', aws_access_key_id='{aws_id}')\n```"
+    mock.script({"text": code}, path="chat/completions")
+    client = await start(log_file=log_file)
+    client.feature(types.WORKSPACE_APPLY_EDIT)(
+        lambda params: types.ApplyWorkspaceEditResult(applied=True)
+    )
+    uri = (tmp_path / "s3.py").as_uri()
+    open_doc(client, uri, "import boto3\n# an S3 client\n")
+    argument = {"textDocument": {"uri": uri}, "position": {"line": 2, "character": 0}}
+    result = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="ds-lsp.generateCodeBlock", arguments=[argument])
+    )
+    assert aws_id in result["text"]  # the user gets the code as written ...
+    text = log_file.read_text()
+    assert "aws_access_key_id='REDACTED_AWS_ACCESS_KEY_" in text  # ... the log, masked
+    assert aws_id not in text

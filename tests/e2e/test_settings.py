@@ -8,38 +8,44 @@ from tests.e2e.conftest import capabilities, inline, open_doc
 from tests.waiting import eventually
 
 
-async def _model_sent(client, mock, tmp_path, name):
+async def _sent(client, mock, tmp_path, name, field="model"):
     uri = (tmp_path / name).as_uri()
     open_doc(client, uri, f"{name} = \n")
     await inline(client, uri, 0, len(name) + 3)
-    return mock.fim_requests()[-1].body["model"]
+    return mock.fim_requests()[-1].body[field]
+
+
+async def _model_sent(client, mock, tmp_path, name):
+    return await _sent(client, mock, tmp_path, name)
 
 
 async def test_precedence_env_init_pulled_pushed(start, mock, tmp_path):
+    """(The model and the token limits are the user's own: the workspace layers are shown
+    with a setting they may set, temperature; see test_security_workspace.py.)"""
     client = await start(env={"DEEPSEEK_MODEL": "env-model"}, init={})
     assert await _model_sent(client, mock, tmp_path, "a") == "env-model"
     client = await start(env={"DEEPSEEK_MODEL": "env-model"}, init={"model": "init-model"})
     assert await _model_sent(client, mock, tmp_path, "b") == "init-model"
-    client = await start(init={"model": "init-model"}, configuration={"model": "pulled-model"})
-    assert await _model_sent(client, mock, tmp_path, "c") == "pulled-model"
+    client = await start(init={"temperature": 0.25}, configuration={"temperature": 0.5})
+    assert await _sent(client, mock, tmp_path, "c", "temperature") == 0.5
     client.workspace_did_change_configuration(
-        types.DidChangeConfigurationParams(settings={"ds-lsp": {"model": "pushed-model"}})
+        types.DidChangeConfigurationParams(settings={"ds-lsp": {"temperature": 0.75}})
     )
-    assert await _model_sent(client, mock, tmp_path, "d") == "pushed-model"
+    assert await _sent(client, mock, tmp_path, "d", "temperature") == 0.75
 
 
 async def test_pulled_configuration_follows_did_change_configuration(start, mock, tmp_path):
-    client = await start(configuration={"model": "first"})
-    assert await _model_sent(client, mock, tmp_path, "a") == "first"
-    client.set_configuration({"ds-lsp": {"model": "second"}})
+    client = await start(configuration={"temperature": 0.5})
+    assert await _sent(client, mock, tmp_path, "a", "temperature") == 0.5
+    client.set_configuration({"ds-lsp": {"temperature": 0.75}})
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
     names = iter(f"b{i}" for i in range(1000))
 
-    async def second_model_sent() -> bool:
-        return await _model_sent(client, mock, tmp_path, next(names)) == "second"
+    async def second_value_sent() -> bool:
+        return await _sent(client, mock, tmp_path, next(names), "temperature") == 0.75
 
-    await eventually(second_model_sent)  # the server pulls the new settings in its own time
-    assert mock.fim_requests()[-1].body["model"] == "second"
+    await eventually(second_value_sent)  # the server pulls the new settings in its own time
+    assert mock.fim_requests()[-1].body["temperature"] == 0.75
 
 
 async def test_bad_value_and_unknown_key_warn_once_each_and_keep_the_value(start, mock, tmp_path):
@@ -135,3 +141,24 @@ async def test_single_line_item_is_a_snippet_when_supported(start, mock, tmp_pat
     (item,) = (await _complete(client, uri, 1, 8)).items
     assert item.insert_text_format == types.InsertTextFormat.Snippet
     assert item.text_edit.new_text == "return a + b$0"
+
+
+async def test_manual_trigger_suggests_only_when_asked(start, mock, tmp_path):
+    client = await start(init={"trigger": "manual"})
+    uri = (tmp_path / "m.py").as_uri()
+    open_doc(client, uri, "x = \n")
+    assert await inline(client, uri, 0, 4, invoked=False) == []
+    assert mock.fim_requests() == []
+    (item,) = await inline(client, uri, 0, 4, invoked=True)
+    assert item.insert_text == "return a + b"
+
+
+async def test_quiet_in_comments_and_strings(start, mock, tmp_path):
+    client = await start(init={"quietIn": ["comments", "strings"]})
+    uri = (tmp_path / "q.py").as_uri()
+    open_doc(client, uri, 'x = 1  # add the \nurl = "http://\ny = \n')
+    assert await inline(client, uri, 0, 17, invoked=False) == []
+    assert await inline(client, uri, 1, 14, invoked=False) == []
+    assert mock.fim_requests() == []
+    assert len(await inline(client, uri, 2, 4, invoked=False)) == 1  # code: as before
+    assert len(await inline(client, uri, 0, 17, invoked=True)) == 1  # asked: answered

@@ -183,14 +183,14 @@ async def test_factory_gives_each_backend_only_its_own_url_and_key(backend, cls,
         client = create(settings, http)
     assert type(client) is cls and client.name == backend
     assert client.base_url == url
-    assert client._headers() == {"Authorization": f"Bearer {key}"}
+    assert client.headers() == {"Authorization": f"Bearer {key}"}
 
 
 @pytest.mark.parametrize("backend", ["openai-fim", "llama-cpp", "codestral"])
 async def test_no_key_no_authorization_header(backend: str) -> None:
     async with httpx.AsyncClient() as http:
         client = create(Settings(backend=backend, api_key="sk-deepseek"), http)
-    assert client._headers() == {}
+    assert client.headers() == {}
 
 
 @pytest.mark.parametrize(

@@ -46,3 +46,30 @@ def test_the_replaced_closers_travel_with_the_text_and_its_typed_through_rest():
     assert cache.lookup(P, "print(len(", ")").replace == 0
     hit = cache.lookup(P, "f(a", ")")  # typed into the suggestion: the `)` is still ahead
     assert (hit.text, hit.replace) == (", b)", 1)
+
+
+def test_the_cache_is_bounded_by_bytes_too() -> None:
+    """A megabyte prompt per entry cannot make the cache hold entries times a megabyte."""
+    cache = CompletionCache(1_000_000, max_bytes=4 << 20)
+    for i in range(300):
+        cache.put(P, f"{i}" + "x" * 1_000_000, "", f"t{i}")
+    assert cache.bytes <= 4 << 20 and len(cache) == 4
+    assert cache.get(P, "299" + "x" * 1_000_000, "") == "t299"  # the newest stay
+    assert cache.get(P, "0" + "x" * 1_000_000, "") is None
+
+
+def test_an_evicted_entry_serves_no_typing_through() -> None:
+    cache = CompletionCache(1)
+    cache.put(P, "a = ", "", "compute()")
+    cache.put(P, "b = ", "", "other()")
+    assert cache.get(P, "a = c", "") is None
+    assert cache.get(P, "b = o", "") == "ther()"
+
+
+def test_a_hit_makes_an_entry_recent() -> None:
+    cache = CompletionCache(2)
+    cache.put(P, "one", "", "1")
+    cache.put(P, "two", "", "2")
+    assert cache.get(P, "one", "") == "1"
+    cache.put(P, "three", "", "3")
+    assert (cache.get(P, "one", ""), cache.get(P, "two", "")) == ("1", None)

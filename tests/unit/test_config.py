@@ -23,9 +23,9 @@ def test_defaults_and_environment(monkeypatch):
 def test_later_sources_win(monkeypatch):
     monkeypatch.setenv("DEEPSEEK_MODEL", "env")
     settings, _ = config.resolve(
-        {"model": "init", "debounceMs": 50}, workspace=[{"model": "pulled"}, {"debounceMs": 10}]
+        {"model": "init", "temperature": 0.5}, workspace=[{"temperature": 0.7}, {"maxLines": 3}]
     )
-    assert (settings.model, settings.debounce_ms) == ("pulled", 10)
+    assert (settings.model, settings.temperature, settings.max_lines) == ("init", 0.7, 3)
 
 
 @pytest.mark.parametrize(
@@ -93,7 +93,7 @@ def test_deepseek_base_urls_map_to_the_beta_endpoint(given: str, url: str) -> No
         (
             {"priceOutput": "free"},
             "`priceOutput` must be a price in USD per 1M tokens from 0 "
-            'to 1000 (got "free"); keeping 0.28',
+            'to 1000 (got "free"); keeping unset',
         ),
     ],
     ids=["words-for-ms", "negative-chars", "bool", "choice", "price"],
@@ -263,3 +263,120 @@ def test_a_workspace_cannot_add_an_unbounded_exclude_list() -> None:
     settings, report = config.resolve({}, workspace=[{"exclude": many}])
     assert len(settings.exclude) == len(config.DEFAULT_EXCLUDE) + config.MAX_WORKSPACE_EXCLUDES
     assert any("new patterns" in line for line in report.invalid)
+
+
+# ---- what a workspace may spend (issue 21) -----------------------------------------------------
+SPENDING = {
+    "maxTokens": 4096,
+    "generateMaxTokens": 8192,
+    "maxPrefixChars": 1_000_000,
+    "maxSuffixChars": 1_000_000,
+    "contextFilesBudget": 100_000,
+    "windowBlockLines": 1,
+    "cacheSize": 1_000_000,
+    "priceCacheHit": 0,
+    "priceCacheMiss": 0,
+    "priceOutput": 0,
+    "nextEditLines": 50,
+}
+
+
+def test_a_workspace_layer_cannot_set_what_the_key_spends() -> None:
+    settings, report = config.resolve(
+        {}, workspace=[dict(SPENDING), {"prefetch": False, "nextEdit": False}]
+    )
+    assert settings == config.resolve()[0]
+    assert sorted(report.ignored) == sorted([*SPENDING, "prefetch", "nextEdit"])
+    (line,) = report.messages()
+    assert line.startswith("`maxTokens`, `cacheSize`, ")
+    assert "from the workspace settings are ignored" in line
+    assert all(f"`{key}`" in line for key in SPENDING)
+
+
+def test_the_users_own_config_sets_what_the_key_spends() -> None:
+    settings, report = config.resolve(dict(SPENDING))
+    assert (settings.max_tokens, settings.price_output) == (4096, 0)
+    assert report.messages() == []
+
+
+def test_a_workspace_repeating_the_users_value_is_not_reported() -> None:
+    """VS Code sends every setting in every layer: a value equal to the user's is no attempt."""
+    settings, report = config.resolve(
+        {"maxTokens": 300}, workspace=[{"maxTokens": 300, "cacheSize": 512, "model": None}]
+    )
+    assert settings.max_tokens == 300 and report.messages() == []
+
+
+@pytest.mark.parametrize(
+    ("layer", "model"),
+    [
+        ({"model": "deepseek-v4-pro"}, None),
+        ({"model": "team-model", "apiKey": "sk-team"}, "team-model"),
+        ({"codestralModel": "codestral-2501"}, "codestral-latest"),
+    ],
+    ids=["alone", "with its key", "another backend's alone"],
+)
+def test_a_workspace_sets_a_model_only_with_a_key_of_its_own(
+    monkeypatch, layer: dict, model: str | None
+) -> None:
+    monkeypatch.setenv("DEEPSEEK_API_KEY", "sk-user")
+    settings, report = config.resolve({}, workspace=[layer])
+    assert (settings.model if "model" in layer else settings.codestral_model) == model
+    assert bool(report.ignored) is (model != layer.get("model", layer.get("codestralModel")))
+
+
+def test_the_restricted_list_holds_what_a_workspace_may_not_set_freely() -> None:
+    restricted = set(config.restricted_keys())
+    assert set(config.user_only_keys()) == {*SPENDING, "prefetch", "nextEdit"}
+    assert {"baseUrl", "backend", "apiKey", "model", "codestralModel"} <= restricted
+    assert set(config.user_only_keys()) <= restricted
+    assert not {"temperature", "exclude", "enable", "multiline"} & restricted
+
+
+def test_thousands_of_unknown_keys_make_one_short_line() -> None:
+    layer = {f"unknownSetting{i}": i for i in range(8000)}
+    layer["debounceMS"] = 1
+    _, report = config.resolve(layer, workspace=[layer, layer])
+    (line,) = report.messages()
+    assert line.startswith("unknown settings ignored: `unknownSetting0`, ")
+    assert line.endswith(" and 7,993 more (see the ds-lsp README)") and len(line) < 600
+    assert len(report.unknown) == 8001  # each key once, whichever layers gave it
+
+
+def test_an_unknown_key_is_quoted_short_and_printable() -> None:
+    _, report = config.resolve({"x`\n" + "y" * 10_000: 1})
+    (line,) = report.messages()
+    assert line.startswith("unknown setting `x??yyy") and len(line) < 200
+
+
+def test_one_unknown_key_keeps_its_did_you_mean() -> None:
+    _, report = config.resolve({"debounceMS": 1})
+    assert report.messages() == ["unknown setting `debounceMS` ignored; did you mean `debounceMs`?"]
+
+
+def test_many_bad_values_are_capped() -> None:
+    layer = {key: "bad" for key, f in config.FIELDS.items() if isinstance(f.default, int)}
+    _, report = config.resolve(layer)
+    lines = report.messages()
+    assert len(lines) == 11 and lines[-1].endswith("keep theirs (see the log)")
+
+
+def test_a_workspace_with_its_own_endpoint_and_key_is_told(monkeypatch) -> None:
+    monkeypatch.setenv("DEEPSEEK_API_KEY", "sk-user")
+    layer = {"baseUrl": "https://team-gw.example/beta", "apiKey": "sk-team"}
+    settings, report = config.resolve({}, workspace=[layer, layer])
+    assert settings.base_url == "https://team-gw.example/beta"
+    (line,) = report.messages()
+    assert line.startswith("the workspace settings send completions to https://team-gw.example")
+    assert "with a key of their own, not to https://api.deepseek.com/beta" in line
+    _, own_key_only = config.resolve({}, workspace=[{"apiKey": "sk-team"}])
+    assert own_key_only.messages() == []  # the same endpoint: nothing was redirected
+
+
+def test_a_refused_url_falls_back_to_the_next_layer_down(monkeypatch) -> None:
+    monkeypatch.setenv("DEEPSEEK_BASE_URL", "https://gw.example/beta")
+    init = {"baseUrl": "http://remote.example/beta", "apiKey": "sk-a"}
+    settings, report = config.resolve(init)
+    assert settings.base_url == "https://gw.example/beta"
+    assert report.invalid[0].endswith("keeping https://gw.example/beta")
+    assert not report.notices  # the user's own layers: nothing to say about a workspace

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -178,3 +179,70 @@ def test_a_file_that_becomes_a_link_to_a_secret_is_decided_again(tmp_path) -> No
 
 def test_a_path_that_cannot_be_resolved_counts_as_excluded() -> None:
     assert is_excluded("file:///p/notes%00.py", ["*.env"]) is True
+
+
+def test_an_anchored_glob_applies_under_every_workspace_folder() -> None:
+    folders = ["/ws/one", "/ws/two"]
+    assert is_excluded("file:///ws/two/config/prod.py", ["/config/prod.py"], folders)
+    assert is_excluded("file:///ws/one/config/prod.py", ["/config/prod.py"], folders)
+    assert not is_excluded("file:///ws/two/src/config/prod.py", ["/config/prod.py"], folders)
+    assert not is_excluded("file:///elsewhere/config/prod.py", ["/config/prod.py"], folders)
+
+
+GITIGNORE = [
+    ("*.pem", "/p/a/Server.PEM", True),
+    ("id_?sa*", "/p/.ssh/id_rsa.pub", True),
+    ("id_?sa*", "/p/.ssh/id_ed25519", False),
+    ("[abc]ey.txt", "/p/bey.txt", True),
+    ("[!abc]ey.txt", "/p/bey.txt", False),
+    ("[!abc]ey.txt", "/p/key.txt", True),
+    ("key[0-9].txt", "/p/key7.txt", True),
+    ("\\*.txt", "/p/*.txt", True),
+    ("\\*.txt", "/p/a.txt", False),
+    ("\\#notes", "/p/#notes", True),
+    ("#notes", "/p/#notes", False),
+    ("[unclosed", "/p/[unclosed", True),
+    ("a/**", "/p/a/b/c.py", True),
+    ("a/**", "/p/a", False),
+    ("**/deploy/*.yml", "/p/x/deploy/prod.yml", True),
+    ("deploy/**/keys", "/p/deploy/keys", True),
+    ("deploy/**/keys", "/p/deploy/a/b/keys/k.txt", True),
+    ("a*b*c", "/p/aXbYc", True),
+    ("a*b*c", "/p/aXcYb", False),
+    ("*", "/p/anything.py", True),
+]
+
+
+@pytest.mark.parametrize(
+    ("glob", "path", "excluded"),
+    GITIGNORE,
+    ids=[f"{g}->{p.rsplit('/', 1)[1]}" for g, p, _ in GITIGNORE],
+)
+def test_gitignore_glob_syntax(glob: str, path: str, excluded: bool) -> None:
+    assert is_excluded(path, [glob], root="/p") is excluded
+
+
+HOSTILE_GLOBS = [
+    ("stars", "*a" * 40 + "*b", "/ws/" + "a" * 250),
+    ("classes", "*[ab]" * 40 + "*c", "/ws/" + "ab" * 120),
+    ("questions", "*?a" * 40 + "*b", "/ws/" + "a" * 250),
+    ("folders", "**/a/" * 30 + "b", "/ws/" + "a/" * 200 + "c"),
+    ("anchored", "/" + "*a" * 40 + "*b/**", "/ws/" + "a" * 250 + "/x.py"),
+]
+
+
+@pytest.mark.parametrize(
+    ("glob", "path"), [(g, p) for _, g, p in HOSTILE_GLOBS], ids=[i for i, _, _ in HOSTILE_GLOBS]
+)
+def test_a_hostile_glob_is_matched_without_backtracking(glob: str, path: str) -> None:
+    """A regex from such a glob backtracks for minutes (2**40 ways to place the stars);
+    the glob matcher takes milliseconds. The bound is generous: a busy machine passes."""
+    started = time.process_time()
+    for _ in range(20):
+        assert not is_excluded(path, [glob], root="/ws")
+    assert time.process_time() - started < 5
+
+
+def test_an_overlong_glob_is_refused() -> None:
+    assert not is_excluded("/ws/" + "a" * 2000, ["a" * 2000], root="/ws")
+    assert is_excluded("/ws/.env", ["a" * 2000, ".env"], root="/ws")

@@ -12,7 +12,7 @@ from tests.mock_deepseek import MockDeepSeek
 REQ = ChatPrefixRequest("deepseek-flash", "system text", "user text", "```python\n", 4096)
 
 
-def test_body():
+def test_body_turns_thinking_off():
     assert REQ.body() == {
         "model": "deepseek-flash",
         "messages": [
@@ -26,6 +26,7 @@ def test_body():
         "stop": ["```"],
         "stream": True,
         "stream_options": {"include_usage": True},
+        "thinking": {"type": "disabled"},
     }
 
 

@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from ds_lsp.upstream.backends.deepseek import MAX_FIM_CHARS, StreamedText
 from ds_lsp.upstream.backends.http import MAX_SSE_LINE, UpstreamError, sse_events
+from ds_lsp.upstream.backends.wire import MAX_FIM_CHARS, StreamedText
 from ds_lsp.usage import Counts, token_count
 
 

@@ -26,6 +26,8 @@ ALLOWED = {
     "upstream": {"base"},
     "base": {"base"},
 }
+# packages that are split base modules, not rooms of their own (ds_lsp/config/ is config)
+BASE_PACKAGES = {"config"}
 
 
 def room(path: Path) -> str:
@@ -34,7 +36,7 @@ def room(path: Path) -> str:
     parts = path.relative_to(PACKAGE).parts
     if parts == ("__main__.py",):
         return "cli"
-    return parts[0] if len(parts) > 1 else "base"
+    return parts[0] if len(parts) > 1 and parts[0] not in BASE_PACKAGES else "base"
 
 
 def imports(path: Path) -> set[str]:
@@ -86,7 +88,8 @@ def test_imports_flow_one_way_between_rooms(path: Path) -> None:
         if not name.startswith("ds_lsp."):
             continue
         target = name.split(".")[1]
-        target_room = target if (PACKAGE / target).is_dir() else "base"
+        is_room = (PACKAGE / target).is_dir() and target not in BASE_PACKAGES
+        target_room = target if is_room else "base"
         assert target_room == own or target_room in ALLOWED[own], f"{ids(path)} -> {name}"
 
 
@@ -157,3 +160,57 @@ def test_no_private_pygls_name_is_used(path: Path) -> None:
             continue
         if private and not private.startswith("__"):
             assert private in ours, f"{ids(path)} uses {private}, not ds_lsp's own"
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _import_graph() -> dict[str, set[str]]:
+    """Which ds_lsp modules each module imports (anywhere in it); `from pkg import module`
+    is an edge to the module, not to the package."""
+    names = {_module_name(p): p for p in MODULES}
+    graph: dict[str, set[str]] = {}
+    for name, path in names.items():
+        named = imports(path) & set(names)
+        packages = {n.rpartition(".")[0] for n in named}
+        graph[name] = {n for n in named if n not in packages or n in _plain_imports(path)}
+        graph[name].discard(name)
+    return graph
+
+
+def _plain_imports(path: Path) -> set[str]:
+    """Modules named as the module of an import (not only as the package of a submodule)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            submodules = {
+                a.name
+                for a in node.names
+                if (PACKAGE.parent / node.module.replace(".", "/") / a.name)
+                .with_suffix(".py")
+                .exists()
+            }
+            if len(submodules) < len(node.names):
+                names.add(node.module)
+    return names
+
+
+def test_no_two_modules_import_each_other() -> None:
+    """No import cycle, even through functions' own imports (chat <-> deepseek was one)."""
+    graph = _import_graph()
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+
+    def visit(name: str, path: list[str]) -> None:
+        state[name] = 1
+        for target in sorted(graph[name]):
+            assert state.get(target) != 1, " -> ".join([*path, name, target])
+            if target not in state:
+                visit(target, [*path, name])
+        state[name] = 2
+
+    for name in sorted(graph):
+        if name not in state:
+            visit(name, [])

@@ -9,12 +9,14 @@ import dataclasses
 import pytest
 
 from ds_lsp.completion.ask import stop_check
+from ds_lsp.completion.gating import snooze_minutes
 from ds_lsp.completion.pipeline import CompletionPipeline, LatestWins, debounce_ms
 from ds_lsp.completion.postprocess import Mode
 from ds_lsp.config import Settings
 from ds_lsp.documents import DocumentStore
 from ds_lsp.exclusion import is_excluded
 from ds_lsp.upstream.backends.deepseek import FimResult
+from ds_lsp.upstream.problems import UI
 from ds_lsp.upstream.session import UpstreamSession
 from ds_lsp.window import Window
 from tests.waiting import wait_until
@@ -267,3 +269,73 @@ async def test_a_closer_is_never_trimmed_twice(
         line = text.split("\n")[0]
         accepted = line[:column] + sugg.text + line[column + sugg.replace :]
         assert accepted + "\n" == after
+
+
+# ---- noise controls: trigger, snooze, quietIn ---------------------------------------------------
+class StatusUI(UI):
+    def __init__(self) -> None:
+        self.statuses: list[tuple[str, str | None]] = []
+
+    def status(self, state: str, message: str | None = None) -> None:
+        self.statuses.append((state, message))
+
+
+async def test_manual_trigger_answers_only_invoked_requests() -> None:
+    pipeline, fake = make_pipeline(trigger="manual", debounce_ms=0)
+    assert await pipeline.complete("file:///a.py", 0, 4) is None
+    assert fake.calls == [] and pipeline.usage.session.requests == 0
+    assert (await pipeline.complete("file:///a.py", 0, 4, invoked=True)).text == "done()"
+
+
+async def test_a_snooze_pauses_automatic_suggestions_and_ends_by_itself() -> None:
+    pipeline, fake = make_pipeline(debounce_ms=0)
+    ui = pipeline.session.ui = StatusUI()
+    until = pipeline.snooze(0.002)  # 120 ms
+    assert until is not None and ui.statuses[-1][0] == "snoozed"
+    assert await pipeline.complete("file:///a.py", 0, 4) is None
+    assert fake.calls == []
+    assert (await pipeline.complete("file:///a.py", 0, 4, invoked=True)).text == "done()"
+    assert ui.statuses[-1][0] == "snoozed"  # an invoked answer leaves the snooze shown
+    await wait_until(lambda: ui.statuses[-1] == ("idle", None))  # over by itself
+    pipeline.cache.clear()
+    assert (await pipeline.complete("file:///a.py", 0, 4)).text == "done()"
+
+
+async def test_snoozing_zero_minutes_resumes_at_once() -> None:
+    pipeline, _ = make_pipeline(debounce_ms=0)
+    pipeline.snooze(30)
+    assert await pipeline.complete("file:///a.py", 0, 4) is None
+    assert pipeline.snooze(0) is None
+    assert (await pipeline.complete("file:///a.py", 0, 4)).text == "done()"
+
+
+async def test_nothing_is_asked_ahead_while_snoozed() -> None:
+    pipeline, fake = make_pipeline("x = \n", FakeBackend(default="compute(41)"), prefetch=True)
+    await pipeline.complete("file:///a.py", 0, 4, invoked=True)
+    pipeline.snooze(30)
+    pipeline.accepted("file:///a.py", 0, 4)  # would ask the next line ahead (at once)
+    assert fake.calls == ["x = "] and not pipeline.prefetch._running
+
+
+@pytest.mark.parametrize(
+    ("text", "character", "quiet"),
+    [("x = 1  # add \n", 13, True), ('s = "http://a\n', 13, True), ("x = \n", 4, False)],
+    ids=["comment", "string", "code"],
+)
+async def test_quiet_in_comments_and_strings_holds_back_automatic_requests(
+    text: str, character: int, quiet: bool
+) -> None:
+    pipeline, fake = make_pipeline(text, quiet_in=["comments", "strings"], debounce_ms=0)
+    automatic = await pipeline.complete("file:///a.py", 0, character)
+    assert (automatic is None) is quiet and len(fake.calls) == (0 if quiet else 1)
+    invoked = await pipeline.complete("file:///a.py", 0, character, invoked=True)
+    assert invoked is not None and invoked.text == "done()"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "minutes"),
+    [([], 5), ([15], 15), (["10"], 10), ([{"minutes": 0}], 0), ([-3], 5), ([1e9], 1440)],
+    ids=["default", "number", "string", "resume", "negative", "capped"],
+)
+def test_snooze_command_arguments(arguments: list, minutes: float) -> None:
+    assert snooze_minutes(arguments) == minutes

@@ -15,7 +15,8 @@ from typing import NamedTuple
 
 import pytest
 
-from ds_lsp.completion.postprocess import Cleaned, Mode, clean, imbalance, should_complete
+from ds_lsp.completion.ask import should_complete
+from ds_lsp.completion.postprocess import Cleaned, Mode, clean, imbalance
 
 CURSOR = "█"
 MAX_LINES = 12

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from ds_lsp.completion.ask import should_complete
 from ds_lsp.completion.postprocess import (
     Cleaned,
     Mode,
@@ -15,7 +16,6 @@ from ds_lsp.completion.postprocess import (
     fit_line,
     imbalance,
     open_quote,
-    should_complete,
 )
 from tests.unit.test_postprocess_corpus import CORPUS, Case, accept, run, split
 

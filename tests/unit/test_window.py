@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 from ds_lsp.documents import Document, Text
-from ds_lsp.window import build_window
+from ds_lsp.window import LINE_CAP, build_window
 
 
 def _doc(text: str) -> Document:
@@ -65,3 +65,37 @@ def test_form_feeds_and_line_separators_do_not_stretch_the_budget():
         w = build_window(doc, 299, 0, 1000, 300, 1)
         assert len(w.prefix) <= 1000 and len(w.suffix) <= 300
         assert w.suffix.endswith("\n")
+
+
+def test_lone_carriage_returns_are_line_breaks_in_the_window():
+    doc = _doc("a = 1\rb = 2\rc = \rd = 4\r")
+    w = build_window(doc, 2, 4, 6000, 2000, 64)
+    assert (w.prefix, w.suffix) == ("a = 1\rb = 2\rc = ", "\rd = 4\r")
+    assert (w.line_prefix, w.line_suffix) == ("c = ", "")
+    cut = build_window(doc, 3, 2, 9, 4, 1)
+    assert (cut.prefix, cut.suffix, cut.start_line) == ("c = \rd ", "= 4\r", 2)
+
+
+def test_a_minified_line_is_cut_around_the_cursor_on_both_sides():
+    text = "".join(f"v{i}=f({i});" for i in range(400_000))  # ~4 MB, one line
+    doc = _doc(text)
+    cursor = len(text) // 2
+    w = build_window(doc, 0, cursor, 6000, 2000, 64)
+    assert text[:cursor].endswith(w.prefix) and text[cursor:].startswith(w.suffix)
+    assert 5980 < len(w.prefix) <= 6000 and 1980 < len(w.suffix) <= 2000
+    assert w.line_prefix.endswith(w.prefix) and w.line_suffix.startswith(w.suffix)
+    small = build_window(doc, 0, cursor, 10, 10, 64)
+    assert len(small.line_prefix) == LINE_CAP and len(small.line_suffix) == LINE_CAP
+
+
+def test_a_long_line_is_never_cut_inside_a_token():
+    token = "ghp_16C7e42F292c6912E7710c838347Ae178B4a"
+    text = f"x={token};" + "y=1;" * 3000 + f"z={token};"
+    doc = _doc(text)
+    cursor = len(text) // 2
+    for budget in range(cursor - 44, cursor - 2, 3):  # the cut falls inside the first token
+        prefix = build_window(doc, 0, cursor, budget, 2000, 64).prefix
+        assert prefix.startswith(("=", ";", "x=")), budget
+    for budget in range(len(text) - cursor - 44, len(text) - cursor - 2, 3):
+        suffix = build_window(doc, 0, cursor, 6000, budget, 64).suffix
+        assert suffix.endswith(("=", ";", "y=1")), budget

@@ -2,7 +2,7 @@
  * The settings the extension hands to ds-lsp (pure: no `vscode` import, unit-tested).
  *
  * The server's own defaults are the single source of truth: scripts/sync_settings.py writes
- * package.json's settings and serverSettings.generated.ts from ds_lsp/config.py (a test checks
+ * package.json's settings and serverSettings.generated.ts from ds_lsp/config/ (a test checks
  * they agree). Keys (`apiKey`, `*ApiKey`) are never settings: they live in SecretStorage.
  *
  * Trust: where requests go (`backend`, `baseUrl`, every `*BaseUrl`: USER_ONLY_KEYS) is read

@@ -56,7 +56,7 @@ describe('serverSettings', () => {
 
     it('prefers an explicit setting over the environment', () => {
         const settings = serverSettings(
-            lookup({ baseUrl: { value: 'http://mine/beta', userValue: 'http://mine/beta' }, model: { value: 'm', workspaceValues: ['m'] } }),
+            lookup({ baseUrl: { value: 'http://mine/beta', userValue: 'http://mine/beta' }, model: { value: 'm', userValue: 'm' } }),
             { DEEPSEEK_BASE_URL: 'http://env/beta', DEEPSEEK_MODEL: 'env-model' },
             'initialization',
         );
@@ -65,7 +65,7 @@ describe('serverSettings', () => {
     });
 
     it('keeps null (unset model) so the server resolves it', () => {
-        const settings = serverSettings(lookup({ model: { value: null, defaultValue: null } }), {}, 'workspace');
+        const settings = serverSettings(lookup({ model: { value: null, defaultValue: null } }), {}, 'initialization');
         assert.equal(settings.model, null);
     });
 
@@ -75,17 +75,24 @@ describe('serverSettings', () => {
     });
 
     it('a workspace value of an ordinary setting wins over the user\'s', () => {
-        const settings = serverSettings(lookup({ maxTokens: { value: 64, userValue: 128, workspaceValues: [64] } }), {}, 'workspace');
-        assert.equal(settings.maxTokens, 64);
+        const settings = serverSettings(lookup({ maxLines: { value: 4, userValue: 8, workspaceValues: [4] } }), {}, 'workspace');
+        assert.equal(settings.maxLines, 4);
     });
 });
 
 describe('serverSettings: where requests go is the user\'s choice only', () => {
-    it('backend, baseUrl and every *BaseUrl are user-only', () => {
-        assert.ok(USER_ONLY_KEYS.length >= 2);
+    it('backend, baseUrl, every *BaseUrl and what the key spends are user-only', () => {
+        const userOnly = USER_ONLY_KEYS as readonly string[];
         for (const key of SERVER_KEYS) {
-            const expected = key === 'backend' || key === 'baseUrl' || key.endsWith('BaseUrl');
-            assert.equal((USER_ONLY_KEYS as readonly string[]).includes(key), expected, key);
+            if (key === 'backend' || key === 'baseUrl' || key.endsWith('BaseUrl')) {
+                assert.ok(userOnly.includes(key), key);
+            }
+        }
+        for (const key of ['model', 'maxTokens', 'maxPrefixChars', 'cacheSize', 'priceOutput']) {
+            assert.ok(userOnly.includes(key), key);
+        }
+        for (const key of ['temperature', 'multiline', 'enable', 'exclude', 'quietIn']) {
+            assert.ok(!userOnly.includes(key), key);
         }
     });
 
@@ -181,8 +188,9 @@ describe('affectsAny', () => {
     const changed = (names: string[]) => (section: string) => names.includes(section);
     for (const [name, changedKeys, keys, expected] of [
         ['restart on serverPath', ['ds-lsp.serverPath'], RESTART_KEYS, true],
-        ['no restart on debounceMs', ['ds-lsp.debounceMs'], RESTART_KEYS, false],
-        ['push on debounceMs', ['ds-lsp.debounceMs'], SERVER_KEYS, true],
+        ['no restart on temperature', ['ds-lsp.temperature'], RESTART_KEYS, false],
+        ['push on temperature', ['ds-lsp.temperature'], SERVER_KEYS, true],
+        ['restart on maxTokens (what the key spends)', ['ds-lsp.maxTokens'], RESTART_KEYS, true],
         ['restart on backend', ['ds-lsp.backend'], RESTART_KEYS, true],
         ['restart on codestralBaseUrl', ['ds-lsp.codestralBaseUrl'], RESTART_KEYS, true],
         ['other extension', ['python.defaultInterpreterPath'], SERVER_KEYS, false],

@@ -22,11 +22,18 @@ import httpx
 
 from ds_lsp import config, redact
 from ds_lsp.config import is_loopback
-from ds_lsp.upstream.backends.chat import ChatPrefixRequest, ChatResult, OnText
 from ds_lsp.upstream.backends.codestral import CodestralClient
-from ds_lsp.upstream.backends.deepseek import DeepSeekClient, FimRequest, FimResult, StopCheck
+from ds_lsp.upstream.backends.deepseek import DeepSeekClient
 from ds_lsp.upstream.backends.llama_cpp import LlamaCppClient
 from ds_lsp.upstream.backends.openai_fim import OpenAIFimClient
+from ds_lsp.upstream.backends.wire import (
+    ChatPrefixRequest,
+    ChatResult,
+    FimRequest,
+    FimResult,
+    OnText,
+    StopCheck,
+)
 
 if TYPE_CHECKING:
     from ds_lsp.config import Settings
@@ -75,8 +82,8 @@ def _setting(settings: Settings, role: str) -> str | None:
     f = config.backend_field(settings.backend, role)
     if f is None:
         return None
-    value = getattr(settings, f.name)
-    return value if value else config.field_default(f)  # an empty URL or model: the default
+    value = getattr(settings, f.name) or config.field_default(f)  # empty: the default
+    return str(value) if value is not None else None
 
 
 def base_url(settings: Settings) -> str:

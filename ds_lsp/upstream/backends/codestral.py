@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ds_lsp.upstream.backends.chat import chat_result_from_json, message_text
-from ds_lsp.upstream.backends.deepseek import FimResult
 from ds_lsp.upstream.backends.openai_fim import OpenAIFimClient
+from ds_lsp.upstream.backends.wire import FimResult, chat_result_from_json, delta_text
 
 
 class CodestralClient(OpenAIFimClient):
@@ -22,7 +21,7 @@ class CodestralClient(OpenAIFimClient):
 
     @staticmethod
     def stream_text(choice: dict[str, Any]) -> str:
-        return message_text(choice, "delta") or ""
+        return delta_text(choice)
 
     @staticmethod
     def result_from_json(data: dict[str, Any]) -> FimResult:

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from ds_lsp import masking
 from ds_lsp.config import is_loopback
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,8 @@ class UpstreamError(Exception):
     """An upstream failure, classified by `kind`.
 
     kinds: auth, balance, model, bad_request, rate_limit, server, resource, garbage,
-    network, timeout.
+    network, timeout, refused (a private key: nothing sent), local (a request ds-lsp could
+    not build: never blamed on the key).
     """
 
     def __init__(
@@ -60,15 +62,42 @@ class UpstreamError(Exception):
         return self.kind in ("rate_limit", "server", "resource", "network")
 
 
-def make_client(base_url: str) -> httpx.AsyncClient:
+class UpstreamClient(httpx.AsyncClient):
+    """The one door to upstream: every JSON body any request carries (FIM, generate,
+    context, next edit) is built by masking.outgoing_body: secrets masked, a private key
+    refused (UpstreamError "refused", nothing sent), lone surrogates sent as U+FFFD."""
+
+    on_masked: Callable[[list[masking.Found]], None] | None = None
+
+    def build_request(self, method: str, url: Any, **kwargs: Any) -> httpx.Request:
+        body = kwargs.pop("json", None)
+        if body is not None:
+            try:
+                kwargs["content"] = masking.outgoing_body(body, self.on_masked)
+            except masking.PrivateKeyFound:
+                raise UpstreamError("refused", REFUSED_MESSAGE) from None
+            headers = dict(httpx.Headers(kwargs.get("headers")))
+            kwargs["headers"] = {**headers, "Content-Type": "application/json"}
+        return super().build_request(method, url, **kwargs)
+
+
+REFUSED_MESSAGE = (
+    "ds-lsp sent nothing: the text for the request holds a private key. Move the key out "
+    "of the file, or add the file to the `exclude` setting."
+)
+
+
+def make_client(
+    base_url: str, on_masked: Callable[[list[masking.Found]], None] | None = None
+) -> UpstreamClient:
     """A keep-alive client; trust_env (proxies) only for non-loopback hosts.
 
-    A plain-http URL (a local server: config.py refuses http:// elsewhere) gets a TLS
+    A plain-http URL (a local server: config refuses http:// elsewhere) gets a TLS
     context without CA certificates, since loading them costs ~20 ms at startup and none of
     this client's requests uses TLS (one that did could verify no server, so it would fail).
     """
     plain = urlsplit(base_url).scheme == "http"
-    return httpx.AsyncClient(
+    client = UpstreamClient(
         verify=ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT) if plain else True,
         trust_env=not is_loopback(base_url),
         follow_redirects=False,
@@ -76,6 +105,8 @@ def make_client(base_url: str) -> httpx.AsyncClient:
         limits=httpx.Limits(max_keepalive_connections=8, keepalive_expiry=300.0),
         headers={"User-Agent": "ds-lsp"},
     )
+    client.on_masked = on_masked
+    return client
 
 
 def error_from_response(
@@ -230,6 +261,8 @@ async def with_retries(
 
 def network_error(exc: Exception) -> UpstreamError:
     """An httpx transport failure as an UpstreamError (no URL credentials, no headers)."""
-    if isinstance(exc, UnicodeEncodeError):  # a header value: the key holds a stray character
-        return UpstreamError("auth", "the API key has characters HTTP headers cannot carry")
+    if isinstance(exc, UnicodeEncodeError):
+        if str(exc.object).startswith("Bearer "):  # the key holds a stray character
+            return UpstreamError("auth", "the API key has characters HTTP headers cannot carry")
+        return UpstreamError("local", f"the request could not be encoded: {exc.reason}")
     return UpstreamError("network", f"{type(exc).__name__}: {exc}"[:200])

@@ -12,17 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
-from ds_lsp.upstream.backends.deepseek import (
-    DeepSeekClient,
-    FimRequest,
-    FimResult,
-    StopCheck,
-    StreamedText,
-    capped,
-)
-from ds_lsp.upstream.backends.http import UpstreamError, sse_events
+from ds_lsp.upstream.backends.deepseek import DeepSeekClient
+from ds_lsp.upstream.backends.http import UpstreamError
+from ds_lsp.upstream.backends.wire import FimRequest, FimResult, StreamPiece, capped
 
 # llama.cpp's stop_type -> the OpenAI finish_reason the rest of ds-lsp knows
 FINISH = {"eos": "stop", "word": "stop", "limit": "length"}
@@ -95,19 +87,9 @@ class LlamaCppClient(DeepSeekClient):
     def result_from_json(data: dict[str, Any]) -> FimResult:
         return result_from_json(data)
 
-    async def _read_stream(self, r: httpx.Response, should_stop: StopCheck | None) -> FimResult:
-        result = FimResult("")
-        text = StreamedText()
-        async for event in sse_events(r):
-            _raise_error(event)
-            content = event.get("content")
-            text.add(content if isinstance(content, str) else "")
-            result.finish_reason = _finish(event) or result.finish_reason
-            result.usage = _usage(event) or result.usage
-            if text.over_limit:
-                result.finish_reason = "length"
-                break
-            if not event.get("stop") and text.stops(should_stop):
-                break
-        result.text = text.sound()
-        return result
+    def decode_event(self, event: dict[str, Any]) -> StreamPiece:
+        _raise_error(event)
+        content = event.get("content")
+        text = content if isinstance(content, str) else ""
+        last = bool(event.get("stop"))  # the final event; asking to stop is moot
+        return StreamPiece(text, _finish(event), _usage(event) or None, last)

@@ -11,7 +11,8 @@ from typing import Any
 
 import httpx
 
-from ds_lsp.upstream.backends.deepseek import DeepSeekClient, FimRequest
+from ds_lsp.upstream.backends.deepseek import DeepSeekClient
+from ds_lsp.upstream.backends.wire import FimRequest
 
 
 def api_root(base_url: str) -> str:

@@ -391,19 +391,20 @@ try {
 
     result.settingsChange = await step('settings change applies without restart', async () => {
         const since = await statusHistoryLength();
-        await setSettingInUi('ds-lsp.maxTokens', 77);
+        // temperature: a setting a workspace may set too (what the key spends restarts)
+        await setSettingInUi('ds-lsp.temperature', 0.5);
         await closeSettings();
         await openSample();
-        // Type until the mock sees the new max_tokens (the push is a notification: no answer).
+        // Type until the mock sees the new temperature (the push is a notification: no answer).
         for (let i = 0; i < 20; i++) {
             await page.keyboard.press('Escape');
             await typeLine(`other${i} = `);
             await ghostText();
-            if (mockFimRequests().some((r) => r.body.max_tokens === 77)) {
+            if (mockFimRequests().some((r) => r.body.temperature === 0.5)) {
                 return { lines: i + 1, statusSince: await page.evaluate((n) => window.__dsStatus.slice(n), since) };
             }
         }
-        throw new Error('the mock never saw max_tokens 77');
+        throw new Error('the mock never saw temperature 0.5');
     });
 
     result.generatedFromComment = await step('Generate Code Block below a comment', async () => {
