@@ -201,6 +201,13 @@ def test_ranges_use_the_negotiated_encoding(encoding: str, start: int, end: int)
     assert apply_edit(doc, edit) == text.replace("price", "cost")
 
 
+def test_documents_broken_by_a_lone_cr_keep_it() -> None:
+    text = "a = 1\rb = 2\rc = 3\r"
+    doc, edit = edit_for(text, 1, 0, lambda r: r.replace("b = 2", "b = 2\nbb = 22") + "\n")
+    assert edit is not None and "\n" not in edit.text
+    assert apply_edit(doc, edit) == "a = 1\rb = 2\rbb = 22\rc = 3\r"
+
+
 def test_crlf_documents_get_crlf_in_the_inserted_text() -> None:
     text = "a = 1\r\nb = 2\r\nc = 3\r\n"
     doc, edit = edit_for(text, 1, 0, lambda r: r.replace("b = 2", "b = 2\nbb = 22") + "\n")
