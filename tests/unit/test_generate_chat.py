@@ -20,7 +20,6 @@ def test_body_turns_thinking_off():
             {"role": "user", "content": "user text"},
             {"role": "assistant", "content": "```python\n", "prefix": True},
         ],
-        "thinking": {"type": "disabled"},
         "max_tokens": 4096,
         "temperature": 0.0,
         "stop": ["```"],
