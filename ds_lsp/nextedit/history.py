@@ -262,9 +262,11 @@ def _get(obj: Any, name: str) -> Any:
 
 
 def _read(doc: Document, first: int, last: int) -> list[str]:
-    """Lines first..last-1 of the document (clamped), without line breaks."""
+    """Lines first..last-1 of the document (clamped), without line breaks: one read."""
     first, last = max(first, 0), min(last, doc.text.line_count)
-    return [doc.text.line(n) for n in range(first, last)]
+    if first >= last:
+        return []
+    return LINE_BREAK.split(doc.text.lines(first, last))[: last - first]
 
 
 def _normalize(text: str) -> str:

@@ -82,8 +82,11 @@ def editable_region(doc: Document, line: int, character: int, half: int) -> Regi
 
 
 def _lines(doc: Document, first: int, last: int) -> list[str]:
+    """Lines first..last-1 without their breaks: one read, split in C."""
     first, last = max(first, 0), min(last, doc.text.line_count)
-    return [doc.text.line(n) for n in range(first, last)]
+    if first >= last:
+        return []
+    return LINE_BREAK.split(doc.text.lines(first, last))[: last - first]
 
 
 def _fit(first: int, lines: list[str], row: int) -> tuple[int, list[str]]:
