@@ -25,6 +25,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import big_inputs
+import big_workspace
 import next_edit
 import scenarios
 from lsp_client import ROOT
@@ -48,6 +49,8 @@ SCENARIOS = (
     "stable",
     "stable_ctx",
     "minified",
+    "long_line",
+    "open_docs",
     *next_edit.SCENARIOS,
 )
 SIZES = {  # quick, full
@@ -89,6 +92,8 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
         "stable": lambda: scenarios.stable_opening(size["stable_lines"]),
         "stable_ctx": lambda: scenarios.stable_opening(size["stable_lines"], other_files=3),
         "minified": lambda: big_inputs.minified(size["minified_rounds"]),
+        "long_line": lambda: big_workspace.long_line(10_000, 10 if args.quick else 20),
+        "open_docs": big_workspace.both_sizes,
         "next_edit_overhead": lambda: next_edit.overhead(size["next_edit_pairs"], latency),
         "next_edit_pauses": lambda: next_edit.pauses(size["next_edit_bursts"], latency),
         "next_edit_fim": lambda: next_edit.fim_cache(size["stable_lines"]),
@@ -361,6 +366,8 @@ def rows(r: dict[str, Any]) -> list[dict[str, Any]]:
             None,
             "ms",
         )
+    for figure in big_workspace.rows(r.get("long_line"), r.get("open_docs")):
+        add(*figure)
     if "startup" in r:
         s = r["startup"]
         add(

@@ -35,7 +35,9 @@ class Language:
         return f"// {text}"
 
 
-def _table(*rows: tuple[str, str, tuple[str, ...], tuple[tuple[str, str], ...]]) -> dict:
+def _table(
+    *rows: tuple[str, str, tuple[str, ...], tuple[tuple[str, str], ...]],
+) -> dict[str, Language]:
     """Rows of (ids, extensions, line comments, block comments); ids and extensions are
     space-separated, the first id of a row owns its extensions."""
     table: dict[str, Language] = {}

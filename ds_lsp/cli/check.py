@@ -8,8 +8,9 @@ is told once, with what to do, and every line passes through the key redaction.
 from __future__ import annotations
 
 import asyncio
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from ds_lsp import config, redact
 from ds_lsp.config import FALLBACK_MODEL, PREFERRED_MODELS, Settings
@@ -21,10 +22,12 @@ KEYS_PAGE = "https://platform.deepseek.com/api_keys"
 TOP_UP_PAGE = "https://platform.deepseek.com/top_up"
 WAIT_S = 15
 ADVICE = {
-    "auth": f"the API key was rejected (401): set DEEPSEEK_API_KEY to a valid key ({KEYS_PAGE})",
+    "auth": "the API key was rejected (401): set {env} to a valid key{keys}",
+    "key_wanted": "the server asks for an API key (401) and none is set: set {env}{keys}",
     "no_key": f"no API key: export DEEPSEEK_API_KEY=sk-... (get one at {KEYS_PAGE})",
     "balance": f"the account balance is insufficient (402): top up at {TOP_UP_PAGE}",
-    "network": "the endpoint cannot be reached: check the base URL, your network and proxy",
+    "network": "check the base URL ({url_env}), that the server there is running, and your "
+    "network and proxy",
     "timeout": f"the endpoint did not answer within {WAIT_S} s",
     "model": "the model was rejected: set `model` (DEEPSEEK_MODEL) to one that /models lists",
 }
@@ -33,9 +36,19 @@ ADVICE = {
 class Report:
     """Lines for the user, redacted, and each problem told once."""
 
-    def __init__(self, out: Callable[[str], None] = print) -> None:
+    def __init__(self, settings: Settings, out: Callable[[str], None] = print) -> None:
         self.out = out
         self.problems: dict[str, str] = {}
+        self.url = backends.base_url(settings)
+        self.key_sent = bool(backends.api_key(settings))
+        self.unreachable = False  # after a network failure nothing else is asked
+        key_field = config.backend_field(settings.backend, "key")
+        url_field = config.backend_field(settings.backend, "url")
+        self.words = {
+            "env": (key_field.metadata["env"] if key_field else "") or "the backend's key",
+            "keys": f" ({KEYS_PAGE})" if settings.backend == "deepseek" else "",
+            "url_env": (url_field.metadata["env"] if url_field else "") or "the base URL",
+        }
 
     def line(self, text: str) -> None:
         self.out(redact.redact(text))
@@ -45,20 +58,58 @@ class Report:
         if not isinstance(exc, UpstreamError):
             self.problems.setdefault("timeout", ADVICE["timeout"])
             return "timeout"
-        if not (exc.kind == "auth" and "no_key" in self.problems):  # the same problem
-            self.problems.setdefault(exc.kind, ADVICE.get(exc.kind, f"{exc.kind}: {exc}"))
-        return exc.kind + (f" ({exc.status})" if exc.status else "")
+        kind = exc.kind
+        if kind == "auth" and not self.key_sent:
+            kind = "key_wanted"  # not "rejected": no key was sent
+        if kind == "network":
+            self.unreachable = True
+        if not (kind in ("auth", "key_wanted") and "no_key" in self.problems):  # the same
+            advice = ADVICE.get(kind, f"{kind}: {exc}")
+            self.problems.setdefault(kind, advice.format(**self.words))
+        if kind == "network":
+            return f"{exc} at {self.url}"
+        if kind == "key_wanted":
+            return "the server wants an API key (401)"
+        return kind + (f" ({exc.status})" if exc.status else "")
+
+
+def refused_urls(env: Mapping[str, str], invalid: list[str]) -> list[str]:
+    """A line for each URL set in the environment that the settings refused (`invalid`: the
+    lines of config.resolve), naming the variable the user set.
+
+    The server warns and keeps the default URL; `check` must not test a host the user did not
+    ask for, so it stops there."""
+    refused = []
+    for key, f in config.FIELDS.items():
+        var, value = f.metadata["env"], env.get(f.metadata["env"] or "")
+        if f.metadata["role"] != "url" or not value:
+            continue
+        if not any(line.startswith(f"`{key}` ") for line in invalid):
+            continue
+        alone = config.ParseReport()
+        config.merge(Settings(), {key: value}, alone)
+        why = (
+            "is not a URL ds-lsp can use (it needs http:// or https://, a host name and no spaces)"
+            if alone.invalid
+            else "would send the API key in clear text to another machine (use https://)"
+        )
+        refused.append(f"{var}={value!r} {why}: correct {var} or unset it")
+    return refused
 
 
 async def run_check(settings: Settings | None = None, out: Callable[[str], None] = print) -> int:
+    """Check `settings` (default: from the environment); 0 when ds-lsp can complete code."""
     if settings is None:
         settings, parsed = config.resolve()
-        for line in parsed.invalid:
+        refused = refused_urls(os.environ, parsed.invalid)
+        for line in refused or parsed.invalid:
             out(redact.redact(f"Setting: {line}"))
-    report = Report(out)
-    url = backends.base_url(settings)
+        if refused:
+            out("Result: ds-lsp cannot complete code yet (nothing was sent).")
+            return 1
+    report = Report(settings, out)
     key = backends.api_key(settings)
-    report.line(f"Backend: {settings.backend} at {url}")
+    report.line(f"Backend: {settings.backend} at {report.url}")
     if key:
         shown = f" ({key[:3]}…{key[-2:]})" if len(key) >= 16 else ""  # never a short key whole
         report.line(f"API key: set{shown}")
@@ -66,8 +117,8 @@ async def run_check(settings: Settings | None = None, out: Callable[[str], None]
         report.line("API key: NOT SET")
         report.problems["no_key"] = ADVICE["no_key"]
     else:
-        report.line("API key: none (this server needs none)")
-    async with make_client(url) as http:
+        report.line("API key: none set (a server on this machine may need none)")
+    async with make_client(report.url) as http:
         client = backends.create(settings, http)
         model = await _model(client, settings, report)
         if isinstance(client, DeepSeekClient) and settings.backend == "deepseek":
@@ -89,6 +140,8 @@ async def _model(client: backends.FimBackend, settings: Settings, report: Report
         report.line(f"Models: GET /models failed: {report.problem(exc)}")
     else:
         report.line(f"Models: {', '.join(listed) or 'none listed'}")
+    if report.unreachable:
+        return configured
     if configured is not None:
         absent = listed is not None and configured and configured not in listed
         report.line(
@@ -113,14 +166,19 @@ async def _model(client: backends.FimBackend, settings: Settings, report: Report
 
 
 async def _balance(client: DeepSeekClient, report: Report) -> None:
+    if report.unreachable:
+        report.line("Balance: not asked (nothing answers, see above)")
+        return
     try:
         data = await asyncio.wait_for(client.get_json("/user/balance"), WAIT_S)
     except (UpstreamError, TimeoutError) as exc:
         report.line(f"Balance: unknown ({report.problem(exc)})")
         return
     infos = data.get("balance_infos") or []
-    amounts = ", ".join(
-        f"{i.get('total_balance')} {i.get('currency')}" for i in infos if isinstance(i, dict)
+    amounts = ", ".join(  # a field the answer lacks is left out, never shown as None
+        f"{i['total_balance']} {i.get('currency') or ''}".strip()
+        for i in infos
+        if isinstance(i, dict) and i.get("total_balance") is not None
     )
     available = bool(data.get("is_available"))
     if not available:
@@ -135,6 +193,9 @@ async def _fim(
 ) -> bool:
     if "no_key" in report.problems:
         report.line("FIM: not tried (no API key)")
+        return False
+    if report.unreachable:
+        report.line("FIM: not tried (nothing answers, see above)")
         return False
     req = FimRequest(
         model or FALLBACK_MODEL, "def add(a, b):\n    return", "\n", 8, settings.temperature

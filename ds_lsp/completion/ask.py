@@ -20,9 +20,6 @@ from ds_lsp.config import Settings
 from ds_lsp.upstream import backends
 from ds_lsp.window import Window
 
-# what may follow the cursor on its line for a multi-line suggestion: closers and spaces
-AFTER_MULTILINE = frozenset(")]}>\"'`;,: \t")
-
 
 @dataclass(frozen=True)
 class Ask:
@@ -74,13 +71,13 @@ def make_ask(settings: Settings, window: Window, context: str, parts: Parts, hea
 
 
 def should_complete(line_prefix: str, line_suffix: str, policy: str = "auto") -> Mode:
-    """single-line when code other than closers follows the cursor; else multi-line."""
+    """single-line when code other than closers follows the cursor; else multi-line (only
+    closers, perhaps then a block's `{`: `f(|) {`)."""
     if policy == "never":
         return Mode.SINGLE
     if policy == "always":
         return Mode.MULTI
-    rest = line_suffix.rstrip("\r\n")
-    return Mode.MULTI if all(c in AFTER_MULTILINE for c in rest) else Mode.SINGLE
+    return Mode.MULTI if postprocess.leaves_room_for_block(line_suffix) else Mode.SINGLE
 
 
 def request_params(settings: Settings, mode: Mode) -> tuple[Any, ...]:
@@ -110,6 +107,8 @@ def stop_check(ask: Ask, max_lines: int) -> Callable[[str], bool]:
         return lambda text: "\n" in text
 
     def done(text: str) -> bool:
-        return postprocess.block_complete(text, window.line_prefix, window.suffix, max_lines)
+        return postprocess.block_complete(
+            text, window.line_prefix, window.suffix, max_lines, window.prefix
+        )
 
     return done

@@ -18,6 +18,7 @@ from ds_lsp.exclusion import is_excluded
 from ds_lsp.languages import comment
 from ds_lsp.window import Window
 from ds_lsp.workspace import Workspace
+from ds_lsp.workspace.families import shares_definitions
 
 Parts = tuple[tuple[str, str], ...]  # (relative path, snippet)
 
@@ -34,6 +35,7 @@ class OtherFiles:
         self.docs = docs
         self.gate = gate
         self._workspace: Workspace | None = None
+        self._exclusion: dict[str, tuple[int, bool]] = {}  # uri -> (version, excluded)
 
     @property
     def roots(self) -> list[str]:
@@ -49,7 +51,12 @@ class OtherFiles:
         others = [
             d
             for d in self.docs
-            if d.uri != doc.uri and not self.gate.excluded(d.uri) and not d.holds_private_key()
+            if d.uri != doc.uri
+            and (
+                d.language_id == doc.language_id
+                or shares_definitions(doc.language_id, d.language_id)
+            )
+            and not self._excluded(d)
         ]
         return tuple(self.workspace.context_block(doc, window, others, budget))
 
@@ -61,13 +68,25 @@ class OtherFiles:
             )
         return self._workspace
 
+    def _excluded(self, doc: Document) -> bool:
+        """Whether another open document stays out of the prompt (`exclude`, or a private
+        key in its text), kept while its version stays (a stat per open document per
+        completion adds up with thousands of tabs)."""
+        known = self._exclusion.get(doc.uri)
+        if known is None or known[0] != doc.version:
+            refused = self.gate.excluded(doc.uri) or doc.holds_private_key()
+            known = self._exclusion[doc.uri] = (doc.version, refused)
+        return known[1]
+
     def _excluded_path(self, path: str) -> bool:
         return is_excluded(path, self.gate.settings.exclude, self.gate.folders)
 
     def clear(self) -> None:
         """Settings changed (exclusion, the disk switch): everything is built again."""
         self._workspace = None
+        self._exclusion.clear()
 
     def forget(self, uri: str) -> None:
+        self._exclusion.pop(uri, None)
         if self._workspace is not None:
             self._workspace.forget(uri)

@@ -192,9 +192,9 @@ class CompletionPipeline:
     def _document(self, uri: str, line: int, character: int) -> Document | None:
         doc = self.docs.get(uri)
         if doc is None:
-            log.info("completion for unknown document %s", uri)
+            log.debug("completion for unknown document %s", uri)
         elif not doc.is_valid(line, character):
-            log.info("completion at impossible position %d:%d in %s", line, character, uri)
+            log.debug("completion at impossible position %d:%d in %s", line, character, uri)
             return None
         return doc
 

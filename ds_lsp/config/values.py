@@ -58,7 +58,7 @@ def expectation(f: dataclasses.Field[Any]) -> str:
     if allowed:
         return "one of " + ", ".join(allowed)
     if f.metadata["role"] == "url":
-        return "an http:// or https:// URL"
+        return "an http:// or https:// URL with a host name"
     if f.metadata["role"] == "key":
         return "a key of printable ASCII characters"
     return "a string"
@@ -131,7 +131,9 @@ def _text(f: dataclasses.Field[Any], value: Any) -> str | None:
     if role == "key" and not (value.isascii() and value.strip().isprintable()):
         raise ValueError
     if role == "url" and value.strip():
-        if urlsplit(value.strip()).scheme not in ("http", "https"):
+        parts = urlsplit(value.strip())  # ValueError for a broken [IPv6] host
+        spaced = any(c.isspace() for c in value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname or spaced:
             raise ValueError
         return normalize_base_url(value) if f.name == "base_url" else value.strip().rstrip("/")
     return value.strip() or None if f.type == "str | None" else value

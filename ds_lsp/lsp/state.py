@@ -124,7 +124,7 @@ class ServerState:
         new_server = self.session.update(settings)
         self.completions.update(settings, new_server)
         self.next_edits.update(settings)
-        self.ui.status("idle" if settings.enable else "disabled")
+        self.ui.status(*(self.session.resting if settings.enable else ("disabled", None)))
         self._log_report(report)
 
     def _log_report(self, report: config.ParseReport) -> None:

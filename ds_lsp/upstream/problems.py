@@ -19,6 +19,8 @@ VS_CODE_FAMILY = ("visual studio code", "code - oss", "code-server", "vscodium",
 
 MESSAGES = {
     "auth": "The server rejected the API key (401). To set a valid one, {advice}.",
+    "key_wanted": "The server at {url} asks for an API key (401) and none is set. To set one, "
+    "{advice}.",
     "no_key": "No DeepSeek API key. To set one, {advice}. Keys: " + KEYS_PAGE,
     "balance": "DeepSeek says the account balance is insufficient (402). Top up at "
     "https://platform.deepseek.com/top_up; completions resume by themselves.",

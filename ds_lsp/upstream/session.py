@@ -93,9 +93,11 @@ class UpstreamSession:
         self._model: str | None = None
         self._model_task: asyncio.Future[str] | None = None
         self.client_name: str | None = None  # the editor, from initialize's clientInfo
-        self._rest: tuple[str, str | None] = ("idle", None)  # the status between requests
+        self._pause: tuple[str, str | None] | None = None  # the user's ("snoozed", "until …")
+        self._outcome: tuple[str, str | None] = ("idle", None)  # of the last request
         self._closing: set[asyncio.Task[None]] = set()
         self._masked_in: set[str] = set()  # prompt sources whose masked secrets were logged
+        self._logged: set[str] = set()  # kinds of failure logged as WARNING since a success
 
     @classmethod
     def open(
@@ -150,8 +152,16 @@ class UpstreamSession:
     def rest(self, state: tuple[str, str | None] | None) -> None:
         """The status shown between requests (("snoozed", "until 14:05 UTC")), None: idle;
         shown at once."""
-        self._rest = state or ("idle", None)
-        self.ui.status(*self._rest)
+        self._pause = state
+        self.ui.status(*self.resting)
+
+    @property
+    def resting(self) -> tuple[str, str | None]:
+        """The status between requests: the last request's failure, else the user's pause
+        (snoozed), else idle."""
+        if self._outcome[0] != "idle" or self._pause is None:
+            return self._outcome
+        return self._pause
 
     def has_key(self) -> bool:
         return backends.has_key(self.settings)
@@ -223,8 +233,8 @@ class UpstreamSession:
     async def quick_chat(self, build: Callable[[str], ChatPrefixRequest]) -> ChatResult | None:
         """One short chat prefix completion (a next-edit suggestion) as a completion is made:
         within `timeoutMs`, retries included, problems told once per kind; `build(model)`
-        writes the request. It runs in the background of typing, so it shows no status and
-        does not count in the completions' latency health. Raises only CancelledError."""
+        writes the request. It runs in the background of typing, so it changes no status
+        and does not count in the completions' latency health. Raises only CancelledError."""
         return await self._within_timeout(
             lambda model: self.backend.chat_prefix(build(model), None), "next edit", quiet=True
         )
@@ -232,6 +242,8 @@ class UpstreamSession:
     async def _within_timeout(
         self, call: Callable[[str], Awaitable[R]], what: str, quiet: bool = False
     ) -> R | None:
+        """`call(model)` within `timeoutMs`, retries included, its failures told as the
+        completions' are; `quiet`: no status or latency health (background work)."""
         if not self._key_present():
             return None
         s = self.settings
@@ -247,19 +259,19 @@ class UpstreamSession:
             await self.report(exc, model)
             return None
         except TimeoutError:
-            log.warning("%s timed out after %d ms", what, s.timeout_ms)
+            self._log_failure("timeout", f"{what} timed out after {s.timeout_ms} ms")
             if not quiet:
-                self.ui.status("error", "timeout")
+                self._settle("error", "timeout")
                 self._check_health(timed_out=True)
             return None
         except asyncio.CancelledError:
             if not quiet:
-                self.ui.status(*self._rest)
+                self.ui.status(*self.resting)  # a superseded request does not hide a failure
             raise
         except Exception:  # e.g. a client closed by a settings change mid-request
             log.exception("%s request failed", what)
             if not quiet:
-                self.ui.status("error", "internal")
+                self._settle("error", "internal")
             return None
         self._succeeded(result.usage, quiet)
         if not quiet:
@@ -287,7 +299,7 @@ class UpstreamSession:
         if self.has_key():
             return True
         self.problems.report("no_key", "error", self._key_message("no_key"))
-        self.ui.status("error", "no API key")
+        self._settle("error", "no API key")
         return False
 
     def _succeeded(self, usage: dict[str, Any], quiet: bool = False) -> None:
@@ -296,8 +308,9 @@ class UpstreamSession:
         if self.usage.session.upstream % 25 == 0:
             self.usage.flush_soon()
         self.problems.resolved()
+        self._logged.clear()
         if not quiet:
-            self.ui.status(*self._rest)
+            self._settle("idle")
 
     def _check_health(self, latency: float | None = None, timed_out: bool = False) -> None:
         """Say once when completions got slow or keep timing out, with likely causes."""
@@ -352,9 +365,10 @@ class UpstreamSession:
             )
             raise UpstreamFailed("timed out") from None
         finally:
-            self.ui.status(*self._rest)
+            self.ui.status(*self.resting)
         self.problems.resolved()
         result.text = masking.unmask(result.text)
+        self._settle("idle")
         return result
 
     async def _report_chat_failure(self, exc: UpstreamError, model: str) -> None:
@@ -372,12 +386,14 @@ class UpstreamSession:
     # ---- problems ----------------------------------------------------------------------------
     async def report(self, exc: UpstreamError, model: str) -> None:
         """Log an upstream failure and tell the user once per kind of problem."""
-        log.warning("upstream error %s (%s): %s", exc.kind, exc.status, exc)
-        self.ui.status("error", exc.kind)
+        status = f" ({exc.status})" if exc.status else ""
+        self._log_failure(exc.kind, f"upstream error {exc.kind}{status}: {exc}")
+        self._settle("error", exc.kind)
         if exc.kind == "model":
             await self._report_model_problem(model, str(exc))
-        elif exc.kind == "auth":
-            self.problems.report("auth", "error", self._key_message("auth"))
+        elif exc.kind == "auth":  # not "rejected" when no key was sent
+            wording = "auth" if backends.api_key(self.settings) else "key_wanted"
+            self.problems.report("auth", "error", self._key_message(wording))
         elif exc.kind == "balance":
             self.problems.report("balance", "error", MESSAGES["balance"])
         elif exc.kind == "network":
@@ -390,10 +406,23 @@ class UpstreamSession:
             text = MESSAGES["bad_request"].format(status=exc.status, detail=exc)
             self.problems.report("bad_request", "warning", text)
 
+    def _settle(self, state: str, message: str | None = None) -> None:
+        """The outcome of a request (idle, or the failure), shown as the status at rest."""
+        self._outcome = (state, message)
+        self.ui.status(*self.resting)
+
+    def _log_failure(self, kind: str, text: str) -> None:
+        """One WARNING line per kind of failure until a success: an outage is one line, the
+        completions that fail during it are DEBUG."""
+        level = logging.DEBUG if kind in self._logged else logging.WARNING
+        self._logged.add(kind)
+        log.log(level, "%s", text)
+
     def _key_message(self, kind: str) -> str:
         f = config.backend_field(self.settings.backend, "key")
         setting, env = (f.metadata["key"], f.metadata["env"]) if f else ("apiKey", "")
-        return MESSAGES[kind].format(advice=key_advice(self.client_name, setting, env))
+        advice = key_advice(self.client_name, setting, env)
+        return MESSAGES[kind].format(advice=advice, url=backends.base_url(self.settings))
 
     async def _report_model_problem(self, model: str, detail: str) -> None:
         try:

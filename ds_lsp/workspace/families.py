@@ -45,3 +45,11 @@ def compatible(a: str | None, b: str | None) -> bool:
     if a is None or b is None:
         return False
     return b in COMPATIBLE.get(a, (a,))
+
+
+def shares_definitions(language: str, other: str) -> bool:
+    """Whether a document in `other` may define what one in `language` uses."""
+    fam = family(language)
+    if fam is None:
+        return language == other
+    return compatible(fam, family(other))

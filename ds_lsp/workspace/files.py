@@ -4,20 +4,27 @@ Every path is checked before it is read: it must lie under a workspace root both
 and after resolving symlinks (a link never leads out of the root), the `excluded`
 predicate must accept both forms, and the file must be a regular file under the size cap.
 Outlines are cached per path with the file's (mtime, size) and evicted least recently used
-by count and by bytes, so the index stays small however large the workspace (issue 15).
-Nothing here walks a tree: a request reads only the files its imports name, at most
-`max_new_files` not yet cached.
+by count and by bytes, so the index stays small however large the workspace (issue 15);
+small config files (tsconfig.json, package.json, go.mod) are read and parsed once per
+(mtime, size) too. Nothing here walks a tree: a request reads only the files its imports
+name, at most `max_new_files` not yet cached.
 """
 
 from __future__ import annotations
 
+import functools
+import logging
 import os
 import stat
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Any, TypeVar
 
-from ds_lsp.exclusion import file_identity
+from ds_lsp.exclusion import file_identity, uri_to_path
+from ds_lsp.workspace.jsonc import parse_jsonc
 from ds_lsp.workspace.outline import Outline, outline
+
+log = logging.getLogger(__name__)
 
 ROOT_MARKERS = (
     ".git",
@@ -33,9 +40,23 @@ ROOT_MARKERS = (
     ".hg",
 )
 MAX_FILE_BYTES = 256 * 1024
+MAX_BIG_FILE_BYTES = 4 * 1024 * 1024  # bigger files are outlined only around a name
 MAX_CACHED_FILES = 256
 MAX_CACHED_BYTES = 2 * 1024 * 1024
 MAX_DIR_ENTRIES = 400
+MAX_CONFIG_BYTES = 64 * 1024  # tsconfig.json, package.json, go.mod
+MAX_CACHED_CONFIGS = 64
+_T = TypeVar("_T")
+
+
+def _as_text(text: str) -> str:
+    return text
+
+
+@functools.lru_cache(maxsize=4096)
+def path_of(uri: str) -> str:
+    """`uri_to_path`, remembered: every completion maps every open document's URI."""
+    return uri_to_path(uri)
 
 
 def find_root(path: str) -> str | None:
@@ -71,6 +92,8 @@ class FileReader:
         self.max_files = max_files
         self.max_bytes = max_bytes
         self._outlines: OrderedDict[str, tuple[int, int, Outline]] = OrderedDict()
+        # (path, kind) -> ((mtime, size), parsed value) of small config files
+        self._configs: OrderedDict[tuple[str, str], tuple[tuple[int, int], Any]] = OrderedDict()
         self._bytes = 0
         # path -> (its file identity, its real path or None if refused)
         self._allowed: dict[str, tuple[tuple[int, int, int] | None, str | None]] = {}
@@ -150,13 +173,41 @@ class FileReader:
         except OSError:
             return None
         self.reads += 1
+        log.debug("context: read %s (%d bytes)", path, len(data))
         if b"\0" in data[:1024]:
             return None  # binary
         return data.decode("utf-8", "replace")
 
     def read_small(self, path: str) -> str | None:
-        """A small config file (go.mod, tsconfig.json), read each time it is asked for."""
-        return self.read_text(path, 64 * 1024)
+        """A small config file's text (go.mod), read again only when it changed."""
+        return self._config(path, "text", _as_text)
+
+    def read_json(self, path: str) -> dict[str, Any] | None:
+        """A small JSON/JSONC config file (tsconfig.json, package.json) parsed, parsed again
+        only when it changed."""
+        return self._config(path, "json", parse_jsonc)
+
+    def _config(self, path: str, kind: str, parse: Callable[[str], _T | None]) -> _T | None:
+        real = self.allowed(path)
+        if real is None:
+            return None
+        try:
+            info = os.stat(real)
+        except OSError:
+            return None
+        key = (path, kind)
+        stamp = (info.st_mtime_ns, info.st_size)
+        known = self._configs.get(key)
+        if known is not None and known[0] == stamp:
+            self._configs.move_to_end(key)
+            cached: _T | None = known[1]
+            return cached
+        text = self.read_text(path, MAX_CONFIG_BYTES)
+        value = parse(text) if text is not None else None
+        self._configs[key] = (stamp, value)
+        while len(self._configs) > MAX_CACHED_CONFIGS:
+            self._configs.popitem(last=False)
+        return value
 
     # -- outlines --
     def outline_of(self, path: str, family: str) -> Outline | None:
@@ -179,9 +230,29 @@ class FileReader:
         text = self.read_text(path)
         if text is None:
             return None
-        result = outline(text, family)
+        result = outline(text, family, values=False)  # never opened: no string values
         self.remember(path, info.st_mtime_ns, info.st_size, result)
         return result
+
+    def big_file(self, path: str) -> tuple[int, int] | None:
+        """(mtime, size) of an allowed regular file too big to outline whole but small
+        enough to be outlined around a name; None otherwise (stat only)."""
+        real = self.allowed(path)
+        if real is None:
+            return None
+        try:
+            info = os.stat(real)
+        except OSError:
+            return None
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        if not self.max_file_bytes < info.st_size <= MAX_BIG_FILE_BYTES:
+            return None
+        return info.st_mtime_ns, info.st_size
+
+    def read_big(self, path: str) -> str | None:
+        """The text of a big file (see `big_file`), read for one outline around a name."""
+        return self.read_text(path, MAX_BIG_FILE_BYTES)
 
     def remember(self, key: str, mtime: int, size: int, result: Outline) -> None:
         old = self._outlines.pop(key, None)

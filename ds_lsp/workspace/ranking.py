@@ -14,13 +14,12 @@ import re
 
 CHAIN = re.compile(r"[$A-Za-z_][\w$]*(?:\s*(?:\?\.|\.|::|->)\s*[$A-Za-z_][\w$]*)*")
 _SPLIT = re.compile(r"\s*(?:\?\.|\.|::|->)\s*")
-CALLEE = re.compile(
-    r"(?:\bnew\s+)?([$A-Za-z_][\w$]*(?:\s*(?:\?\.|\.|::|->)\s*[$A-Za-z_][\w$]*)*)"
-    r"\s*(?:<[^<>()]*>|!)?\s*$"
-)
-NEW_TYPE = re.compile(r"\bnew\s+([$A-Za-z_][\w$.]*)\s*$")
+_SEPARATOR = re.compile(r"\?\.|\.|::|->")
+_REACHED = re.compile(r"\s*(?:\(|\.|::)")  # what follows a chain that is called or reached into
+_MARK = re.compile(r"""["'`]| #|//""")
 MAX_WANTED = 48
 WINDOW_LINES = 60
+MAX_LINE_CHARS = 2000  # of a line, around the cursor: names farther away are not ranked
 
 COMMON = frozenset(
     [
@@ -188,8 +187,54 @@ COMMON = frozenset(
         "String",
     ]
 )
+# names that look called but are syntax (`if (`, `return (`) or have no definition to find
+NOT_CALLED = frozenset(
+    [
+        "if",
+        "for",
+        "while",
+        "switch",
+        "catch",
+        "return",
+        "elif",
+        "with",
+        "assert",
+        "await",
+        "yield",
+        "typeof",
+        "sizeof",
+        "function",
+        "def",
+        "class",
+        "fn",
+        "func",
+        "fun",
+        "super",
+        "self",
+        "this",
+        "cls",
+        "Self",
+        "print",
+        "len",
+        "range",
+        "isinstance",
+        "str",
+        "int",
+        "list",
+        "dict",
+        "set",
+        "tuple",
+        "bool",
+        "float",
+        "make",
+        "append",
+        "new",
+        "lambda",
+        "match",
+    ]
+)
 _BINDS = re.compile(
-    r"(?:^|[^\w$.])(?:let|const|var|val|mut|auto|def|function|fn|func|for)\s+\(?\s*"
+    r"(?:^|[^\w$.])(?:let|const|var|val|mut|auto|def|function|fn|func|for)\s+(?:\(\s*)?"
     r"([$A-Za-z_][\w$]*)(?:\s*,\s*([$A-Za-z_][\w$]*))?"
     r"|(?<![\w$.])([$A-Za-z_][\w$]*)\s*(?::=|=(?![=>]))",
     re.M,
@@ -204,21 +249,18 @@ _DEFINING = re.compile(
     r"^\s*(?:export\s+|pub\s+|async\s+|public\s+|private\s+|static\s+)*"
     r"(?:def|function|func|fn|fun|class|struct|interface|type)\s+[$\w]*$"
 )
-_USED = re.compile(
-    r"(?:\bnew\s+)?([$A-Za-z_][\w$]*(?:\s*(?:\?\.|\.|::|->)\s*[$A-Za-z_][\w$]*)*)"
-    r"\s*(?=\(|\.|::)"
-)
 
 
 def callee(line_prefix: str) -> tuple[str, ...] | None:
     """The chain being called or constructed at the cursor: `url_for(` (also with some
     arguments typed), `obj.method(`, `new Foo`. Not a name being defined (`def f(`)."""
+    line_prefix = line_prefix[-MAX_LINE_CHARS:]
     head = line_prefix[: line_prefix.rfind("(")] if "(" in line_prefix else line_prefix
     if _DEFINING.match(head.rstrip()) or _DEFINING.match(line_prefix):
         return None
-    match = NEW_TYPE.search(line_prefix)
-    if match:
-        return split_chain(match.group(1))
+    new_type = _new_type(line_prefix)
+    if new_type is not None:
+        return new_type
     depth = 0
     for i in range(len(line_prefix) - 1, -1, -1):
         ch = line_prefix[i]
@@ -226,12 +268,44 @@ def callee(line_prefix: str) -> tuple[str, ...] | None:
             depth += 1
         elif ch in "([{":
             if depth == 0:
-                if ch != "(":
-                    return None
-                found = CALLEE.search(line_prefix[:i])
-                return split_chain(found.group(1)) if found else None
+                return _chain_ending(line_prefix[:i]) if ch == "(" else None
             depth -= 1
     return None
+
+
+def _new_type(line_prefix: str) -> tuple[str, ...] | None:
+    """`new Foo` or `new pkg.Foo` right before the cursor."""
+    head = line_prefix.rstrip()
+    end = len(head)
+    start = end
+    while start > 0 and (head[start - 1].isalnum() or head[start - 1] in "_$."):
+        start -= 1
+    if start == end or not (head[start].isalpha() or head[start] in "_$"):
+        return None
+    before = head[:start]
+    if before.rstrip() == before or not before.rstrip().endswith("new"):
+        return None
+    word = before.rstrip()
+    if len(word) > 3 and (word[-4].isalnum() or word[-4] in "_$"):
+        return None  # `renew x`, not `new x`
+    return split_chain(head[start:end])
+
+
+def _chain_ending(text: str) -> tuple[str, ...] | None:
+    """The chain that ends `text` (before an optional `<T>` or Rust `!`), or None."""
+    head = text.rstrip()
+    if head.endswith("!"):
+        head = head[:-1].rstrip()
+    elif head.endswith(">"):
+        at = head.rfind("<")
+        if at >= 0 and not any(c in "<>()" for c in head[at + 1 : -1]):
+            head = head[:at].rstrip()
+    last = None
+    for last in CHAIN.finditer(head):  # noqa: B007 - the last one is wanted
+        pass
+    if last is None or last.end() != len(head):
+        return None
+    return split_chain(last.group())
 
 
 def wanted(
@@ -240,14 +314,15 @@ def wanted(
     """Chains the definitions of which the prompt should show, most needed first."""
     out: dict[tuple[str, ...], None] = {}
     first = callee(line_prefix)
-    if first and _useful(first):
-        out[first] = None
+    if first and (_useful(first) or first[0] not in NOT_CALLED):
+        out[first] = None  # a called `or(`, `not(`: a function of that name (TS, Go)
+    line_prefix, line_suffix = line_prefix[-MAX_LINE_CHARS:], line_suffix[:MAX_LINE_CHARS]
     cursor_line = [*_chains(line_prefix)[::-1], *_chains(line_suffix)]
     for chain in cursor_line:
         if _useful(chain):
             out.setdefault(chain, None)
-    before = window_prefix.split("\n")[:-1][-WINDOW_LINES:][::-1]
-    after = window_suffix.split("\n")[1 : WINDOW_LINES // 3]
+    before = [ln[:MAX_LINE_CHARS] for ln in window_prefix.split("\n")[:-1][-WINDOW_LINES:][::-1]]
+    after = [ln[:MAX_LINE_CHARS] for ln in window_suffix.split("\n")[1 : WINDOW_LINES // 3]]
     for distance in range(max(len(before), len(after))):
         for lines in (before, after) if distance < len(after) else (before,):
             if distance < len(lines):
@@ -278,11 +353,33 @@ def _chains(line: str) -> list[tuple[str, ...]]:
 
 
 def _strip_strings(line: str) -> str:
-    line = re.sub(r"""(["'`])(?:\\.|(?!\1).)*\1""", '""', line)
-    hash_at = line.find(" #")
-    slash_at = line.find("//")
-    cut = min(x for x in (hash_at, slash_at, len(line)) if x >= 0)
-    return line[:cut]
+    """The line's code: each string literal as `""`, a trailing comment cut off; an
+    unterminated string runs to the line's end. One pass: linear in the line's length."""
+    out: list[str] = []
+    pos = 0
+    while (mark := _MARK.search(line, pos)) is not None:
+        out.append(line[pos : mark.start()])
+        if mark.group() in (" #", "//"):
+            return "".join(out)
+        out.append('""')
+        pos = _string_end(line, mark.end(), mark.group())
+        if pos < 0:
+            return "".join(out)
+    out.append(line[pos:])
+    return "".join(out)
+
+
+def _string_end(line: str, start: int, quote: str) -> int:
+    """Offset after the quote closing a string whose text starts at `start`, or -1."""
+    pos = start
+    while (at := line.find(quote, pos)) >= 0:
+        slashes = 0
+        while at - slashes > start and line[at - slashes - 1] == "\\":
+            slashes += 1
+        if slashes % 2 == 0:
+            return at + 1
+        pos = at + 1
+    return -1
 
 
 def _useful(chain: tuple[str, ...]) -> bool:
@@ -293,9 +390,19 @@ def _useful(chain: tuple[str, ...]) -> bool:
 
 
 def used_on_line(line: str) -> list[tuple[str, ...]]:
-    """Chains the line calls or reaches into (`f(`, `mod.x`, `Type::new`), in order."""
-    if _DEFINING.match(line.split("(")[0].rstrip()):
+    """Chains the line calls or reaches into (`f(`, `mod.x`, `Type::new`), in order: of
+    each chain, the longest start that is followed by `(`, `.` or `::`."""
+    if _DEFINING.match(line.split("(", 1)[0].rstrip()):
         return []
-    code = _strip_strings(line)
-    out = [split_chain(m.group(1)) for m in _USED.finditer(code)]
+    code = _strip_strings(line[:MAX_LINE_CHARS])
+    out: list[tuple[str, ...]] = []
+    for match in CHAIN.finditer(code):
+        parts = split_chain(match.group())
+        if _REACHED.match(code, match.end()) is None:
+            separators = _SEPARATOR.findall(match.group())
+            reached = [i for i, sep in enumerate(separators) if sep in (".", "::")]
+            if not reached:
+                continue
+            parts = parts[: reached[-1] + 1]
+        out.append(parts)
     return [c for c in dict.fromkeys(out) if _useful(c)]

@@ -1,6 +1,6 @@
 ;;; ds-lsp-eglot.el --- DeepSeek completions in Emacs through eglot  -*- lexical-binding: t; -*-
 
-;; Install the server (`pipx install git+https://github.com/ds-lsp/ds-lsp'), put your key in the environment
+;; Install the server (next to a ds-lsp checkout: `pipx install ./ds-lsp'), put your key in the environment
 ;; (`export DEEPSEEK_API_KEY=sk-...', or (setenv "DEEPSEEK_API_KEY" "sk-...") in init.el),
 ;; then add to init.el:
 ;;

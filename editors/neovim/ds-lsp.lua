@@ -1,6 +1,6 @@
 -- ds-lsp for Neovim >= 0.11: DeepSeek code completion through the built-in LSP client.
 --
--- Install the server (`pipx install git+https://github.com/ds-lsp/ds-lsp`), put your key in
+-- Install the server (next to a ds-lsp checkout: `pipx install ./ds-lsp`), put your key in
 -- the environment (`export DEEPSEEK_API_KEY=sk-...`), then either
 --   * copy this file: mkdir -p ~/.config/nvim/plugin && cp ds-lsp.lua ~/.config/nvim/plugin/
 --     (Neovim loads it at startup), or
@@ -10,12 +10,14 @@
 --   Neovim 0.12+  ghost text while you type (native inline completion).
 --                 <Tab> accepts, <M-\> asks now, <M-]> / <M-[> cycle through suggestions.
 --   Neovim 0.11   suggestions in the completion menu as you type.
---                 <C-y> accepts the selected item, <M-\> (or <C-Space>) asks now.
+--                 <C-y> accepts (the first item when none is selected), <M-\> (or <C-Space>)
+--                 asks now.
 --   Both          :DsLspGenerate [instruction]  writes code for the comment block above the
 --                 cursor, for the selected lines (:'<,'>DsLspGenerate), or for the instruction.
 --                 <leader>dg runs it (normal and visual mode); <leader>di asks for an
 --                 instruction first. It is also offered as the code action
 --                 "Generate code with DeepSeek" (`gra`).
+--                 The server's messages show as one line each; :DsLspMessages shows them whole.
 --
 -- Environment read by this file (all optional):
 --   DS_LSP_CMD   the server command line, split on spaces (default: "ds-lsp"),
@@ -24,18 +26,70 @@
 -- The server's log: start it with DS_LSP_CMD="ds-lsp --log-file /tmp/ds-lsp.log"; Neovim's own
 -- LSP log is :LspLog (0.12: :lsp log).
 
+if vim.fn.has('nvim-0.11') == 0 then
+  -- Older Neovim (Debian 12 and Ubuntu 24.04 ship 0.7-0.9) lacks vim.lsp.config: say so in one
+  -- line, after startup so that no "Press ENTER" prompt appears.
+  local version = vim.fn.matchstr(vim.fn.execute('version'), [[NVIM v\zs[^ \n]*]])
+  vim.schedule(function()
+    vim.notify(
+      ('ds-lsp needs Neovim 0.11+ (this is %s): see neovim.io'):format(version),
+      vim.log.levels.WARN
+    )
+  end)
+  return
+end
+
+local messages = {} -- what ds-lsp said in this session, whole (:DsLspMessages)
+
+--- Show `text` on one line that fits the command line: a longer or multi-line message opens
+--- Neovim's "Press ENTER" prompt, which swallows the next key the user types. `whole` (default
+--- `text`) is kept for :DsLspMessages.
+local function say(text, level, whole)
+  messages[#messages + 1] = whole or text
+  text = text:gsub('%s+', ' ')
+  vim.schedule(function()
+    local room = math.max(vim.v.echospace, 30)
+    if vim.fn.strdisplaywidth(text) > room then
+      local more = '... :DsLspMessages'
+      text = vim.fn.strcharpart(text, 0, room - #more) .. more
+    end
+    vim.notify(text, level)
+  end)
+end
+
 local cmd = { 'ds-lsp' }
 if vim.env.DS_LSP_CMD and vim.env.DS_LSP_CMD ~= '' then
   cmd = vim.split(vim.env.DS_LSP_CMD, '%s+', { trimempty = true })
 end
 if vim.fn.executable(cmd[1]) == 0 then
   -- Neovim would otherwise fail silently (only :checkhealth vim.lsp tells)
-  vim.notify_once(
-    ("ds-lsp: '%s' is not executable. Install it (pipx install git+https://github.com/ds-lsp/ds-lsp) "
-      .. 'or point DS_LSP_CMD at it.'):format(cmd[1]),
-    vim.log.levels.WARN
-  )
+  local text = "ds-lsp: no '%s' command: pipx install ./ds-lsp, or set DS_LSP_CMD"
+  say(text:format(cmd[1]), vim.log.levels.WARN)
 end
+
+local init_options = {
+  -- apiKey = 'sk-...',  -- better: the DEEPSEEK_API_KEY environment variable
+  -- baseUrl = 'https://api.deepseek.com/beta',
+  -- model = 'deepseek-flash',  -- like maxTokens and the budgets: yours alone, so here
+}
+
+--- Whether the server has a key to send, or needs none (another backend, a local URL).
+local function key_missing()
+  local backend = init_options.backend or vim.env.DS_LSP_BACKEND or 'deepseek'
+  local url = init_options.baseUrl or vim.env.DEEPSEEK_BASE_URL or 'https://api.deepseek.com'
+  local host = url:match('^%a+://([^/:]+)') or ''
+  local local_host = host == 'localhost' or host:match('^127%.') ~= nil or url:find('://[::1]', 1, true)
+  return backend == 'deepseek'
+    and not local_host
+    and (init_options.apiKey or '') == ''
+    and (vim.env.DEEPSEEK_API_KEY or '') == ''
+end
+
+local key_told = false
+local NO_KEY = 'ds-lsp: set DEEPSEEK_API_KEY (platform.deepseek.com/api_keys)'
+local NO_KEY_WHOLE = 'No DeepSeek API key: export DEEPSEEK_API_KEY=sk-... in the environment '
+  .. 'Neovim starts from, or set apiKey in init_options of ds-lsp.lua. '
+  .. 'Get a key at https://platform.deepseek.com/api_keys'
 
 vim.lsp.config('ds_lsp', {
   cmd = cmd,
@@ -49,10 +103,18 @@ vim.lsp.config('ds_lsp', {
   end,
   -- Where the key goes is taken only from here (initializationOptions) or the environment,
   -- never from workspace settings a cloned repository could bring (see SECURITY.md).
-  init_options = {
-    -- apiKey = 'sk-...',  -- better: the DEEPSEEK_API_KEY environment variable
-    -- baseUrl = 'https://api.deepseek.com/beta',
-    -- model = 'deepseek-flash',  -- like maxTokens and the budgets: yours alone, so here
+  init_options = init_options,
+  handlers = {
+    -- The server's messages, one line each, never a prompt that swallows a key.
+    ['window/showMessage'] = function(_, result)
+      if key_told and result.message:match('^No [%w ]*API key') then
+        messages[#messages + 1] = result.message -- shown in one line at attach already
+        return
+      end
+      local levels = { vim.log.levels.ERROR, vim.log.levels.WARN }
+      local text = result.message:match('^ds%-lsp') and result.message or 'ds-lsp: ' .. result.message
+      say(text, levels[result.type] or vim.log.levels.INFO, result.message)
+    end,
   },
   -- Section "ds-lsp" of workspace/configuration; every key is optional (see the README).
   settings = {
@@ -95,33 +157,52 @@ if has_inline then
   end, { desc = 'ds-lsp: previous inline suggestion' })
 end
 
+--- Neovim 0.11: the suggestion as an item of the completion menu, asked on every typed
+--- character (not only the server's trigger characters), so suggestions come while typing.
+local function completion_menu(client, buf)
+  local provider = client.server_capabilities.completionProvider
+  if provider then
+    local chars = {}
+    for byte = 33, 126 do
+      chars[#chars + 1] = string.char(byte)
+    end
+    provider.triggerCharacters = chars
+  end
+  vim.bo[buf].completeopt = 'menuone,noselect,popup' -- show one item, insert nothing yet
+  vim.lsp.completion.enable(true, client.id, buf, { autotrigger = true })
+  for _, lhs in ipairs({ '<M-\\>', '<C-Space>' }) do
+    vim.keymap.set('i', lhs, vim.lsp.completion.get, {
+      buffer = buf,
+      desc = 'ds-lsp: ask for suggestions now',
+    })
+  end
+  -- With nothing selected (noselect), <C-y> would only close the menu: take the first item.
+  vim.keymap.set('i', '<C-y>', function()
+    local nothing_selected = vim.fn.complete_info({ 'selected' }).selected == -1
+    return (vim.fn.pumvisible() == 1 and nothing_selected) and '<C-n><C-y>' or '<C-y>'
+  end, { buffer = buf, expr = true, desc = 'ds-lsp: accept the suggestion' })
+end
+
 vim.api.nvim_create_autocmd('LspAttach', {
   group = vim.api.nvim_create_augroup('ds_lsp', { clear = true }),
   callback = function(args)
     local client = vim.lsp.get_client_by_id(args.data.client_id)
-    if not client or client.name ~= 'ds_lsp' or has_inline then
+    if not client or client.name ~= 'ds_lsp' then
       return
     end
-    -- Neovim 0.11: completion menu. Ask on every typed character, not only the server's
-    -- trigger characters, so suggestions come while typing words.
-    local provider = client.server_capabilities.completionProvider
-    if provider then
-      local chars = {}
-      for byte = 33, 126 do
-        chars[#chars + 1] = string.char(byte)
-      end
-      provider.triggerCharacters = chars
+    if not key_told and key_missing() then
+      key_told = true -- once, at the first attach, instead of at the first keystroke
+      say(NO_KEY, vim.log.levels.WARN, NO_KEY_WHOLE)
     end
-    vim.bo[args.buf].completeopt = 'menuone,noselect,popup' -- show one item, insert nothing yet
-    vim.lsp.completion.enable(true, client.id, args.buf, { autotrigger = true })
-    for _, lhs in ipairs({ '<M-\\>', '<C-Space>' }) do
-      vim.keymap.set('i', lhs, vim.lsp.completion.get, {
-        buffer = args.buf,
-        desc = 'ds-lsp: ask for suggestions now',
-      })
+    if not has_inline then
+      completion_menu(client, args.buf)
     end
   end,
 })
+
+vim.api.nvim_create_user_command('DsLspMessages', function()
+  vim.api.nvim_echo({ { #messages > 0 and table.concat(messages, '\n') or 'ds-lsp: no messages' } }, false, {})
+end, { desc = "ds-lsp: the server's messages of this session, whole" })
 
 --- Run ds-lsp.generateCodeBlock; the server inserts the code itself (workspace/applyEdit).
 local function generate(opts)

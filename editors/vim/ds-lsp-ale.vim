@@ -1,7 +1,7 @@
 " ds-lsp for Vim with ALE (3.x): DeepSeek suggestions in Vim's completion menu.
 "
 " Install ALE (Debian/Ubuntu: `apt install vim-ale`, then `packadd! ale` in your vimrc; or your
-" plugin manager), the server (`pipx install git+https://github.com/ds-lsp/ds-lsp`) and your key
+" plugin manager), the server (next to a ds-lsp checkout: `pipx install ./ds-lsp`) and your key
 " (`export DEEPSEEK_API_KEY=sk-...`), then
 "   mkdir -p ~/.vim/plugin && cp editors/vim/ds-lsp-ale.vim ~/.vim/plugin/
 "

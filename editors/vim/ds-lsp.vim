@@ -3,7 +3,7 @@
 " this file adds the keys and the generate command.
 "
 " Install coc.nvim (vim-plug: Plug 'neoclide/coc.nvim', {'branch': 'release'}), the server
-" (`pipx install git+https://github.com/ds-lsp/ds-lsp`) and your key (`export DEEPSEEK_API_KEY=sk-...`), then
+" (next to a ds-lsp checkout: `pipx install ./ds-lsp`) and your key (`export DEEPSEEK_API_KEY=sk-...`), then
 "   cp editors/vim/coc-settings.json ~/.vim/coc-settings.json   (or merge its entry into yours)
 "   mkdir -p ~/.vim/plugin && cp editors/vim/ds-lsp.vim ~/.vim/plugin/
 "

@@ -36,7 +36,7 @@ async def test_prompt_opens_with_other_files_then_header(start, mock, tmp_path):
     assert prompt == (
         "# lib/geometry.py\n"
         "import math\n"
-        "def area(radius: float) -> float:\n\n"
+        "def area(radius: float) -> float: ...\n\n"
         "# Path: main.py (python)\n"
         "from lib.geometry import area\n\nprint(area("
     )
@@ -157,7 +157,7 @@ async def test_llama_cpp_gets_other_files_as_input_extra(start, mock, tmp_path):
     (req,) = mock.requests_to("/infill")
     assert req.body["input_prefix"] == "# Path: main.py (python)\nprint(area("
     assert req.body["input_extra"] == [
-        {"filename": "geometry.py", "text": "import math\ndef area(radius: float) -> float:\n"}
+        {"filename": "geometry.py", "text": "import math\ndef area(radius: float) -> float: ...\n"}
     ]
 
 

@@ -1,4 +1,5 @@
-"""Neovim with editors/neovim/ds-lsp.lua as its only config (`nvim -u`), headless.
+"""Neovim with editors/neovim/ds-lsp.lua as its only config (`nvim -u`), headless, or on a
+terminal (tmux) where what the user sees matters: one-line messages, no "Press ENTER" prompt.
 
 Neovim listens on a socket; keys go in with `nvim --server S --remote-send` (as typed input)
 and nvim_probe.lua reads back what the window shows: ghost text (0.12) or the completion menu
@@ -28,7 +29,25 @@ class Nvim:
         self.binary = binary
         self.sandbox = sandbox
         self.socket = sandbox.root / "nvim.sock"
+        self.stderr_file = sandbox.root / "nvim.stderr"
         self.proc: subprocess.Popen | None = None
+
+    def start_on_terminal(self, file: Path, columns: int = 80) -> harness.Tmux:
+        """Run Neovim in tmux (a real screen, as the user has) and still listen on the socket."""
+        self.tmux = harness.Tmux(self.sandbox, width=columns, height=20)
+        self.tmux.start(
+            f"{self.binary} --listen {self.socket} -u {CONFIG} -i NONE {file} 2>{self.stderr_file}"
+        )
+        harness.wait_for(self.socket.exists, bool, "Neovim's socket", 30, explain=self.screen)
+        return self.tmux
+
+    def screen(self) -> str:
+        tmux = getattr(self, "tmux", None)
+        return "\n".join(tmux.screen()) if tmux is not None else "(not on a terminal)"
+
+    def messages(self) -> str:
+        """What :DsLspMessages shows: every message of the config and the server, whole."""
+        return self._remote("--remote-expr", "execute('DsLspMessages')")
 
     def start(self, file: Path) -> None:
         self.proc = harness.start(
@@ -47,7 +66,7 @@ class Nvim:
             self.sandbox.workspace,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
-            stderr=open(self.sandbox.root / "nvim.stderr", "w"),  # noqa: SIM115
+            stderr=open(self.stderr_file, "w"),  # noqa: SIM115
         )
 
     def _remote(self, flag: str, arg: str) -> str:
@@ -71,7 +90,7 @@ class Nvim:
         return json.loads(self._remote("--remote-expr", f"luaeval('dofile(_A)', '{PROBE}')"))
 
     def stderr(self) -> str:
-        path = self.sandbox.root / "nvim.stderr"
+        path = self.stderr_file
         return path.read_text(errors="replace")[-3000:] if path.exists() else ""
 
     def explain(self) -> str:
@@ -80,7 +99,8 @@ class Nvim:
         except Exception as exc:
             state = f"(no state: {exc})"
         return (
-            f"--- Neovim state ---\n{state}\n--- Neovim stderr ---\n{self.stderr()}\n"
+            f"--- Neovim state ---\n{state}\n--- screen ---\n{self.screen()}\n"
+            f"--- Neovim stderr ---\n{self.stderr()}\n"
             f"--- ds-lsp log (tail) ---\n{self.sandbox.server_log_tail()}"
         )
 
@@ -95,6 +115,8 @@ class Nvim:
             except Exception:
                 pass
         harness.kill(self.proc)
+        if getattr(self, "tmux", None) is not None:
+            self.tmux.stop()
 
 
 @pytest.fixture
@@ -159,7 +181,9 @@ def test_neovim_012_ghost_text_and_accept(nvim_012: Nvim, mock: MockDeepSeek) ->
     assert mock.requests_to("/chat/completions"), "no chat request reached the mock DeepSeek"
 
 
-def test_neovim_011_completion_menu(nvim_011: Nvim, mock: MockDeepSeek) -> None:
+def test_neovim_011_ctrl_y_accepts_the_suggestion_in_the_menu(
+    nvim_011: Nvim, mock: MockDeepSeek
+) -> None:
     open_and_type(nvim_011)
     state = nvim_011.wait(
         "'return a + b' in the completion menu",
@@ -168,7 +192,7 @@ def test_neovim_011_completion_menu(nvim_011: Nvim, mock: MockDeepSeek) -> None:
     assert state["lines"][1] == "    " + harness.TYPED
     assert mock.fim_requests(), "no FIM request reached the mock DeepSeek"
 
-    nvim_011.send("<C-n><C-y>")  # select the item, accept it
+    nvim_011.send("<C-y>")  # what the README says: <C-y> accepts, nothing selected first
     nvim_011.wait(
         "the accepted item in the buffer",
         lambda s: s["lines"][1] == harness.COMPLETED_LINE and not s["pum_visible"],
@@ -180,7 +204,70 @@ def test_neovim_says_once_when_the_server_command_is_missing(nvim_012: Nvim) -> 
     nvim_012.start(nvim_012.sandbox.write("missing.py", harness.SOURCE))
     state = nvim_012.wait(
         "the warning about the missing server command",
-        lambda s: "'/nonexistent/ds-lsp' is not executable" in s["messages"],
+        lambda s: "no '/nonexistent/ds-lsp' command" in s["messages"],
     )
-    assert state["messages"].count("is not executable") == 1
-    assert "pipx install" in state["messages"]
+    assert state["messages"].count("/nonexistent/ds-lsp") == 1
+    assert "pipx install ./ds-lsp, or set DS_LSP_CMD" in nvim_012.messages()
+
+
+def test_neovim_missing_key_is_one_line_at_attach_and_swallows_no_key(
+    editors: Path, sandbox: harness.Sandbox
+) -> None:
+    del sandbox.env["DEEPSEEK_API_KEY"]
+    sandbox.env["DEEPSEEK_BASE_URL"] = "https://api.deepseek.com/beta"  # never reached: no key
+    nvim = Nvim(editors / "bin" / "nvim-0.12", sandbox)
+    try:
+        tmux = nvim.start_on_terminal(sandbox.write("example.py", harness.SOURCE))
+        screen = harness.wait_for(
+            lambda: "\n".join(tmux.screen()),
+            lambda s: "ds-lsp: set DEEPSEEK_API_KEY (platform.deepseek.com/api_keys)" in s,
+            "the missing-key line at attach, before any key is typed",
+            40,
+            explain=nvim.explain,
+        )
+        assert "Press ENTER" not in screen
+        tmux.type("2GA")
+        tmux.type(harness.TYPED)  # the first keystrokes ask the server, which has no key
+        nvim.wait(
+            "the server's own no-key message, after the typed text",
+            lambda s: "To set one" in nvim.messages() and s["lines"][1] == "    " + harness.TYPED,
+        )
+        tmux.type("x")  # a key right after the server's message is typed, not swallowed
+        state = nvim.wait("the next key typed", lambda s: s["lines"][1].endswith("retx"))
+        assert state["mode"].startswith("i")
+        assert "Press ENTER" not in "\n".join(tmux.screen())
+        assert state["messages"].count("DEEPSEEK_API_KEY") == 1, state["messages"]
+    finally:
+        nvim.stop()
+
+
+def test_neovim_older_than_011_says_in_one_line_what_it_needs(
+    editors: Path, sandbox: harness.Sandbox
+) -> None:
+    """Debian 12's Neovim 0.7, with the file where the README puts it."""
+    nvim_07 = Path("/usr/bin/nvim")
+    version = subprocess.run([nvim_07, "--version"], capture_output=True, text=True).stdout
+    assert version.startswith("NVIM v0.7."), f"scripts/install-editors.sh installs it: {version}"
+    plugin = Path(sandbox.env["XDG_CONFIG_HOME"]) / "nvim" / "plugin"
+    plugin.mkdir(parents=True)
+    (plugin / "ds-lsp.lua").write_text(CONFIG.read_text())
+    tmux = harness.Tmux(sandbox, width=80, height=10)
+    try:
+        tmux.start(f"{nvim_07} -i NONE {sandbox.write('example.py', harness.SOURCE)}")
+        screen = harness.wait_for(
+            lambda: "\n".join(tmux.screen()),
+            lambda s: "ds-lsp needs Neovim 0.11+" in s,
+            "the one-line message",
+            30,
+        )
+        line = next(row for row in screen.splitlines() if "ds-lsp needs" in row)
+        assert line.strip() == "ds-lsp needs Neovim 0.11+ (this is 0.7.2): see neovim.io"
+        assert "Error" not in screen and "E5113" not in screen and "Press ENTER" not in screen
+        tmux.type("ihello")  # Neovim works on, and the first keys are not swallowed
+        harness.wait_for(
+            lambda: tmux.screen(),
+            lambda s: s[0] == "hello" + harness.SOURCE.splitlines()[0],
+            "typed",
+        )
+    finally:
+        tmux.stop()

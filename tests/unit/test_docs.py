@@ -11,7 +11,7 @@ README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
 
 def test_readme_opens_with_the_users_install_and_check():
     first = README.split("```")[1]
-    assert "pipx install git+" in first and "ds-lsp check" in first
+    assert "pipx install ./ds-lsp" in first and "ds-lsp check" in first
     assert README.index("## Install and check") < README.index("## Development")
 
 

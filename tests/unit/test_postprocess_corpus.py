@@ -128,7 +128,12 @@ PYTHON = [
         "return 1\n\n    def g(self):\n        pass",
         "return 1",
     ),
-    I("py-if-body-stops-at-else", "if x:\n    █\n", "y = 1\nelse:\n    y = 2", "y = 1"),
+    I(  # issue 22: the rest of the if/else chain is kept
+        "py-if-body-then-its-else-arm",
+        "if x:\n    █\n",
+        "y = 1\nelse:\n    y = 2",
+        "y = 1\nelse:\n    y = 2",
+    ),
     I("py-crlf-and-trailing-space", "def f(x):\n    █\n", "return x   \r\n", "return x"),
     I("py-open-string-at-end-of-line", 'print("Hello, █\n', 'world!")', 'world!")'),
     I(
@@ -1073,17 +1078,17 @@ SCOPE = [
         ', { "id": 2 }',
     ),
     I("csv-scope-record", "Name, Age\nJane█", ", 25", ", 25"),
-    I(
-        "go-scope-struct-field-line-only",
+    I(  # issue 22: the fields the struct needs follow the finished line
+        "go-scope-struct-fields-after-the-cursor-line",
         "type Address struct {\n    Street string\n    City   █\n}\n\nfunc main() {}\n",
         "string\n    State   string\n    Zip string\n}",
-        "string",
+        "string\n    State   string\n    Zip string",
     ),
-    I(
-        "go-scope-switch-stops-at-sibling-case",
+    I(  # issue 22: the switch's arms are siblings the block needs
+        "go-scope-switch-keeps-its-arms",
         "switch x {\n█\n}\n",
         'case 1:\n\treturn "one"\ndefault:\n\treturn "other"\n}',
-        'case 1:\n\treturn "one"',
+        'case 1:\n\treturn "one"\ndefault:\n\treturn "other"',
     ),
 ]
 
@@ -1416,8 +1421,18 @@ def test_never_worse_brackets_than_before_or_the_raw_text(case: Case) -> None:
         ("print(█)\n", Mode.MULTI),
         ("x = foo(█, 2)\n", Mode.SINGLE),
         ("def f():\n    █\n", Mode.MULTI),
+        ("function f(█) {\n", Mode.MULTI),
+        ("<li>█</li>\n", Mode.MULTI),
+        ("function f(█) { return 1; }\n", Mode.SINGLE),
     ],
-    ids=["closers-only", "code-after", "empty-line"],
+    ids=[
+        "closers-only",
+        "code-after",
+        "empty-line",
+        "closers-then-brace",
+        "closing-tag",
+        "body-after",
+    ],
 )
 def test_mode_follows_what_is_after_the_cursor(doc: str, mode: Mode) -> None:
     _, suffix, line_prefix = split(doc)

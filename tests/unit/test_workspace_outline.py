@@ -154,3 +154,97 @@ def test_outline_is_compact_strings() -> None:
     assert isinstance(found.top, str) and len(found.members) == 0
     assert found.size < 120_000
     assert found.find("f_2499") is not None
+
+
+def test_a_name_declared_as_a_type_and_a_function_finds_the_function() -> None:
+    source = (
+        "export interface $constructor<T> {\n  new (def: D): T;\n}\n"
+        "export function $constructor<T>(name: string, init: (i: T) => void): T {\n"
+        "  return x;\n}\n"
+    )
+    found = outline(source, "ts").find("$constructor")
+    assert found is not None
+    assert found.text == "export function $constructor<T>(name: string, init: (i: T) => void): T"
+
+
+FUNCTIONS_FROM_DISK = [
+    pytest.param(
+        'export const isValid = <T>(x: R<T>): x is OK<T> => (x as any).status === "valid";\n',
+        "isValid",
+        "export const isValid = <T>(x: R<T>): x is OK<T> =>",
+        id="generic-arrow-with-a-string-in-its-body",
+    ),
+    pytest.param(
+        "export function pipe<\n  const A extends T,\n  B extends T = T,\n"
+        ">(in_: A, out: B): P<A, B> {\n  return x;\n}\n",
+        "pipe",
+        "export function pipe<const A extends T, B extends T = T>(in_: A, out: B): P<A, B>",
+        id="multi-line-type-parameters",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "name", "expected"), FUNCTIONS_FROM_DISK)
+def test_functions_of_a_file_on_disk_keep_their_signature(
+    source: str, name: str, expected: str
+) -> None:
+    found = outline(source, "ts", values=False).find(name)
+    assert found is not None and found.text == expected
+
+
+BODIES_THAT_HID_WHAT_FOLLOWS = [
+    pytest.param(
+        'export function esc(s: string): string {\n  return s.replace(/\\//g, "~1")\n}\n'
+        "export function eachItem<T>(xs: T[], f: (x: T) => void): void {\n}\n",
+        "ts",
+        "eachItem",
+        "export function eachItem<T>(xs: T[], f: (x: T) => void): void",
+        id="ts-regex-literal-with-slashes",
+    ),
+    pytest.param(
+        "export /*@__NO_SIDE_EFFECTS__*/ function make(name: string): T {\n  return x;\n}\n",
+        "ts",
+        "make",
+        "export /*@__NO_SIDE_EFFECTS__*/ function make(name: string): T",
+        id="ts-comment-between-modifiers",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "family", "name", "expected"), BODIES_THAT_HID_WHAT_FOLLOWS)
+def test_definitions_after_tricky_lines(source: str, family: str, name: str, expected: str) -> None:
+    found = outline(source, family).find(name)
+    assert found is not None and found.text == expected
+
+
+def test_comments_inside_a_python_import_list_are_dropped() -> None:
+    source = "from typing import (Callable,  # Replaced\n    Generic,\n    cast)\n"
+    assert outline(source, "python").import_lines() == [
+        (0, "from typing import (Callable, Generic, cast)")
+    ]
+
+
+def test_a_big_file_is_outlined_around_the_definition_not_its_mentions() -> None:
+    from ds_lsp.workspace.outline import outline_around
+
+    mentions = "".join(f'def f{i}():\n    """Uses attrs like attrs does."""\n' for i in range(40))
+    source = mentions + "def attrs(maybe_cls=None, these=None):\n    pass\n"
+    found = outline_around(source, "attrs", "python")
+    assert found is not None
+    definition = found.find("attrs")
+    assert definition is not None and definition.text == "def attrs(maybe_cls=None, these=None):"
+
+
+def test_a_local_export_alias_names_its_definition() -> None:
+    source = (
+        "function _catch(innerType: T, catchValue: C): ZodCatch {\n  return x;\n}\n"
+        "export { _catch as catch };\nexport {\n  _null as null,\n};\n"
+        "function _null(params?: string): ZodNull {\n}\n"
+    )
+    found = outline(source, "ts")
+    for name, text in (
+        ("catch", "function _catch(innerType: T, catchValue: C): ZodCatch"),
+        ("null", "function _null(params?: string): ZodNull"),
+    ):
+        definition = found.find(name)
+        assert definition is not None and definition.text == text

@@ -49,6 +49,8 @@ CHAT_CODE = "def add(a, b):"
 CHAT_TEXT = f"{CHAT_CODE}\n    return a + b\n```"
 BAD_KEY = "sk-bad-from-environment"
 STORED_KEY = "sk-from-secret-storage"  # typed by driver.mjs into the Set API Key input box
+# A notification leaves with a short fade; one that waits for the command's answer stays longer.
+GONE_AT_INSERT_MS = 1500
 
 SAMPLE = '''"""A sample module."""
 
@@ -123,6 +125,12 @@ def built() -> Path:
 
 @pytest.fixture(scope="module")
 def vsix(built: Path) -> Path:
+    """The .vsix `npm run package` builds; under .ci/run the one scripts/build-dist.sh built
+    into dist/ (DS_LSP_VSIX), so that the tests check the package CI keeps."""
+    if os.environ.get("DS_LSP_VSIX"):
+        built_by_ci = Path(os.environ["DS_LSP_VSIX"])
+        assert built_by_ci.is_file(), f"DS_LSP_VSIX={built_by_ci} does not exist"
+        return built_by_ci
     target = EXT / "ds-lsp.vsix"
     target.unlink(missing_ok=True)
     _run([_npm(), "run", "package"], timeout=300)
@@ -158,6 +166,8 @@ def test_vsix_contents(vsix: Path) -> None:
     assert "extension/readme.md" in {n.lower() for n in names}
     assert not any("node_modules" in n or n.endswith(".ts") for n in names), sorted(names)
     assert manifest["main"] == "./dist/extension.js"
+    assert manifest["icon"] == "images/icon.png" and "extension/images/icon.png" in names
+    assert "repository" not in manifest  # no invented URL: ds-lsp has no public one yet
 
 
 def test_vsix_bundles_the_server_and_every_dependency_in_pyproject(vsix: Path) -> None:
@@ -409,6 +419,8 @@ def workbench(
             },
         }
     )
+    # The first generation takes a while, so that every progress indicator it has shows.
+    mock.script({"delay": 2.0}, path="chat/completions")
     # Slower than the server's 1 s threshold for `$/progress` on a completion.
     slow = MockDeepSeek(fim_text=SLOW_TEXT, latency=2.5).start()
     home, data, exts, workspace = (
@@ -587,7 +599,7 @@ def test_settings_change_reaches_the_server_without_restart(workbench: Workbench
 def test_generate_code_block_below_comment_from_input_and_on_selection(
     workbench: Workbench,
 ) -> None:
-    from_comment = workbench.step("Generate Code Block below a comment")
+    from_comment = workbench.step("Generate Code Block below a comment")["lines"]
     from_input = workbench.step("Generate Code Block with an instruction")
     from_selection = workbench.step("Generate Code Block replacing a selection")
     assert any(CHAT_CODE in line for line in from_comment)
@@ -602,10 +614,39 @@ def test_generate_code_block_below_comment_from_input_and_on_selection(
     assert "value = " in json.dumps(chats[2].body), chats[2].body  # the selection
 
 
-def test_status_bar_click_toggles_enable(workbench: Workbench) -> None:
-    toggle = workbench.step("status bar click toggles")
+def test_status_item_menu_turns_completions_off_and_on(workbench: Workbench) -> None:
+    toggle = workbench.step("status bar menu turns completions off and on")
+    rows = " | ".join(toggle["rows"])
+    for entry in ("Snooze for 5 minutes", "Snooze for 15 minutes", "Snooze for 60 minutes",
+                  "Show usage", "Show Output", "Set API Key", "Open Settings"):  # fmt: skip
+        assert entry in rows, rows
     assert toggle["off"].startswith("DeepSeek: disabled") and toggle["enableAfterClick"] is False
+    assert "Turn completions on" in toggle["rowsWhenOff"][0], toggle["rowsWhenOff"]
     assert toggle["on"].startswith("DeepSeek: idle") and toggle["enableAfterSecondClick"] is True
+
+
+def test_status_click_in_the_error_state_leads_with_the_fix_not_off(workbench: Workbench) -> None:
+    """In the network error state (stable: every request fails). The key problems' order (Set
+    API Key first) is held by test/menuModel.test.ts: the mock refuses the key only once, so
+    the workbench leaves that state at the next keystroke."""
+    network = workbench.step("status click in the network error state opens the output, not off")
+    assert network["rows"][:2] == ["Show Output", "Open Settings"], network["rows"]
+    assert network["after"].startswith("DeepSeek: error"), network  # not turned off
+    assert network["enable"] is True
+
+
+def test_alt_backslash_asks_for_a_suggestion_now(workbench: Workbench) -> None:
+    assert FIM_TEXT in workbench.step("Alt+\\ asks for a suggestion now"), workbench.context
+
+
+def test_generate_shows_one_progress_notification_gone_at_the_insert(
+    workbench: Workbench,
+) -> None:
+    toasts = workbench.step("Generate Code Block below a comment")["toasts"]
+    # The command's notification only: not the server's $/progress too (which
+    # vscode-languageclient shows in the status bar).
+    assert toasts["maxAtOnce"] == 1, toasts
+    assert toasts["goneMsAfterInsert"] < GONE_AT_INSERT_MS, toasts
 
 
 def test_base_url_change_restarts_the_server_with_it(workbench: Workbench) -> None:

@@ -13,13 +13,17 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import * as vscode from 'vscode';
 import {
+    CancellationToken,
     DidChangeConfigurationNotification,
+    ExecuteCommandRequest,
     LanguageClient,
     LanguageClientOptions,
     MessageType,
     ServerOptions,
     ShowMessageNotification,
     State,
+    WorkDoneProgress,
+    WorkDoneProgressCreateRequest,
 } from 'vscode-languageclient/node';
 import { COMMANDS } from './commandIds';
 import { ServerLogReader } from './logLevels';
@@ -80,6 +84,12 @@ export class ServerClient implements vscode.Disposable {
     private command: ServerCommand | undefined;
     private starting: Promise<void> | undefined;
     private readonly disposables: vscode.Disposable[] = [];
+    private readonly editApplied = new vscode.EventEmitter<void>();
+    private readonly progressMessage = new vscode.EventEmitter<string>();
+    /** Fires after the server's workspace/applyEdit was applied (generated code inserted). */
+    readonly onEditApplied = this.editApplied.event;
+    /** The messages of the server's own $/progress (shown by the command that waits on it). */
+    readonly onServerProgress = this.progressMessage.event;
 
     constructor(
         private readonly extensionPath: string,
@@ -89,6 +99,8 @@ export class ServerClient implements vscode.Disposable {
     ) {
         this.outputChannel = vscode.window.createOutputChannel(CLIENT_NAME, { log: true });
         this.disposables.push(
+            this.editApplied,
+            this.progressMessage,
             this.outputChannel,
             vscode.workspace.onDidChangeConfiguration((e) => this.onConfigurationChanged(e)),
             apiKeys.onDidChange(() => void this.restart()),
@@ -99,6 +111,15 @@ export class ServerClient implements vscode.Disposable {
     /** The running client, if any. */
     get running(): LanguageClient | undefined {
         return this.client?.isRunning() ? this.client : undefined;
+    }
+
+    /** Run a command of the server (workspace/executeCommand); rejects when it fails. */
+    async executeServerCommand(command: string, ...args: unknown[]): Promise<unknown> {
+        const client = this.running;
+        if (!client) {
+            throw new Error('ds-lsp is not running');
+        }
+        return client.sendRequest(ExecuteCommandRequest.type, { command, arguments: args });
     }
 
     start(): Promise<void> {
@@ -164,6 +185,7 @@ export class ServerClient implements vscode.Disposable {
         this.client = client;
         try {
             await client.start();
+            this.takeOverServerProgress(client);
         } catch (error) {
             this.status.set('stopped', String(error));
             this.outputChannel.error(`ds-lsp failed to start: ${String(error)}`);
@@ -209,6 +231,11 @@ export class ServerClient implements vscode.Disposable {
                     },
                     // Settings are pushed by onConfigurationChanged (with env-aware values).
                     didChangeConfiguration: async () => undefined,
+                    handleApplyEdit: async (params, next) => {
+                        const result = await next(params, CancellationToken.None);
+                        this.editApplied.fire();
+                        return result;
+                    },
                 },
                 provideInlineCompletionItems: (document, position, context, token, next) => {
                     if (!isEnabled() || isLanguageDisabled(document.languageId)) {
@@ -218,6 +245,23 @@ export class ServerClient implements vscode.Disposable {
                 },
             },
         };
+    }
+
+    /**
+     * The server's own $/progress (generate) would be a second notification next to the
+     * command's own: answer window/workDoneProgress/create here instead of
+     * vscode-languageclient's handler, and pass the messages on (onServerProgress).
+     */
+    private takeOverServerProgress(client: LanguageClient): void {
+        client.onRequest(WorkDoneProgressCreateRequest.type, ({ token }) => {
+            const listener = client.onProgress(WorkDoneProgress.type, token, (value) => {
+                if (value.kind === 'end') {
+                    listener.dispose();
+                } else if (value.message) {
+                    this.progressMessage.fire(value.message);
+                }
+            });
+        });
     }
 
     private onStatus(params: unknown): void {

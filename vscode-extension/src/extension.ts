@@ -12,7 +12,7 @@ let server: ServerClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
     const apiKeys = new ApiKeyStore(context.secrets);
-    const status = new StatusBar(COMMANDS.toggle);
+    const status = new StatusBar(COMMANDS.menu);
     let missingShown = false;
     server = new ServerClient(context.extensionPath, apiKeys, status, {
         onServerMissing: (notFound) => {
@@ -22,7 +22,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
             }
         },
     });
-    context.subscriptions.push(apiKeys, status, ...registerCommands(context, server, apiKeys));
+    context.subscriptions.push(apiKeys, status, ...registerCommands(context, server, apiKeys, status));
     context.subscriptions.push(new NextEditController(server));
     await server.start();
 }

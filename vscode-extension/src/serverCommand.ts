@@ -15,7 +15,7 @@ import * as path from 'node:path';
 
 export const MIN_PYTHON: readonly [number, number] = [3, 11];
 export const MIN_PYTHON_TEXT = `${MIN_PYTHON[0]}.${MIN_PYTHON[1]}`;
-export const INSTALL_COMMAND = 'pip install ds-lsp';
+export const INSTALL_COMMAND = 'pipx install ./ds-lsp';
 
 export type ServerSource = 'serverPath' | 'bundled' | 'PATH' | 'python';
 
@@ -230,7 +230,7 @@ export function notFoundMessage(notFound: NotFound): string {
     }
     return (
         `DeepSeek: the ds-lsp language server was not found (${found} that can import ds_lsp). Install it ` +
-        `with \`${INSTALL_COMMAND}\` into a Python ${MIN_PYTHON_TEXT}+ (that of "ds-lsp.pythonPath", or ` +
-        'anywhere on PATH), or set "ds-lsp.serverPath".'
+        `next to a ds-lsp checkout with \`${INSTALL_COMMAND}\` (it needs Python ${MIN_PYTHON_TEXT}+ and puts ` +
+        '`ds-lsp` on PATH), or set "ds-lsp.serverPath".'
     );
 }

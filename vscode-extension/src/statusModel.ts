@@ -7,7 +7,7 @@
 
 export const SERVER_STATES = ['idle', 'fetching', 'error', 'disabled'] as const;
 export type ServerState = (typeof SERVER_STATES)[number];
-export type StatusState = ServerState | 'starting' | 'stopped';
+export type StatusState = ServerState | 'starting' | 'stopped' | 'snoozed';
 
 export interface StatusParams {
     state: ServerState;
@@ -34,21 +34,50 @@ export function isStatusParams(value: unknown): value is StatusParams {
     );
 }
 
+/** What to do about the server's short error reason (`ds-lsp/status` message), in words. */
+export function errorAdvice(message: string | undefined): string {
+    const reason = (message ?? '').toLowerCase();
+    if (/no api key/.test(reason)) {
+        return 'No API key: click, then "Set API Key".';
+    }
+    if (/auth|401|key/.test(reason)) {
+        return 'The API key was refused: click, then "Set API Key".';
+    }
+    if (/network/.test(reason)) {
+        return 'The API cannot be reached: check ds-lsp.baseUrl, your network or proxy (click for the output).';
+    }
+    if (/timeout/.test(reason)) {
+        return 'DeepSeek did not answer in time: it may be busy; raise ds-lsp.timeoutMs if it stays slow.';
+    }
+    if (/balance|402/.test(reason)) {
+        return 'The account balance is insufficient: top up at platform.deepseek.com/top_up.';
+    }
+    if (/model/.test(reason)) {
+        return 'The model was refused: set ds-lsp.model to one the server lists (see the output).';
+    }
+    if (/rate_limit|server|resource|429|5\d\d/.test(reason)) {
+        return 'DeepSeek is busy or overloaded: completions resume by themselves.';
+    }
+    return `${message ?? 'error'}: click for the output and settings.`;
+}
+
 export function statusView(state: StatusState, message?: string): StatusView {
     const detail = message ? `\n\n${message}` : '';
     switch (state) {
         case 'idle':
-            return { text: `$(sparkle) ${NAME}`, tooltip: `DeepSeek completions on: click to turn off${detail}` };
+            return { text: `$(sparkle) ${NAME}`, tooltip: `DeepSeek completions on: click to snooze, turn off, see usage…${detail}` };
         case 'fetching':
             return { text: `$(loading~spin) ${NAME}`, tooltip: `Asking DeepSeek…${detail}` };
         case 'error':
             return {
                 text: `$(error) ${NAME}`,
-                tooltip: `DeepSeek: ${message ?? 'error'}\n\nClick to toggle completions; see "DeepSeek: Show Output"`,
+                tooltip: `DeepSeek: ${errorAdvice(message)}${message ? `\n\n(ds-lsp: ${message})` : ''}`,
                 background: 'statusBarItem.errorBackground',
             };
         case 'disabled':
-            return { text: `$(circle-slash) ${NAME}`, tooltip: `DeepSeek completions off: click to turn on${detail}` };
+            return { text: `$(circle-slash) ${NAME}`, tooltip: `DeepSeek completions off: click to turn them on${detail}` };
+        case 'snoozed':
+            return { text: `$(clock) ${NAME}`, tooltip: `DeepSeek completions snoozed${message ? ` until ${message}` : ''}: click to resume` };
         case 'starting':
             return { text: `$(sync~spin) ${NAME}`, tooltip: `Starting ds-lsp…${detail}` };
         case 'stopped':

@@ -120,3 +120,24 @@ describe('README', () => {
         }
     });
 });
+
+describe('what the README promises', () => {
+    it('Alt+\\ asks for a suggestion now (VS Code binds no key to it)', () => {
+        const bindings = pkg.contributes.keybindings as { command: string; key: string }[];
+        const ask = bindings.find((b) => b.command === 'editor.action.inlineSuggest.trigger');
+        assert.equal(ask?.key, 'alt+\\');
+    });
+
+    it('the extension has an icon in the package', () => {
+        assert.equal(pkg.icon, 'images/icon.png');
+        const png = fs.readFileSync(path.join(root, pkg.icon));
+        assert.deepEqual([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join(''), 'PNG');
+        assert.equal(png.readUInt32BE(16), 128); // width
+        assert.ok(fs.readFileSync(path.join(root, '.vscodeignore'), 'utf8').split('\n').includes('!images/**'));
+    });
+
+    it('the status item opens the menu', () => {
+        const source = fs.readFileSync(path.join(root, 'src', 'extension.ts'), 'utf8');
+        assert.match(source, /new StatusBar\(COMMANDS\.menu\)/);
+    });
+});

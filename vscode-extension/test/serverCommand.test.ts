@@ -142,7 +142,7 @@ describe('resolveServerCommand', () => {
         const found = await resolveServerCommand(base, deps([], {}));
         assert.ok('notFound' in found);
         assert.equal(found.notFound.needsPython, false);
-        assert.match(notFoundMessage(found.notFound), /pip install ds-lsp/);
+        assert.match(notFoundMessage(found.notFound), /pipx install \.\/ds-lsp/);
     });
 });
 

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { SERVER_STATES, isStatusParams, statusView } from '../src/statusModel';
 
 describe('statusView', () => {
-    for (const state of [...SERVER_STATES, 'starting', 'stopped'] as const) {
+    for (const state of [...SERVER_STATES, 'starting', 'stopped', 'snoozed'] as const) {
         it(`${state} has a distinct icon and mentions DeepSeek`, () => {
             const view = statusView(state);
             assert.match(view.text, /^\$\([a-z~-]+\) DeepSeek$/);
@@ -22,8 +22,9 @@ describe('statusView', () => {
     });
 
     it('idle and disabled say what a click does', () => {
-        assert.match(statusView('idle').tooltip, /turn off/);
-        assert.match(statusView('disabled').tooltip, /turn on/);
+        assert.match(statusView('idle').tooltip, /click to snooze, turn off/);
+        assert.match(statusView('disabled').tooltip, /click to turn them on/);
+        assert.match(statusView('snoozed', '14:05').tooltip, /snoozed until 14:05: click to resume/);
     });
 });
 

@@ -19,6 +19,7 @@ import contextlib
 import json
 import logging
 import random
+import socket
 import ssl
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -255,7 +256,8 @@ async def with_retries(
                 delay *= random.uniform(0.5, 1.0)
             if time.monotonic() + delay >= deadline:
                 raise
-            log.info("upstream %s (%s); retry %d in %.2fs", exc.kind, exc.status, attempt, delay)
+            status = f" {exc.status}" if exc.status else ""
+            log.debug("upstream %s%s; retry %d in %.2fs", exc.kind, status, attempt, delay)
             await asyncio.sleep(delay)
 
 
@@ -265,4 +267,26 @@ def network_error(exc: Exception) -> UpstreamError:
         if str(exc.object).startswith("Bearer "):  # the key holds a stray character
             return UpstreamError("auth", "the API key has characters HTTP headers cannot carry")
         return UpstreamError("local", f"the request could not be encoded: {exc.reason}")
-    return UpstreamError("network", f"{type(exc).__name__}: {exc}"[:200])
+    return UpstreamError("network", _network_words(exc)[:200])
+
+
+NETWORK_WORDS: tuple[tuple[type[BaseException], str], ...] = (
+    (ConnectionRefusedError, "connection refused"),
+    (socket.gaierror, "host name not found"),
+    (ssl.SSLCertVerificationError, "TLS certificate not trusted"),
+    (httpx.ConnectTimeout, "no answer to the connection"),
+)
+
+
+def _network_words(exc: BaseException) -> str:
+    """What failed, in the words of the innermost cause httpx wraps (`connection refused`
+    rather than `ConnectError: All connection attempts failed`)."""
+    causes: list[BaseException] = []
+    seen: BaseException | None = exc
+    while seen is not None and len(causes) < 8:
+        causes.append(seen)
+        seen = seen.__cause__ or seen.__context__
+    for kind, words in NETWORK_WORDS:
+        if any(isinstance(c, kind) for c in causes):
+            return words
+    return f"{type(exc).__name__}: {exc}"

@@ -233,6 +233,69 @@ async function clickStatusItem() {
     await page.mouse.click(box.x, box.y);
 }
 
+/** Click the status item and read the menu it opens (the quick pick's rows). */
+async function openStatusMenu() {
+    // The item is drawn anew when the state changes (a completion in flight): a click that
+    // lands while it is replaced is lost, so click again until the menu shows.
+    for (let attempt = 1; ; attempt++) {
+        await clickStatusItem();
+        try {
+            await page.waitForSelector('.quick-input-widget .quick-input-list .monaco-list-row', { visible: true, timeout: 5_000 });
+            break;
+        } catch (error) {
+            if (attempt === 3) throw error;
+        }
+    }
+    await sleep(300);
+    return page.$$eval('.quick-input-widget .quick-input-list .monaco-list-row', (rows) =>
+        rows.map((r) => (r.querySelector('.label-name')?.textContent ?? r.textContent).replace(/\u00a0/g, ' ').trim()),
+    );
+}
+
+/** Pick the menu row whose label contains `text`. */
+async function pickMenuRow(text) {
+    await page.keyboard.type(text, { delay: 10 });
+    await page.waitForFunction(
+        (t) => document.querySelector('.quick-input-list .monaco-list-row.focused')?.textContent.includes(t),
+        {},
+        text,
+    );
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.quick-input-widget', { hidden: true });
+}
+
+/**
+ * Count the "generating code" progress indicators shown at once (the most, and how many now):
+ * notifications, and status bar entries (where vscode-languageclient shows a server's $/progress).
+ */
+async function watchGenerateToasts() {
+    await page.evaluate(() => {
+        window.__dsGen = { max: 0, visible: 0, texts: [] };
+        const count = () => {
+            const places = [
+                ...document.querySelectorAll('.notification-toast'),
+                ...document.querySelectorAll('#workbench\\.parts\\.statusbar .statusbar-item'),
+            ];
+            const shown = places.filter((t) => /generating code/i.test(t.textContent));
+            window.__dsGen.visible = shown.length;
+            if (shown.length > window.__dsGen.max) {
+                window.__dsGen.max = shown.length;
+                window.__dsGen.texts = shown.map((t) => t.innerText);
+            }
+        };
+        new MutationObserver(count).observe(document.body, { subtree: true, childList: true, characterData: true });
+        count();
+    });
+}
+
+/** After generated code appeared: how long until no "generating code" notification is left. */
+async function generateToastsAfterInsert() {
+    const inserted = Date.now();
+    await page.waitForFunction(() => window.__dsGen.visible === 0, { timeout: 15_000, polling: 'mutation' });
+    const gen = await page.evaluate(() => ({ ...window.__dsGen }));
+    return { maxAtOnce: gen.max, texts: gen.texts, goneMsAfterInsert: Date.now() - inserted };
+}
+
 async function focusEditor() {
     await page.click('.editor-group-container.active .monaco-editor .view-lines');
     await sleep(200);
@@ -341,8 +404,16 @@ async function openSample() {
     await gotoEnd();
 }
 
+/** settings.json; VS Code may be halfway through writing it: read again until it parses. */
 function readSettings() {
-    return JSON.parse(fs.readFileSync(env.SETTINGS_FILE, 'utf8'));
+    for (let attempt = 1; ; attempt++) {
+        try {
+            return JSON.parse(fs.readFileSync(env.SETTINGS_FILE, 'utf8'));
+        } catch (error) {
+            if (attempt === 40) throw error;
+            Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50); // 50 ms, synchronously
+        }
+    }
 }
 
 try {
@@ -389,6 +460,20 @@ try {
         return lines.find((l) => l.startsWith('result = '));
     });
 
+    result.askNow = await step('Alt+\\ asks for a suggestion now', async () => {
+        await typeLine('again = ');
+        await ghostText();
+        await page.keyboard.press('Escape');
+        await page.waitForFunction(
+            () => ![...document.querySelectorAll('.monaco-editor .ghost-text, .monaco-editor .ghost-text-decoration')].some((e) => e.textContent.trim()),
+            { timeout: 10_000 },
+        );
+        await page.keyboard.down('Alt');
+        await page.keyboard.press('Backslash');
+        await page.keyboard.up('Alt');
+        return ghostText(15_000);
+    });
+
     result.settingsChange = await step('settings change applies without restart', async () => {
         const since = await statusHistoryLength();
         // temperature: a setting a workspace may set too (what the key spends restarts)
@@ -414,10 +499,12 @@ try {
         await page.keyboard.press('End');
         await page.keyboard.press('Enter');
         await page.keyboard.press('Escape');
+        await watchGenerateToasts();
         await runCommand('DeepSeek: Generate Code Block');
         const lines = await waitForLines((ls) => ls.some((l) => l.includes(env.CHAT_CODE)), 'generated code');
+        const toasts = await generateToastsAfterInsert();
         await shot('generated.png');
-        return lines;
+        return { lines, toasts };
     });
 
     result.generatedFromInput = await step('Generate Code Block with an instruction', async () => {
@@ -449,15 +536,18 @@ try {
         return waitForLines((ls) => ls.filter((l) => l.includes(env.CHAT_CODE)).length >= 3, 'third generated block');
     });
 
-    result.toggle = await step('status bar click toggles', async () => {
+    result.toggle = await step('status bar menu turns completions off and on', async () => {
         const before = await statusLabel();
-        await clickStatusItem();
+        const rows = await openStatusMenu();
+        await shot('status-menu.png');
+        await pickMenuRow('Turn completions off');
         const off = await waitForStatus('DeepSeek: disabled', 15_000);
         const enableAfterClick = readSettings()['ds-lsp.enable'];
         await shot('status-disabled.png');
-        await clickStatusItem();
+        const rowsWhenOff = await openStatusMenu();
+        await pickMenuRow('Turn completions on');
         const on = await waitForStatus('DeepSeek: idle', 15_000);
-        return { before, off, enableAfterClick, on, enableAfterSecondClick: readSettings()['ds-lsp.enable'] };
+        return { before, rows, off, enableAfterClick, rowsWhenOff, on, enableAfterSecondClick: readSettings()['ds-lsp.enable'] };
     });
 
     result.slowCompletion = await step('a slow completion shows one status indicator', async () => {
@@ -493,6 +583,22 @@ try {
         const panel = await page.$eval('.part.panel', (p) => p.innerText.replace(/\u00a0/g, ' ').slice(-4000));
         await shot('output-levels.png');
         return { toast, panel };
+    });
+
+    result.networkMenu = await step('status click in the network error state opens the output, not off', async () => {
+        const label = await waitForStatus('DeepSeek: error', 15_000);
+        await page.keyboard.down('Control'); // Ctrl+J: hide the panel the toast's button opened
+        await page.keyboard.press('j');
+        await page.keyboard.up('Control');
+        await page.waitForFunction(() => !(document.querySelector('.part.panel')?.getBoundingClientRect().height > 0), { timeout: 10_000 });
+        const rows = await openStatusMenu();
+        await shot('status-menu-network.png');
+        await pickMenuRow('Show Output');
+        await page.waitForFunction(
+            () => /\[warning\]\sds_lsp/.test(document.querySelector('.part.panel')?.innerText.replace(/\u00a0/g, ' ') ?? ''),
+            { timeout: 20_000 },
+        );
+        return { label, rows, after: await statusLabel(), enable: readSettings()['ds-lsp.enable'] ?? true };
     });
 
     result.networkOpenSettings = await step('network warning: Open Settings opens the extension settings', async () => {
