@@ -146,6 +146,7 @@ class Text:
         self._recount()
         self._units: dict[str, list[int | None]] = {}
         self._holds: dict[tuple[str, ...], list[bool | None]] = {}
+        self._line_ends: list[list[int] | None] = [None] * len(self._chunks)
 
     def _recount(self) -> None:
         self._ends = list(accumulate(self._breaks))  # breaks up to and including chunk c
@@ -183,10 +184,18 @@ class Text:
         if line > self._ends[-1]:
             return len(self._chunks) - 1, len(self._chunks[-1])
         c = bisect_left(self._ends, line)  # the chunk holding the line-th break
-        end = _nth_break_end(self._chunks[c], line - (self._ends[c] - self._breaks[c]))
+        end = self._chunk_line_ends(c)[line - (self._ends[c] - self._breaks[c]) - 1]
         if end == len(self._chunks[c]) and c + 1 < len(self._chunks):
             return c + 1, 0
         return c, end
+
+    def _chunk_line_ends(self, c: int) -> list[int]:
+        """The offsets just after each line break of chunk c, found once per change of the
+        chunk (a window's line lookups then cost a bisect each, not a search)."""
+        ends = self._line_ends[c]
+        if ends is None:
+            ends = self._line_ends[c] = list(_break_ends(self._chunks[c]))
+        return ends
 
     def offset(self, line: int) -> int:
         """Characters before `line` (the text's length past the last line)."""
@@ -325,6 +334,7 @@ class Text:
         self._breaks[c1 : c2 + 1] = counts
         for cache in self._units.values():
             cache[c1 : c2 + 1] = [None] * len(pieces)
+        self._line_ends[c1 : c2 + 1] = [None] * len(pieces)
         reach = self._seam_reach(c1)  # the chunks before whose seams see the edit
         for holds in self._holds.values():
             holds[reach : c2 + 1] = [None] * (len(pieces) + c1 - reach)

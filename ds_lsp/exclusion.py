@@ -48,8 +48,10 @@ def uri_to_path(uri: str) -> str:
     return unquote(parts.path) if parts.scheme in ("file", "") else uri
 
 
+@functools.lru_cache(maxsize=1024)
 def relative_path(uri: str, root: str | None) -> str:
-    """The path of `uri` relative to the workspace root, else its file name."""
+    """The path of `uri` relative to the workspace root, else its file name (asked for every
+    completion: remembered for the documents in use)."""
     path = uri_to_path(uri)
     base = (root or "").rstrip("/")
     if base and path.startswith(base + "/"):

@@ -183,8 +183,40 @@ def unmask(text: str) -> str:
 Span = tuple[int, int, str]  # start, end, kind
 
 
+MAX_LINES_REMEMBERED = 20_000  # lines whose masking is remembered (a prompt repeats most)
+MAX_LINE_REMEMBERED = 2_000  # characters of a line that is remembered
+_LINES: dict[str, tuple[str, tuple[Found, ...]]] = {}
+_LINES_KEYS: list[tuple[str, ...]] = [()]  # the registered keys the remembered lines saw
+_AWS_KEY_ANCHORS = ("AKIA", "ASIA", "ABIA", "ACCA")
+
+
 def mask(text: str) -> tuple[str, list[Found]]:
-    """`text` with every secret shape replaced by its placeholder, and what was masked."""
+    """`text` with every secret shape replaced by its placeholder, and what was masked.
+
+    Consecutive prompts share most of their lines, and no secret shape spans a line break
+    but an AWS secret key's nearness to its key id: so, without such an id, each line is
+    masked once and remembered (a prompt costs what its new lines cost)."""
+    keys = redact.registered()
+    if keys != _LINES_KEYS[0] or len(_LINES) > MAX_LINES_REMEMBERED:
+        _LINES.clear()
+        _LINES_KEYS[0] = keys
+    if any(anchor in text for anchor in _AWS_KEY_ANCHORS):
+        return _mask_whole(text)
+    out: list[str] = []
+    found: list[Found] = []
+    for line in text.splitlines(keepends=True):
+        known = _LINES.get(line)
+        if known is None:
+            masked, line_found = _mask_whole(line)
+            known = (masked, tuple(line_found))
+            if len(line) <= MAX_LINE_REMEMBERED:  # a minified file's line is not kept
+                _LINES[line] = known
+        out.append(known[0])
+        found += known[1]
+    return "".join(out), found
+
+
+def _mask_whole(text: str) -> tuple[str, list[Found]]:
     spans = _merged(_spans(text))
     if not spans:
         return text, []

@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ds_lsp.documents import Document
 from ds_lsp.window import Window
@@ -38,6 +38,9 @@ SAME_PACKAGE = ("go", "java", "kotlin")  # families whose package spans a folder
 HEAD_CACHE = 16  # parsed import heads kept (one per recently completed document)
 
 
+MAX_LOOKED_UP = 256  # sets of line names a block remembers having looked up
+
+
 @dataclass
 class _Frozen:
     """A document's context block while its window start and the other documents stay
@@ -47,6 +50,7 @@ class _Frozen:
     parts: list[tuple[str, str]]
     used: int
     shown: set[tuple[str, int]]  # (path, line) of definitions in the block
+    looked_up: set[tuple[tuple[str, ...], ...]] = field(default_factory=set)  # by _append
 
 
 class Workspace:
@@ -169,11 +173,14 @@ class Workspace:
         if callee:
             line_names.append(callee)
         line_names += ranking.used_on_line(window.line_prefix + window.line_suffix)[:4]
+        names = tuple(dict.fromkeys(line_names))
+        if names in frozen.looked_up:  # the same names on the same block: nothing new to add
+            return
         request = self._request(doc, fam, others)
         request.open_chars = MAX_OPEN_CHARS // 4
         self.files.budget = MAX_NEW_FILES_APPEND if self.read_disk else 0
         packer = Packer(budget - frozen.used, self._relative, frozen.shown)
-        for chain in dict.fromkeys(line_names):
+        for chain in names:
             if chain == callee and self.read_disk:
                 self.files.budget = MAX_NEW_FILES_CALLEE // 3
             elif self.files.budget > MAX_NEW_FILES_APPEND:
@@ -186,6 +193,9 @@ class Workspace:
                         self.lookup.parent_line(request, path, definition),
                         first=chain == callee,
                     )
+        spent = self.read_disk and self.files.budget <= 0
+        if not spent and len(frozen.looked_up) < MAX_LOOKED_UP:
+            frozen.looked_up.add(names)  # all there is was looked at (no read budget ran out)
         parts = packer.render()
         if parts:
             frozen.parts.extend(parts)

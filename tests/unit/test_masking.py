@@ -241,3 +241,16 @@ def test_a_key_ds_lsp_holds_is_masked_whatever_its_shape():
     redact.register("plain-llama-key-7f3a")
     masked, found = mask("LLAMA = 'plain-llama-key-7f3a'  # mine")
     assert "plain-llama-key-7f3a" not in masked and found[0].kind == "api-key"
+
+
+def test_a_secret_is_masked_the_same_whether_its_line_was_seen_before_or_not() -> None:
+    """Lines are masked once and remembered; a remembered line gives what a fresh one gives,
+    and an AWS secret key on the line after its key id is still found (it spans lines)."""
+    text = 'TOKEN = "ghp_' + "a1B2c3D4e5" * 4 + '"\nx = 1\n'
+    first, found_first = masking.mask(text)
+    again, found_again = masking.mask("y = 2\n" + text)
+    assert "ghp_" not in first and again.endswith(first)
+    assert found_first == found_again
+    aws = "id = AKIAIOSFODNN7EXAMPLE\nsecret = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n"
+    masked, _ = masking.mask(aws)
+    assert "wJalrXUtnFEMI" not in masked and "AKIAIOSFODNN7EXAMPLE" not in masked

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from ds_lsp.workspace.outline import outline
@@ -85,6 +87,20 @@ CASES = [
         "Repo",
         "data class Repo(val name: String, val stars: Int = 0)",
         id="kotlin-primary-constructor",
+    ),
+    pytest.param(
+        "java",
+        "public class Job {\n    public void run(int times) {\n    }\n}\n",
+        "run",
+        "    public void run(int times)",
+        id="java-void-method",
+    ),
+    pytest.param(
+        "c",
+        "static void vec_free(vec_t *v)\n{\n}\n",
+        "vec_free",
+        "static void vec_free(vec_t *v)",
+        id="c-void-function",
     ),
     pytest.param(
         "c",
@@ -208,6 +224,56 @@ BODIES_THAT_HID_WHAT_FOLLOWS = [
         "export /*@__NO_SIDE_EFFECTS__*/ function make(name: string): T",
         id="ts-comment-between-modifiers",
     ),
+    pytest.param(
+        "var root = `C:\\`\nfunc After(a int) {\n}\n",
+        "go",
+        "After",
+        "func After(a int)",
+        id="go-raw-string-ending-in-a-backslash",
+    ),
+    pytest.param(
+        'const HELP: &str = "usage:\n  run (fast\n";\npub fn after(a: u8) -> u8 {\n    a\n}\n',
+        "rust",
+        "after",
+        "pub fn after(a: u8) -> u8",
+        id="rust-string-over-lines-with-a-paren",
+    ),
+    pytest.param(
+        "fn f() {\n    'outer: loop { break 'outer; }\n}\npub fn after(a: u8) {\n}\n",
+        "rust",
+        "after",
+        "pub fn after(a: u8)",
+        id="rust-loop-label",
+    ),
+    pytest.param(
+        'static const char *usage = "\\\nUsage: run [OPTION] (\\\n";\nint after(int a);\n',
+        "c",
+        "after",
+        "int after(int a);",
+        id="c-string-continued-over-lines",
+    ),
+    pytest.param(
+        "'\\\\!\"#$%&\\'()*+,./:;<=>?@[]^_`{|}~-'.split('')\n"
+        "export default function escape(state, silent) {\n}\n",
+        "ts",
+        "escape",
+        "export default function escape(state, silent)",
+        id="ts-escaped-quote-in-a-string",
+    ),
+    pytest.param(
+        'class A {\n  String s = """\n    { (\n    """;\n  int after(int a) {}\n}\n',
+        "java",
+        "after",
+        "  int after(int a)",
+        id="java-text-block",
+    ),
+    pytest.param(
+        'fun describe(r: Repo): String = "${r.name} (${r.stars})"\n',
+        "kotlin",
+        "describe",
+        'fun describe(r: Repo): String = "${r.name} (${r.stars})"',
+        id="kotlin-expression-body-with-a-template",
+    ),
 ]
 
 
@@ -248,3 +314,23 @@ def test_a_local_export_alias_names_its_definition() -> None:
     ):
         definition = found.find(name)
         assert definition is not None and definition.text == text
+
+
+HEADERS = {
+    "ts": "export function f(a,",
+    "go": "func F(a int,",
+    "rust": "pub fn f(a: u8,",
+    "java": "class A {\n  int f(int a,",
+    "kotlin": "fun f(a: Int,",
+    "c": "int f(int a,",
+}
+
+
+@pytest.mark.parametrize("family", sorted(HEADERS))
+def test_a_hostile_line_in_a_signature_is_read_in_one_pass(family: str) -> None:
+    """A 60,000-character line inside a definition's header (the header is read whatever
+    its length): slashes, quotes, templates, raw strings cost one pass each."""
+    started = time.perf_counter()
+    for hostile in ("/" * 60_000, "= /" * 20_000, "'" * 60_000, '"${' * 20_000, 'r#"' * 20_000):
+        outline(f"{HEADERS[family]}\n{hostile}\n) {{\n}}\n", family)
+    assert time.perf_counter() - started < 10

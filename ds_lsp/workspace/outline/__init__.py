@@ -13,7 +13,8 @@ The outline is compact on purpose (issue 15): records are packed into two string
 definition survives the scan.
 
 - `record`: the packed record format (`Outline`, `Definition`), shared helpers.
-- `python`, `braces`: the outliners per family; `scanner`: strings and brackets.
+- `python`, `braces`: the outliners per family (strings and brackets of brace languages
+  are read by the project's one scanner, `ds_lsp.code_scan`, with the family's `Syntax`).
 - `build`: `outline(text, family)`; `slices`: big files, outlined around a name.
 """
 

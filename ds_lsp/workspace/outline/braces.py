@@ -9,7 +9,9 @@ Rust `new`, a Kotlin primary constructor) or a struct's first fields, and a doc 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
+from ds_lsp.code_scan import LANGUAGES, Scanner
 from ds_lsp.workspace.outline.record import (
     CONST_CHARS,
     FLD,
@@ -20,7 +22,6 @@ from ds_lsp.workspace.outline.record import (
     doc_line,
     join_signature,
 )
-from ds_lsp.workspace.outline.scanner import Scanner
 
 BRACE_FAMILIES = ("ts", "go", "rust", "java", "kotlin", "c")
 _CONTROL = frozenset(
@@ -111,7 +112,7 @@ _GO_GROUP_ITEM = re.compile(r"\s*([A-Za-z_]\w*)\b")
 
 def outline_braces(lines: list[str], family: str, out: Builder) -> None:
     """Top-level and class-member definitions of a brace language."""
-    scan = Scanner(family)
+    scan = Scanner(syntax=LANGUAGES[family])
     head_re, import_re = _HEAD[family], _IMPORT_LINE[family]
     stack: list[tuple[str, str]] = []  # (kind, container name) per open `{`
     paren = 0
@@ -123,7 +124,7 @@ def outline_braces(lines: list[str], family: str, out: Builder) -> None:
         level = [k for k, _ in stack if k != _NS]
         where = "top" if not level else "member" if level == [_CLASS] else None
         body = line.strip()
-        if group and scan.close is None:
+        if group and not scan.frames:
             if body.startswith(")"):
                 group = ""
             else:
@@ -131,7 +132,7 @@ def outline_braces(lines: list[str], family: str, out: Builder) -> None:
                 if item and paren == 1 and not body.startswith("//"):
                     out.add(item.group(1), number, out.value(f"{group} {body}"[:CONST_CHARS]))
         elif (
-            scan.close is None
+            not scan.frames
             and paren == 0
             and where is not None
             and body
@@ -148,16 +149,22 @@ def outline_braces(lines: list[str], family: str, out: Builder) -> None:
                 if consumed:
                     number += consumed
                     continue
-        for _, bracket in scan.brackets(line) if len(line) <= MAX_LINE * 4 else ():
+        for _, bracket in _brackets(scan, line) if len(line) <= MAX_LINE * 4 else ():
             if bracket == "(":
                 paren += 1
             elif bracket == ")":
                 paren = max(0, paren - 1)
             elif bracket == "{":
                 stack.append((_OPAQUE, ""))
-            elif stack:
+            elif bracket == "}" and stack:
                 stack.pop()
         number += 1
+
+
+def _brackets(scan: Scanner, line: str) -> Iterator[tuple[int, str]]:
+    """(offset, bracket) of the brackets of one line outside strings, comments and template
+    code (`[]` too: the callers skip them); what is open at its end is carried on."""
+    return scan.brackets(line + "\n", interpolations=False)
 
 
 def _definition(
@@ -327,7 +334,8 @@ def _classify(
         if call:
             name = call.group(1)
             lead = body[: call.start(1)].split()
-            if name in _CONTROL or (lead and lead[-1] in _CONTROL):
+            before = lead[-1] if lead else ""
+            if name in _CONTROL or (before in _CONTROL and not _returns_void(before, family)):
                 return None, "", ""
             if family == "ts" and where == "top":
                 return None, "", ""  # a top-level call, not a definition
@@ -358,7 +366,7 @@ def _collect_header(
         line = lines[i]
         consumed += 1
         cut = len(line)
-        for offset, bracket in scan.brackets(line):
+        for offset, bracket in _brackets(scan, line):
             if bracket == "(":
                 paren += 1
             elif bracket == ")":
@@ -367,7 +375,7 @@ def _collect_header(
                 if paren == 0 and body_at < 0 and cut == len(line):
                     body_at, cut = len(stack), offset
                 stack.append((_OPAQUE, ""))
-            elif stack:
+            elif bracket == "}" and stack:
                 stack.pop()
                 if len(stack) <= body_at:
                     body_at = -1  # the body closed on the header's own line
@@ -377,7 +385,7 @@ def _collect_header(
         stripped = line.rstrip()
         if (
             paren == 0
-            and scan.close is None
+            and not scan.frames
             and (
                 kind in ("const", "macro")
                 or stripped.endswith((";", "=>", "}", "]"))
@@ -493,3 +501,9 @@ def doc_comment_above(lines: list[str], number: int) -> str:
             i -= 1
         return doc_line(lines[i])
     return ""
+
+
+def _returns_void(word: str, family: str) -> bool:
+    """`void run(int a)` in Java and C is a function that returns nothing; only in JS/TS is
+    `void f(x)` an expression."""
+    return word == "void" and family in ("java", "c")
