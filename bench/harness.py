@@ -34,6 +34,7 @@ class MockProcess:
     predict_lines: int = 1
     imperfect_seed: int | None = None  # the imperfect model: wrong on a seeded half of lines
     fim_text: str = "fim_text()"
+    next_edit_rules: list[tuple[str, str]] = field(default_factory=list)  # OLD -> NEW
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="dsbench-")))
 
     async def start(self) -> MockProcess:
@@ -53,6 +54,11 @@ class MockProcess:
             str(self.latency),
             "--fim-text",
             self.fim_text,
+            *(
+                arg
+                for old, new in self.next_edit_rules
+                for arg in ("--next-edit-rule", f"{old}=>{new}")
+            ),
         ]
         if self.predict_text is not None:
             source = self.workdir / "predict.txt"

@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import big_inputs
 import big_workspace
+import next_edit
 import scenarios
 from lsp_client import ROOT
 
@@ -50,6 +51,7 @@ SCENARIOS = (
     "minified",
     "long_line",
     "open_docs",
+    *next_edit.SCENARIOS,
 )
 SIZES = {  # quick, full
     "startup_runs": (5, 10),
@@ -59,6 +61,8 @@ SIZES = {  # quick, full
     "typing_lines": (12, 30),
     "stable_lines": (20, 40),
     "minified_rounds": (5, 15),
+    "next_edit_pairs": (40, 150),
+    "next_edit_bursts": (8, 20),
 }
 
 
@@ -90,6 +94,9 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
         "minified": lambda: big_inputs.minified(size["minified_rounds"]),
         "long_line": lambda: big_workspace.long_line(10_000, 10 if args.quick else 20),
         "open_docs": big_workspace.both_sizes,
+        "next_edit_overhead": lambda: next_edit.overhead(size["next_edit_pairs"], latency),
+        "next_edit_pauses": lambda: next_edit.pauses(size["next_edit_bursts"], latency),
+        "next_edit_fim": lambda: next_edit.fim_cache(size["stable_lines"]),
     }
     out: dict[str, Any] = {}
     for name in SCENARIOS:
@@ -445,6 +452,7 @@ def rows(r: dict[str, Any]) -> list[dict[str, Any]]:
             "report",
             None,
         )
+    next_edit.rows(r, add)
     return out
 
 

@@ -15,14 +15,17 @@ them to Python indices in C-speed passes, never a Python loop over a line.
 
 from __future__ import annotations
 
+import logging
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
 
 from ds_lsp import masking
+
+log = logging.getLogger(__name__)
 
 CHUNK_LINES = 48
 CHUNK_CHARS = 16_384
@@ -431,11 +434,13 @@ def _get(obj: Any, name: str) -> Any:
 
 
 class DocumentStore:
-    """The open documents by URI."""
+    """The open documents by URI. `before_change` hooks see each content change before the
+    document applies it (the next-edit history keeps the lines it replaces)."""
 
     def __init__(self) -> None:
         self._docs: dict[str, Document] = {}
         self.encoding = UTF16
+        self.before_change: list[Callable[[Document, Any], None]] = []
 
     def open(self, uri: str, language_id: str, version: int, text: str) -> Document:
         doc = Document(uri, language_id, version, Text(text), self.encoding)
@@ -447,6 +452,11 @@ class DocumentStore:
         if doc is None:
             return None
         for change in changes:
+            for hook in self.before_change:
+                try:
+                    hook(doc, change)
+                except Exception:  # a watcher's bug never loses the user's text
+                    log.exception("a document watcher failed")
             doc.apply_change(change)
         doc.version = version
         return doc

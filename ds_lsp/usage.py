@@ -52,6 +52,9 @@ class Counts:
     peak_cache_hit_tokens: int = 0
     peak_cache_miss_tokens: int = 0
     peak_completion_tokens: int = 0
+    next_edits: int = 0  # next-edit requests from the editor
+    next_edits_shown: int = 0
+    next_edits_accepted: int = 0
 
     def add_usage(self, usage: Any, peak: bool = False) -> None:
         """Add an answer's `usage` (of a request made at peak hours: `peak`); what is not a
@@ -401,9 +404,14 @@ def report_lines(session: Counts | None, days: dict[str, Counts], prices: Pricin
 
 def _line(name: str, c: Counts, cost: float) -> str:
     peak = f", {c.peak_share:.0%} at peak" if c.peak_share else ""
+    edits = (
+        f", next edits {c.next_edits_shown} shown / {c.next_edits_accepted} accepted"
+        if c.next_edits
+        else ""
+    )
     return (
         f"{name}: {c.requests} requests, {c.upstream} to DeepSeek, {c.shown} shown, "
-        f"{c.accepted} accepted, tokens {c.prompt_tokens} in "
+        f"{c.accepted} accepted{edits}, tokens {c.prompt_tokens} in "
         f"({c.cache_hit_share:.0%} cache hits) / {c.completion_tokens} out{peak}, "
         f"~${cost:.4f}"
     )

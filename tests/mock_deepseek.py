@@ -13,7 +13,10 @@ It listens on 127.0.0.1 and answers:
 Behaviour comes from a queue of scripted replies (``server.script(...)``) and, when the queue
 is empty, from defaults (``fim_text``, ``chat_text``, or ``predict_text``: a "model" that
 continues the prompt with the next lines of a known file; with ``imperfect_seed``, one that
-writes a seeded half of its lines wrong mid-line, see ``Imperfect``). Every request is
+writes a seeded half of its lines wrong mid-line, see ``Imperfect``). A next-edit chat request
+(its user message holds ``<|editable_region_start|>``) is answered with the marked region
+rewritten by ``next_edit_rules`` (``[(old, new), ...]``: every ``old`` in the region becomes
+``new``, whole words when ``old`` is one), unchanged when there are none. Every request is
 recorded with its method, path, headers and JSON body, so tests assert on what crossed the
 socket.
 
@@ -23,10 +26,11 @@ Run it on its own (editor tests, VS Code test, bench)::
         --log-file /tmp/requests.jsonl
 
 A reply (a dict) may hold: ``text`` (the completion), ``status`` + ``error`` (an error body),
-``delay`` (seconds before the headers), ``keepalive`` (blank lines / ``: keep-alive``
-comments before the body), ``drop`` (close without answering), ``garbage`` (a 200 with
-this raw body), ``finish_reason``, ``retry_after``, ``chunk_delay`` (seconds between SSE
-chunks), ``usage`` (dict), ``json`` (answer JSON even when the request asked for a stream).
+``rewrite`` (next-edit rules for this one request), ``delay`` (seconds before the headers),
+``keepalive`` (blank lines / ``: keep-alive`` comments before the body), ``drop`` (close
+without answering), ``garbage`` (a 200 with this raw body), ``finish_reason``,
+``retry_after``, ``chunk_delay`` (seconds between SSE chunks), ``usage`` (dict), ``json``
+(answer JSON even when the request asked for a stream).
 """
 
 from __future__ import annotations
@@ -74,6 +78,7 @@ class MockDeepSeek:
     predict_text: str | None = None
     predict_lines: int = 1
     imperfect_seed: int | None = None  # predict_text written wrong on a seeded half of lines
+    next_edit_rules: list[tuple[str, str]] = field(default_factory=list)
     models: list[str] = field(default_factory=lambda: list(DEFAULT_MODELS))
     latency: float = 0.0
     log_file: str | None = None
@@ -102,6 +107,9 @@ class MockDeepSeek:
 
     def fim_requests(self) -> list[Recorded]:
         return [r for r in self.requests_to("/completions") if "chat" not in r.path]
+
+    def next_edit_requests(self) -> list[Recorded]:
+        return [r for r in self.requests_to("/chat/completions") if is_next_edit(r.body)]
 
     @property
     def url(self) -> str:
@@ -228,7 +236,12 @@ class MockDeepSeek:
         if "garbage" in reply:
             return await self._send_raw(writer, 200, "application/json", reply["garbage"])
         body = rec.body if isinstance(rec.body, dict) else {}
-        text = reply["text"] if "text" in reply else self._default_text(path, body)
+        if "text" in reply:
+            text = reply["text"]
+        elif "rewrite" in reply and is_next_edit(body):
+            text = next_edit_answer(body, reply["rewrite"])
+        else:
+            text = self._default_text(path, body)
         kind = "chat" if "chat" in path else ("infill" if "infill" in path else "fim")
         if path.endswith("/fim/completions"):
             kind = "codestral"
@@ -237,6 +250,8 @@ class MockDeepSeek:
         return await self._send_whole(writer, kind, text, reply, body)
 
     def _default_text(self, path: str, body: dict) -> str:
+        if "chat" in path and is_next_edit(body):
+            return next_edit_answer(body, self.next_edit_rules)
         if "chat" in path:
             return self.chat_text
         if self.predict_text is not None:
@@ -246,6 +261,7 @@ class MockDeepSeek:
     @staticmethod
     def _usage(reply: dict, body: dict, text: str) -> dict:
         prompt = str(body.get("prompt", body.get("input_prefix", ""))) + str(body.get("suffix", ""))
+        prompt += "".join(str(m.get("content", "")) for m in _messages(body))
         prompt_tokens = max(1, len(prompt) // 4)
         usage = {
             "prompt_tokens": prompt_tokens,
@@ -391,6 +407,49 @@ async def _hung_up_within(reader: asyncio.StreamReader, seconds: float) -> bool:
     return data == b""
 
 
+NEXT_EDIT_START = "<|editable_region_start|>"
+NEXT_EDIT_CURSOR = "<|user_cursor_is_here|>"
+NEXT_EDIT_END = "<|editable_region_end|>"
+
+
+def _messages(body: Any) -> list[dict]:
+    messages = body.get("messages") if isinstance(body, dict) else None
+    return [m for m in messages if isinstance(m, dict)] if isinstance(messages, list) else []
+
+
+def next_edit_region(body: Any) -> str | None:
+    """The editable region of a next-edit chat request (cursor marker removed), or None."""
+    users = [str(m.get("content", "")) for m in _messages(body) if m.get("role") == "user"]
+    text = users[-1] if users else ""
+    start = text.find(NEXT_EDIT_START + "\n")
+    end = text.find("\n" + NEXT_EDIT_END, start)
+    if start < 0 or end < 0:
+        return None
+    return text[start + len(NEXT_EDIT_START) + 1 : end].replace(NEXT_EDIT_CURSOR, "")
+
+
+def is_next_edit(body: Any) -> bool:
+    return next_edit_region(body) is not None
+
+
+def rewrite(region: str, rules: list) -> str:
+    """Every `old` of each (old, new) rule replaced by `new`: as a whole word when `old` is
+    one (so `price` does not touch `prices`), else as plain text."""
+    for old, new in rules:
+        if re.fullmatch(r"\w+", old):
+            region = re.sub(rf"\b{re.escape(old)}\b", lambda _m, n=new: n, region)
+        else:
+            region = region.replace(old, new)
+    return region
+
+
+def next_edit_answer(body: Any, rules: list) -> str:
+    """What a model that follows `rules` writes after the assistant's opening: the region
+    rewritten, the end marker and the closing fence (the request's stops cut them)."""
+    region = next_edit_region(body) or ""
+    return rewrite(region, rules) + "\n" + NEXT_EDIT_END + "\n```"
+
+
 def _pieces(text: str, size: int) -> list[str]:
     if not text:
         return [""]
@@ -518,6 +577,13 @@ def main(argv: list[str] | None = None) -> int:
         help="predict the file wrong on a half of its lines chosen with this seed",
     )
     parser.add_argument("--latency", type=float, default=0.0, help="seconds before each answer")
+    parser.add_argument(
+        "--next-edit-rule",
+        action="append",
+        default=[],
+        metavar="OLD=>NEW",
+        help="answer next-edit requests with OLD replaced by NEW in the region (repeatable)",
+    )
     parser.add_argument("--log-file", help="append each request as a JSON line")
     args = parser.parse_args(argv)
     predict_text = None
@@ -530,6 +596,9 @@ def main(argv: list[str] | None = None) -> int:
         predict_text=predict_text,
         predict_lines=args.predict_lines,
         imperfect_seed=args.imperfect_seed,
+        next_edit_rules=[
+            tuple(rule.split("=>", 1)) for rule in args.next_edit_rule if "=>" in rule
+        ],
         latency=args.latency,
         log_file=args.log_file,
         port=args.port,

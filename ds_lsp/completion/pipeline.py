@@ -19,7 +19,7 @@ import logging
 import statistics
 import time
 from collections import deque
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -143,6 +143,8 @@ class CompletionPipeline:
         self.latest = LatestWins()
         self.rhythm = Rhythm()
         self._snooze_timer: asyncio.TimerHandle | None = None
+        # the user's recent edits as a comment block (set by the LSP side: nextedit/fim.py)
+        self.recent_edits: Callable[[Document], str] = lambda doc: ""
 
     # ---- the pipeline ------------------------------------------------------------------------
     async def complete(
@@ -201,23 +203,28 @@ class CompletionPipeline:
         return self.ask_for(doc, self.window_at(doc, row, index))
 
     def window_at(self, doc: Document, row: int, index: int) -> Window:
-        """The prompt window around (row, Python index), within the budgets."""
+        """The prompt window around (row, Python index), within the budgets (the prefix's
+        less the block of recent edits that opens the prompt)."""
         s = self.settings
+        prefix_budget = max(0, s.max_prefix_chars - len(self._recent_edits(doc)))
         return build_window(
-            doc, row, index, s.max_prefix_chars, s.max_suffix_chars, s.window_block_lines
+            doc, row, index, prefix_budget, s.max_suffix_chars, s.window_block_lines
         )
 
     def ask_for(self, doc: Document, window: Window) -> Ask:
-        """The window's mode and the prompt that opens with other files' context and the
-        header."""
+        """The window's mode and the prompt that opens with other files' context, the
+        user's recent edits and the header."""
         s = self.settings
         parts: tuple[tuple[str, str], ...] = ()
         if s.context_files and s.context_files_budget > 0:
             parts = self.other_files.parts(doc, window, s.context_files_budget)
         head = header(relative_path(doc.uri, self.gate.root_path), doc.language_id)
-        return make_ask(
-            s, window, render(parts, doc.language_id), parts, head if s.prompt_header else ""
-        )
+        head = self._recent_edits(doc) + (head if s.prompt_header else "")
+        return make_ask(s, window, render(parts, doc.language_id), parts, head)
+
+    def _recent_edits(self, doc: Document) -> str:
+        """The recent edits' comment block (with other-file context: `contextFiles`)."""
+        return self.recent_edits(doc) if self.settings.context_files else ""
 
     async def _debounced(
         self, doc: Document, version: int, window: Window, key_gap: float | None

@@ -413,6 +413,29 @@ class Settings:
             user_only=True,
         ),
     )
+    next_edit: bool = field(
+        default=True,
+        metadata=_meta(
+            "nextEdit",
+            "Next edit suggestions (textDocument/copilotInlineEdit, the code action): a chat "
+            "request of ~1-2k prompt tokens per edit pause; false answers none, sends nothing.",
+            user_only=True,
+        ),
+    )
+    next_edit_debounce_ms: int = field(
+        default=250,
+        metadata=_meta(
+            "nextEditDebounceMs", "Wait before an automatic next-edit request goes upstream."
+        ),
+    )
+    next_edit_lines: int = field(
+        default=8,
+        metadata=_meta(
+            "nextEditLines",
+            "Lines above and below the cursor a next edit may change.",
+            user_only=True,
+        ),
+    )
 
     @property
     def api_root(self) -> str:
@@ -438,6 +461,8 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "window_block_lines": (1, 10_000),
     "max_lines": (1, 1000),
     "generate_max_tokens": (1, 8192),
+    "next_edit_debounce_ms": (0, 5000),
+    "next_edit_lines": (0, 50),
     "context_files_budget": (0, 100_000),
     "price_cache_hit": (0, 1000),
     "price_cache_miss": (0, 1000),

@@ -61,6 +61,7 @@ CORE_MODULES = (
     "ds_lsp.lsp.state",
     "ds_lsp.lsp.completions",
     "ds_lsp.lsp.code_action",
+    "ds_lsp.lsp.next_edit",
 )
 
 
@@ -273,7 +274,7 @@ def create_server() -> DsLanguageServer:
     pygls_log = logging.getLogger("pygls.protocol.json_rpc")
     if not any(isinstance(f, PyglsNoise) for f in pygls_log.filters):
         pygls_log.addFilter(PyglsNoise())
-    for register in (_lifecycle, _document_sync, _workspace, _completions, _commands):
+    for register in (_lifecycle, _document_sync, _workspace, _completions, _next_edits, _commands):
         register(server)
     return server
 
@@ -315,6 +316,7 @@ def _document_sync(server: DsLanguageServer) -> None:
     def on_did_close(ls: DsLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
         ls.state.docs.close(params.text_document.uri)
         ls.state.completions.forget(params.text_document.uri)
+        ls.state.next_edits.forget(params.text_document.uri)
 
 
 def _workspace(server: DsLanguageServer) -> None:
@@ -366,14 +368,49 @@ def _completions(server: DsLanguageServer) -> None:
     )
 
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, action_options)
-    def on_code_action(ls: DsLanguageServer, params: types.CodeActionParams) -> Any:
+    @in_flight
+    async def on_code_action(ls: DsLanguageServer, params: types.CodeActionParams) -> Any:
         from ds_lsp.lsp.code_action import code_actions
 
         try:
-            return code_actions(ls.state, params)
+            predicted = await ls.state.next_edits.code_actions(params)
+            return predicted + code_actions(ls.state, params)
+        except asyncio.CancelledError:
+            raise
         except Exception:
             log.exception("codeAction failed")
             return []
+
+
+def _next_edits(server: DsLanguageServer) -> None:
+    """Next edit suggestions (lsp/next_edit.py): Copilot's request and notification, and the
+    commands that say an edit was taken or dismissed."""
+
+    @server.feature(commands.INLINE_EDIT_METHOD)
+    @in_flight
+    async def on_inline_edit(ls: DsLanguageServer, params: Any) -> dict[str, Any]:
+        from ds_lsp.lsp.completions import CONFIGURED_WAIT_S
+
+        await ls.state.wait_configured(CONFIGURED_WAIT_S)
+        try:
+            return await ls.state.next_edits.inline_edit(params)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("copilotInlineEdit failed")
+            return {"edits": []}
+
+    @server.feature(commands.DID_SHOW_INLINE_EDIT_METHOD)
+    def on_did_show_inline_edit(ls: DsLanguageServer, params: Any) -> None:
+        ls.state.next_edits.shown(params)
+
+    @server.command(commands.ACCEPTED_NEXT_EDIT_COMMAND)
+    def on_accepted_next_edit(ls: DsLanguageServer, *args: Any) -> None:
+        ls.state.next_edits.accepted(list(args))
+
+    @server.command(commands.DISMISSED_NEXT_EDIT_COMMAND)
+    def on_dismissed_next_edit(ls: DsLanguageServer, *args: Any) -> None:
+        ls.state.next_edits.dismissed(list(args))
 
 
 def _commands(server: DsLanguageServer) -> None:

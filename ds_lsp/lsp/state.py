@@ -21,6 +21,7 @@ from ds_lsp.completion.pipeline import CompletionPipeline
 from ds_lsp.config import Settings
 from ds_lsp.documents import DocumentStore
 from ds_lsp.exclusion import uri_to_path
+from ds_lsp.lsp.next_edit import NextEditSide
 from ds_lsp.upstream.problems import UI
 from ds_lsp.upstream.session import UpstreamSession
 
@@ -93,6 +94,9 @@ class ServerState:
         paths = folders(params)
         self.completions.gate.root_path = root_path(params, paths)
         self.completions.other_files.roots = paths
+        self.next_edits = NextEditSide(self)
+        self.docs.before_change.append(self.next_edits.history.note)
+        self.completions.recent_edits = self.next_edits.fim_block
         self.configured = asyncio.Event()  # set once workspace/configuration was pulled
         self.closing: asyncio.Future[None] | None = None
 
@@ -119,6 +123,7 @@ class ServerState:
             redact.register(key)
         new_server = self.session.update(settings)
         self.completions.update(settings, new_server)
+        self.next_edits.update(settings)
         self.ui.status(*(self.session.resting if settings.enable else ("disabled", None)))
         self._log_report(report)
 

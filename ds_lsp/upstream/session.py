@@ -12,8 +12,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol, TypeVar
 
 import httpx
 
@@ -43,6 +43,14 @@ from ds_lsp.usage import UsageBook
 log = logging.getLogger(__name__)
 
 Connect = Callable[[Settings, httpx.AsyncClient], FimBackend]
+
+
+class _Answer(Protocol):
+    text: str
+    usage: dict[str, Any]
+
+
+R = TypeVar("R", bound=_Answer)
 STALL_FACTOR = 4  # generation gives up when no text arrives for STALL_FACTOR x timeoutMs
 DEADLINE_FACTOR = 60  # ... and after DEADLINE_FACTOR x timeoutMs in all (5 min by default)
 MESSAGED_KINDS = ("model", "auth", "balance", "network", "bad_request", "refused")
@@ -214,37 +222,61 @@ class UpstreamSession:
     ) -> FimResult | None:
         """One FIM answer within `timeoutMs`, retries included; None on failure (after
         telling the user once). Raises only CancelledError."""
+        s = self.settings
+
+        def call(model: str) -> Awaitable[FimResult]:
+            req = FimRequest(model, prompt, suffix, s.max_tokens, s.temperature, stop, extras)
+            return self.backend.fim(req, should_stop)
+
+        return await self._within_timeout(call, "completion")
+
+    async def quick_chat(self, build: Callable[[str], ChatPrefixRequest]) -> ChatResult | None:
+        """One short chat prefix completion (a next-edit suggestion) as a completion is made:
+        within `timeoutMs`, retries included, problems told once per kind; `build(model)`
+        writes the request. It runs in the background of typing, so it changes no status
+        and does not count in the completions' latency health. Raises only CancelledError."""
+        return await self._within_timeout(
+            lambda model: self.backend.chat_prefix(build(model), None), "next edit", quiet=True
+        )
+
+    async def _within_timeout(
+        self, call: Callable[[str], Awaitable[R]], what: str, quiet: bool = False
+    ) -> R | None:
+        """`call(model)` within `timeoutMs`, retries included, its failures told as the
+        completions' are; `quiet`: no status or latency health (background work)."""
         if not self._key_present():
             return None
         s = self.settings
         started = time.monotonic()
-        self.ui.status("fetching")
+        if not quiet:
+            self.ui.status("fetching")
         model = "?"
         try:
             async with asyncio.timeout(s.timeout_ms / 1000):
                 model = await self.model()
-                req = FimRequest(model, prompt, suffix, s.max_tokens, s.temperature, stop, extras)
-                result = await with_retries(
-                    lambda: self.backend.fim(req, should_stop), started + s.timeout_ms / 1000
-                )
+                result = await with_retries(lambda: call(model), started + s.timeout_ms / 1000)
         except UpstreamError as exc:
             await self.report(exc, model)
             return None
         except TimeoutError:
-            self._log_failure("timeout", f"completion timed out after {s.timeout_ms} ms")
-            self._settle("error", "timeout")
-            self._check_health(timed_out=True)
+            self._log_failure("timeout", f"{what} timed out after {s.timeout_ms} ms")
+            if not quiet:
+                self._settle("error", "timeout")
+                self._check_health(timed_out=True)
             return None
         except asyncio.CancelledError:
-            self.ui.status(*self.resting)  # a superseded request does not hide a failure
+            if not quiet:
+                self.ui.status(*self.resting)  # a superseded request does not hide a failure
             raise
         except Exception:  # e.g. a client closed by a settings change mid-request
-            log.exception("completion request failed")
-            self._settle("error", "internal")
+            log.exception("%s request failed", what)
+            if not quiet:
+                self._settle("error", "internal")
             return None
-        self._succeeded(result.usage)
-        self._check_health(latency=time.monotonic() - started)
-        result.text = masking.unmask(result.text)
+        self._succeeded(result.usage, quiet)
+        if not quiet:
+            self._check_health(latency=time.monotonic() - started)
+        result.text = masking.unmask(result.text)  # the secrets the prompt's masking hid
         return result
 
     def _masked(self, found: list[masking.Found]) -> None:
@@ -270,14 +302,15 @@ class UpstreamSession:
         self._settle("error", "no API key")
         return False
 
-    def _succeeded(self, usage: dict[str, Any]) -> None:
+    def _succeeded(self, usage: dict[str, Any], quiet: bool = False) -> None:
         self.usage.record(upstream=1)
         self.usage.record_usage(usage)
         if self.usage.session.upstream % 25 == 0:
             self.usage.flush_soon()
         self.problems.resolved()
         self._logged.clear()
-        self._settle("idle")
+        if not quiet:
+            self._settle("idle")
 
     def _check_health(self, latency: float | None = None, timed_out: bool = False) -> None:
         """Say once when completions got slow or keep timing out, with likely causes."""

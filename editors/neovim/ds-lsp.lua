@@ -246,3 +246,223 @@ vim.keymap.set('n', '<leader>di', function()
     end
   end)
 end, { desc = 'ds-lsp: generate code from an instruction' })
+
+-- ---- Next edit suggestions -------------------------------------------------------------------
+-- After an edit pause in normal mode (TextChanged, InsertLeave) ds-lsp predicts the edit you are
+-- about to make near the cursor (after renaming a parameter: its other uses) and shows it where
+-- it goes: the text it replaces struck through, the new text beside it. In normal mode <Tab>
+-- jumps to it and <Tab> again applies it; <Esc> dismisses it (it is not offered again).
+-- :DsLspNextEdit asks at once. The server setting `nextEdit = false` turns it off.
+local next_edit = {
+  ns = vim.api.nvim_create_namespace('ds_lsp.next_edit'),
+  pause_ms = 500, -- after the last change; the server waits nextEditDebounceMs more
+  shown = {}, -- buffer -> { edit = ..., client_id = ... }
+  timers = {}, -- buffer -> uv timer
+  pending = {}, -- buffer -> { client_id, request id }
+}
+
+local function next_edit_highlights()
+  local removed = vim.api.nvim_get_hl(0, { name = 'DiffDelete', link = false })
+  removed.strikethrough, removed.default = true, true
+  vim.api.nvim_set_hl(0, 'DsLspNextEditRemoved', removed)
+  vim.api.nvim_set_hl(0, 'DsLspNextEditAdded', { default = true, link = 'DiffAdd' })
+  vim.api.nvim_set_hl(0, 'DsLspNextEditHint', { default = true, link = 'Comment' })
+end
+next_edit_highlights()
+
+local function next_edit_client(buf)
+  return vim.lsp.get_clients({ bufnr = buf, name = 'ds_lsp' })[1]
+end
+
+--- (row, byte column) of an LSP position in `buf`.
+local function next_edit_pos(buf, pos, encoding)
+  local line = vim.api.nvim_buf_get_lines(buf, pos.line, pos.line + 1, false)[1] or ''
+  return pos.line, vim.str_byteindex(line, encoding, pos.character, false)
+end
+
+local function next_edit_clear(buf)
+  if vim.api.nvim_buf_is_valid(buf) then
+    vim.api.nvim_buf_clear_namespace(buf, next_edit.ns, 0, -1)
+  end
+  next_edit.shown[buf] = nil
+end
+
+--- Show `edit` in place and tell the server it was shown.
+local function next_edit_show(buf, client, edit)
+  next_edit_clear(buf)
+  local enc = client.offset_encoding
+  local srow, scol = next_edit_pos(buf, edit.range.start, enc)
+  local erow, ecol = next_edit_pos(buf, edit.range['end'], enc)
+  local ns = next_edit.ns
+  if srow ~= erow or scol ~= ecol then
+    vim.api.nvim_buf_set_extmark(buf, ns, srow, scol, {
+      end_row = erow,
+      end_col = ecol,
+      hl_group = 'DsLspNextEditRemoved',
+    })
+  end
+  local lines = vim.split((edit.text:gsub('\r\n', '\n')), '\n', { plain = true })
+  if edit.text ~= '' then
+    local opts = { virt_text = { { lines[1], 'DsLspNextEditAdded' } }, virt_text_pos = 'inline' }
+    if #lines > 1 then
+      opts.virt_lines = {}
+      for i = 2, #lines do
+        opts.virt_lines[#opts.virt_lines + 1] = { { lines[i], 'DsLspNextEditAdded' } }
+      end
+    end
+    vim.api.nvim_buf_set_extmark(buf, ns, erow, ecol, opts)
+  end
+  vim.api.nvim_buf_set_extmark(buf, ns, srow, 0, {
+    virt_text = { { '  next edit: <Tab> jump/apply, <Esc> dismiss', 'DsLspNextEditHint' } },
+    virt_text_pos = 'eol',
+  })
+  next_edit.shown[buf] = { edit = edit, client_id = client.id }
+  client:notify('textDocument/didShowInlineEdit', { item = edit })
+end
+
+--- Ask ds-lsp for the next edit at the cursor (`invoked`: at once, without its debounce).
+local function next_edit_request(buf, invoked)
+  if not vim.api.nvim_buf_is_valid(buf) or buf ~= vim.api.nvim_get_current_buf() then
+    return
+  end
+  local client = next_edit_client(buf)
+  if not client then
+    return
+  end
+  local pending = next_edit.pending[buf]
+  if pending then
+    local old = vim.lsp.get_client_by_id(pending[1])
+    if old then
+      old:cancel_request(pending[2])
+    end
+    next_edit.pending[buf] = nil
+  end
+  local params = vim.lsp.util.make_position_params(0, client.offset_encoding)
+  local version = vim.lsp.util.buf_versions[buf]
+  params.textDocument.version = version
+  if invoked then
+    params.context = { triggerKind = 1 }
+  end
+  local ok, id = client:request('textDocument/copilotInlineEdit', params, function(err, result)
+    next_edit.pending[buf] = nil
+    local edit = not err and result and result.edits and result.edits[1]
+    local mode = vim.api.nvim_get_mode().mode
+    if edit and vim.lsp.util.buf_versions[buf] == version and mode:sub(1, 1) ~= 'i' then
+      next_edit_show(buf, client, edit)
+    end
+  end, buf)
+  if ok and id then
+    next_edit.pending[buf] = { client.id, id }
+  end
+end
+
+local function next_edit_after_pause(buf)
+  local timer = next_edit.timers[buf]
+  if not timer then
+    timer = assert(vim.uv.new_timer())
+    next_edit.timers[buf] = timer
+  end
+  timer:stop()
+  timer:start(next_edit.pause_ms, 0, vim.schedule_wrap(function()
+    next_edit_request(buf, false)
+  end))
+end
+
+local function next_edit_stop(buf)
+  next_edit_clear(buf)
+  if next_edit.timers[buf] then
+    next_edit.timers[buf]:stop()
+  end
+end
+
+--- <Tab>: jump to the shown edit, or apply it when the cursor is on its line already.
+local function next_edit_tab(buf)
+  local shown = next_edit.shown[buf]
+  local client = shown and vim.lsp.get_client_by_id(shown.client_id)
+  if not shown or not client then
+    return
+  end
+  local srow, scol = next_edit_pos(buf, shown.edit.range.start, client.offset_encoding)
+  if vim.api.nvim_win_get_cursor(0)[1] - 1 ~= srow then
+    vim.api.nvim_win_set_cursor(0, { srow + 1, scol })
+    return
+  end
+  next_edit_clear(buf)
+  local change = { range = shown.edit.range, newText = shown.edit.text }
+  vim.lsp.util.apply_text_edits({ change }, buf, client.offset_encoding)
+  if shown.edit.command then
+    client:exec_cmd(shown.edit.command, { bufnr = buf })
+  end
+end
+
+local function next_edit_dismiss(buf)
+  local shown = next_edit.shown[buf]
+  next_edit_clear(buf)
+  local client = shown and vim.lsp.get_client_by_id(shown.client_id)
+  if client and shown.edit.command then
+    client:exec_cmd({
+      title = 'Dismiss next edit',
+      command = 'ds-lsp.dismissedNextEdit',
+      arguments = shown.edit.command.arguments,
+    }, { bufnr = buf })
+  end
+end
+
+local next_edit_group = vim.api.nvim_create_augroup('ds_lsp_next_edit', { clear = true })
+vim.api.nvim_create_autocmd({ 'TextChanged', 'InsertLeave' }, {
+  group = next_edit_group,
+  callback = function(args)
+    if next_edit_client(args.buf) then
+      next_edit_clear(args.buf)
+      next_edit_after_pause(args.buf)
+    end
+  end,
+})
+vim.api.nvim_create_autocmd({ 'InsertEnter', 'TextChangedI', 'BufLeave' }, {
+  group = next_edit_group,
+  callback = function(args)
+    next_edit_stop(args.buf)
+  end,
+})
+vim.api.nvim_create_autocmd('BufWipeout', {
+  group = next_edit_group,
+  callback = function(args)
+    next_edit_stop(args.buf)
+    if next_edit.timers[args.buf] then
+      next_edit.timers[args.buf]:close()
+      next_edit.timers[args.buf] = nil
+    end
+  end,
+})
+vim.api.nvim_create_autocmd('ColorScheme', { group = next_edit_group, callback = next_edit_highlights })
+vim.api.nvim_create_autocmd('LspAttach', {
+  group = next_edit_group,
+  callback = function(args)
+    local client = vim.lsp.get_client_by_id(args.data.client_id)
+    if not client or client.name ~= 'ds_lsp' then
+      return
+    end
+    local buf = args.buf
+    -- Expression maps: the keys keep their usual meaning while no edit is shown.
+    vim.keymap.set('n', '<Tab>', function()
+      if not next_edit.shown[buf] then
+        return '<Tab>'
+      end
+      vim.schedule(function()
+        next_edit_tab(buf)
+      end)
+      return ''
+    end, { buffer = buf, expr = true, desc = 'ds-lsp: jump to the next edit, then apply it' })
+    vim.keymap.set('n', '<Esc>', function()
+      if next_edit.shown[buf] then
+        vim.schedule(function()
+          next_edit_dismiss(buf)
+        end)
+      end
+      return '<Esc>'
+    end, { buffer = buf, expr = true, desc = 'ds-lsp: dismiss the next edit' })
+  end,
+})
+vim.api.nvim_create_user_command('DsLspNextEdit', function()
+  next_edit_request(vim.api.nvim_get_current_buf(), true)
+end, { desc = 'ds-lsp: predict the next edit now' })

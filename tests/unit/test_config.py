@@ -277,13 +277,16 @@ SPENDING = {
     "priceCacheHit": 0,
     "priceCacheMiss": 0,
     "priceOutput": 0,
+    "nextEditLines": 50,
 }
 
 
 def test_a_workspace_layer_cannot_set_what_the_key_spends() -> None:
-    settings, report = config.resolve({}, workspace=[dict(SPENDING), {"prefetch": False}])
+    settings, report = config.resolve(
+        {}, workspace=[dict(SPENDING), {"prefetch": False, "nextEdit": False}]
+    )
     assert settings == config.resolve()[0]
-    assert sorted(report.ignored) == sorted([*SPENDING, "prefetch"])
+    assert sorted(report.ignored) == sorted([*SPENDING, "prefetch", "nextEdit"])
     (line,) = report.messages()
     assert line.startswith("`maxTokens`, `cacheSize`, ")
     assert "from the workspace settings are ignored" in line
@@ -324,7 +327,7 @@ def test_a_workspace_sets_a_model_only_with_a_key_of_its_own(
 
 def test_the_restricted_list_holds_what_a_workspace_may_not_set_freely() -> None:
     restricted = set(config.restricted_keys())
-    assert set(config.user_only_keys()) == {*SPENDING, "prefetch"}
+    assert set(config.user_only_keys()) == {*SPENDING, "prefetch", "nextEdit"}
     assert {"baseUrl", "backend", "apiKey", "model", "codestralModel"} <= restricted
     assert set(config.user_only_keys()) <= restricted
     assert not {"temperature", "exclude", "enable", "multiline"} & restricted

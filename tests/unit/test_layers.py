@@ -1,7 +1,7 @@
 """The package's rooms and the one-way flow of imports between them, checked by folder.
 
-cli -> lsp -> {completion, generate} -> {upstream, workspace} -> the base modules (config,
-documents, languages, exclusion, window, usage, redact). Only lsp/ imports pygls or
+cli -> lsp -> {completion, generate, nextedit} -> {upstream, workspace} -> the base modules
+(config, documents, languages, exclusion, window, usage, redact). Only lsp/ imports pygls or
 lsprotocol, so the core is tested with plain pytest; every module says what it is for.
 """
 
@@ -17,8 +17,9 @@ MODULES = sorted(PACKAGE.rglob("*.py"))
 PROTOCOL = {"pygls", "lsprotocol", "attrs", "cattrs"}
 # which rooms each room may import (a room always may import itself)
 ALLOWED = {
-    "cli": {"lsp", "completion", "generate", "upstream", "workspace", "base"},
-    "lsp": {"completion", "generate", "upstream", "base"},
+    "cli": {"lsp", "completion", "generate", "nextedit", "upstream", "workspace", "base"},
+    "lsp": {"completion", "generate", "nextedit", "upstream", "base"},
+    "nextedit": {"upstream", "base"},
     "completion": {"upstream", "workspace", "base"},
     "workspace": {"base"},
     "generate": {"base"},

@@ -33,7 +33,7 @@ from typing import Any
 import pytest
 
 from ds_lsp.config import FIELDS, choices, defaults_as_json
-from tests.mock_deepseek import MockDeepSeek
+from tests.mock_deepseek import MockDeepSeek, is_next_edit
 
 ROOT = Path(__file__).resolve().parents[2]
 EXT = ROOT / "vscode-extension"
@@ -58,6 +58,9 @@ SAMPLE = '''"""A sample module."""
 def main():
     print("hello")
 '''
+
+
+SHOP = "def total(price, qty):\n    subtotal = price * qty\n    return subtotal\n"
 
 
 def _run(cmd: list[str], timeout: float, cwd: Path = EXT, env: dict | None = None) -> str:
@@ -426,6 +429,8 @@ def workbench(
     for d in (home, data / "User", exts, workspace):
         d.mkdir(parents=True)
     (workspace / "sample.py").write_text(SAMPLE)
+    (workspace / "shop.py").write_text(SHOP)
+    mock.next_edit_rules = [("price", "cost")]  # next edits: the model renames price
     # No ds-lsp anywhere on PATH and no serverPath: only a python3, which runs the bundled server.
     python_bin = _python3_only_bin(tmp_path / "python-only-bin")
     path = [str(python_bin), str(NODE24.parent),
@@ -601,7 +606,8 @@ def test_generate_code_block_below_comment_from_input_and_on_selection(
     assert sum(CHAT_CODE in line for line in from_input) >= 2
     assert sum(CHAT_CODE in line for line in from_selection) >= 3
     assert "value = " not in from_selection
-    chats = workbench.mock.requests_to("/chat/completions")
+    # the generate requests (the extension also asks for next edits after edit pauses)
+    chats = [c for c in workbench.mock.requests_to("/chat/completions") if not is_next_edit(c.body)]
     assert len(chats) == 3, [c.body for c in chats]
     assert "add two numbers" in json.dumps(chats[0].body), chats[0].body
     assert "multiply two numbers" in json.dumps(chats[1].body), chats[1].body
@@ -686,3 +692,20 @@ def test_server_log_lines_keep_their_level_in_the_output(workbench: Workbench) -
     record = re.compile(r"\d{2}:\d{2}:\d{2},\d{3} (DEBUG|INFO|WARNING) ")
     raw = [line for line in lines if record.search(line)]
     assert not raw, raw[:5]
+
+
+def test_next_edit_shows_as_a_decoration_and_tab_jumps_then_applies(workbench: Workbench) -> None:
+    shown = workbench.step("next edit shows after a rename")
+    assert any("cost" in text for text in shown["after"]), shown  # the new text after the old
+    assert any("price" in text for text in shown["struck"]), shown  # the old struck through
+    assert "next edit at line 2" in shown["hint"], shown
+    applied = workbench.step("next edit: Tab jumps, then Tab applies")
+    assert "Tab to apply" in applied["hintAfterJump"], applied
+    assert "    subtotal = price * qty" in applied["linesAfterJump"], applied  # not applied yet
+    assert applied["lines"][:2] == ["def total(cost, qty):", "    subtotal = cost * qty"], applied
+    asked = workbench.mock.next_edit_requests()
+    assert asked and all(r.body["thinking"] == {"type": "disabled"} for r in asked)
+    # the server's log, in the extension's output: didShowInlineEdit and the edit's command
+    assert "next edit shown (file://" in workbench.ext_log, workbench.context
+    assert "next edit accepted (file://" in workbench.ext_log, workbench.context
+    assert (OUTPUT / "next-edit.png").stat().st_size > 10_000

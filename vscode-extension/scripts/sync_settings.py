@@ -48,6 +48,9 @@ DESCRIPTIONS = {
     "multiline": "Multi-line suggestions: `auto` (multi-line unless code follows the cursor), "
     "`always`, or `never`.",
     "generateMaxTokens": "`max_tokens` of **DeepSeek: Generate Code Block** (at most 8192).",
+    "nextEdit": "Next edit suggestions: after an edit pause the edit you are about to make near "
+    "the cursor shows where it goes; **Tab** jumps to it and applies it, **Escape** dismisses "
+    "it. One chat request of ~1-2k prompt tokens per edit pause.",
 }
 ENUM_DESCRIPTIONS = {
     "completionItems": [
@@ -70,6 +73,7 @@ SECTIONS = [
     ("DeepSeek: Context", ("maxPrefixChars", "maxSuffixChars", "windowBlockLines",
                            "promptHeader"), ("contextFiles",)),
     ("DeepSeek: Generate Code Block", (), ("generate",)),
+    ("DeepSeek: Next Edit Suggestions", (), ("nextEdit",)),
     ("DeepSeek: Other Backends", ("backend",), ("openaiFim", "llamaCpp", "codestral")),
     ("DeepSeek: Usage", (), ("price",)),
 ]  # fmt: skip

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { ServerClient } from './client';
 import { COMMANDS } from './commandIds';
 import { registerCommands, showServerMissing } from './commands';
+import { NextEditController } from './nextEdit';
 import { ApiKeyStore } from './secrets';
 import { StatusBar } from './status';
 
@@ -22,6 +23,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         },
     });
     context.subscriptions.push(apiKeys, status, ...registerCommands(context, server, apiKeys, status));
+    context.subscriptions.push(new NextEditController(server));
     await server.start();
 }
 

@@ -34,7 +34,10 @@ export const SERVER_KEYS = [
     "contextFilesBudget",
     "priceCacheHit",
     "priceCacheMiss",
-    "priceOutput"
+    "priceOutput",
+    "nextEdit",
+    "nextEditDebounceMs",
+    "nextEditLines"
 ] as const;
 
 /** Server settings that the server also reads from an environment variable. */
@@ -77,7 +80,9 @@ export const USER_ONLY_KEYS = [
     "contextFilesBudget",
     "priceCacheHit",
     "priceCacheMiss",
-    "priceOutput"
+    "priceOutput",
+    "nextEdit",
+    "nextEditLines"
 ] as const;
 
 /** Lists a workspace may add to, never remove from. */

@@ -647,6 +647,69 @@ try {
         await typeLine('after_restart = ');
         return ghostText();
     });
+
+    // ---- next edit suggestions (nextEdit.ts): the mock renames `price` to `cost` ----
+    result.nextEditShown = await step('next edit shows after a rename', async () => {
+        await page.keyboard.press('Escape');
+        await page.keyboard.down('Control');
+        await page.keyboard.press('p');
+        await page.keyboard.up('Control');
+        await quickInput('shop.py', true);
+        await waitForLines((ls) => ls.some((l) => l.startsWith('def total(price')), 'shop.py content');
+        await focusEditor();
+        await page.keyboard.down('Control');
+        await page.keyboard.press('Home');
+        await page.keyboard.up('Control');
+        for (let i = 0; i < 'def total('.length; i++) await page.keyboard.press('ArrowRight');
+        await page.keyboard.down('Shift');
+        for (let i = 0; i < 'price'.length; i++) await page.keyboard.press('ArrowRight');
+        await page.keyboard.up('Shift');
+        await page.keyboard.type('cost', { delay: 40 });
+        // To the start of the file: ghost text asked after "cost" is not shown there (Tab
+        // would take it first), and the cursor is not on the edit's line (Tab jumps first).
+        await page.keyboard.down('Control');
+        await page.keyboard.press('Home');
+        await page.keyboard.up('Control');
+        const seen = await page.waitForFunction(() => {
+            const root = document.querySelector('.editor-group-container.active .monaco-editor .view-lines');
+            const spans = [...root.querySelectorAll('span')];
+            const after = spans
+                .map((e) => window.getComputedStyle(e, '::after').content)
+                .filter((c) => c && c !== 'none' && c !== 'normal');
+            const struck = spans
+                .filter((e) => window.getComputedStyle(e).textDecorationLine.includes('line-through'))
+                .map((e) => e.textContent);
+            const hint = [...document.querySelectorAll('#workbench\\.parts\\.statusbar .statusbar-item')]
+                .map((e) => e.textContent.trim())
+                .find((t) => t.includes('next edit'));
+            return after.some((c) => c.includes('cost')) && struck.some((t) => t.includes('price')) && hint
+                ? { after, struck, hint }
+                : null;
+        }, { timeout: 30_000, polling: 250 });
+        await shot('next-edit.png');
+        return seen.jsonValue();
+    });
+
+    result.nextEditApplied = await step('next edit: Tab jumps, then Tab applies', async () => {
+        const ghost = () => page.$$eval('.monaco-editor .ghost-text, .monaco-editor .ghost-text-decoration', (els) =>
+            els.some((e) => e.textContent.trim()),
+        );
+        if (await ghost()) {
+            await page.keyboard.press('Escape'); // hides the ghost text only (the edit stays)
+        }
+        await page.keyboard.press('Tab');
+        const hint = await page.waitForFunction(
+            () =>
+                [...document.querySelectorAll('#workbench\\.parts\\.statusbar .statusbar-item')]
+                    .map((e) => e.textContent.trim())
+                    .find((t) => t.includes('next edit') && t.includes('Tab to apply')),
+            { timeout: 10_000, polling: 100 },
+        );
+        const lines = await editorLines();
+        await page.keyboard.press('Tab');
+        const applied = await waitForLines((ls) => ls.includes('    subtotal = cost * qty'), 'the applied next edit');
+        return { hintAfterJump: await hint.jsonValue(), linesAfterJump: lines, lines: applied };
+    });
     result.ok = true;
 } catch (error) {
     result.ok = false;
